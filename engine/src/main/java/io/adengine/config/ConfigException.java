@@ -1,0 +1,9 @@
+package io.adengine.config;
+
+/** An invalid configuration value; the message starts with the offending key. */
+public final class ConfigException extends RuntimeException {
+
+    public ConfigException(String key, String message) {
+        super(key + ": " + message);
+    }
+}

@@ -1,0 +1,262 @@
+package io.adengine.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.adengine.model.Currency;
+import io.adengine.model.PlacementType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the engine is configured with. Defaults stand next to their names; {@link #load} reads
+ * {@code engine.yaml}, applies environment overrides for secrets and validates every key once.
+ *
+ * @param publicPort      port of the SDK-facing API ({@code 0} picks a free one)
+ * @param adminPort       port of the admin API and metrics ({@code 0} picks a free one)
+ * @param bindAddress     address both ports bind to
+ * @param ioThreads       Netty event-loop threads (0: one per core)
+ * @param maxBodyBytes    largest request body accepted; larger ones get 413
+ * @param adminToken      bearer token of the admin port
+ * @param catalogPath     catalog document served at start
+ * @param auction         auction currency, exchange rates and click / conversion priors
+ * @param trackers        tracker URL base, signing key and lifetime
+ */
+public record EngineConfig(
+        int publicPort,
+        int adminPort,
+        String bindAddress,
+        int ioThreads,
+        int maxBodyBytes,
+        String adminToken,
+        Path catalogPath,
+        AuctionConfig auction,
+        TrackerConfig trackers) {
+
+    public static final int PUBLIC_PORT_DEFAULT = 8080;
+    public static final int ADMIN_PORT_DEFAULT = 8081;
+    public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+    public static final int IO_THREADS_DEFAULT = 0;
+    public static final int MAX_BODY_BYTES_DEFAULT = 16 * 1024;
+    public static final String ADMIN_TOKEN_ENV = "ENGINE_ADMIN_TOKEN";
+    public static final String TRACKER_KEY_ENV = "ENGINE_TRACKER_KEY";
+
+    /**
+     * Exchange rates and priors of the auction.
+     *
+     * @param currency      the currency every bid is converted into before ranking
+     * @param microsPerUnit for each currency, micros of the auction currency one unit of it is worth
+     * @param priors        expected click-through and conversion rates per placement type, in parts per million
+     */
+    public record AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors) {
+
+        public AuctionConfig {
+            microsPerUnit = Map.copyOf(microsPerUnit);
+            priors = Map.copyOf(priors);
+            for (Currency c : Currency.values()) {
+                if (!microsPerUnit.containsKey(c)) {
+                    throw new ConfigException("auction.microsPerUnit." + c, "is required for every currency");
+                }
+            }
+            if (microsPerUnit.get(currency) != 1_000_000L) {
+                throw new ConfigException("auction.microsPerUnit." + currency, "the auction currency must be worth 1000000 micros of itself");
+            }
+            for (PlacementType p : PlacementType.values()) {
+                if (!priors.containsKey(p)) {
+                    throw new ConfigException("auction.priors." + p, "is required for every placement type");
+                }
+            }
+        }
+
+        /** The defaults: USD auction, rough late-2026 rates, conservative priors. */
+        public static AuctionConfig defaults() {
+            Map<PlacementType, Prior> priors = new EnumMap<>(PlacementType.class);
+            for (PlacementType p : PlacementType.values()) {
+                priors.put(p, new Prior(10_000, 50_000));
+            }
+            return new AuctionConfig(Currency.USD, Map.of(Currency.USD, 1_000_000L, Currency.RMB, 138_000L, Currency.INR, 11_800L), priors);
+        }
+    }
+
+    /** A click-through and a conversion rate, each in parts per million (1..1,000,000). */
+    public record Prior(int ctrPpm, int cvrPpm) {
+        public Prior {
+            if (ctrPpm < 1 || ctrPpm > 1_000_000 || cvrPpm < 1 || cvrPpm > 1_000_000) {
+                throw new IllegalArgumentException("ctrPpm and cvrPpm must be 1..1000000");
+            }
+        }
+    }
+
+    /**
+     * Tracker URLs.
+     *
+     * @param baseUrl    scheme, host and port SDKs reach the public API at
+     * @param hmacKey    signing key (at least 16 bytes)
+     * @param ttlSeconds how long a tracker stays valid
+     */
+    public record TrackerConfig(String baseUrl, byte[] hmacKey, long ttlSeconds) {
+    }
+
+    /** A configuration for tests and tools: defaults, free ports, the given catalog. */
+    public static EngineConfig defaults(Path catalogPath) {
+        return new EngineConfig(0, 0, BIND_ADDRESS_DEFAULT, 1, MAX_BODY_BYTES_DEFAULT, "test-admin-token", catalogPath,
+                AuctionConfig.defaults(),
+                new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400));
+    }
+
+    /** A copy listening on the given ports. */
+    public EngineConfig withPorts(int publicPort, int adminPort) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers);
+    }
+
+    /** A copy with another body limit. */
+    public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers);
+    }
+
+    /**
+     * Reads and validates a YAML configuration. Relative paths inside it are relative to the file's
+     * folder. {@value #ADMIN_TOKEN_ENV} and {@value #TRACKER_KEY_ENV} override the secrets.
+     */
+    public static EngineConfig load(Path file, Map<String, String> env) throws IOException {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("$", "the configuration must be a YAML mapping");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        Reader r = new Reader(root, "");
+        Reader server = r.child("server");
+        Reader admin = r.child("admin");
+        Reader catalog = r.child("catalog");
+        Reader auction = r.child("auction");
+        Reader trackers = r.child("trackers");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers"));
+        checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes"));
+        checkKeys(trackers, Set.of("baseUrl", "hmacKey", "ttlSeconds"));
+
+        String token = env.getOrDefault(ADMIN_TOKEN_ENV, admin.text("token", null));
+        if (token == null || token.length() < 8) {
+            throw new ConfigException("admin.token", "needs at least 8 characters (or set " + ADMIN_TOKEN_ENV + ")");
+        }
+        String key = env.getOrDefault(TRACKER_KEY_ENV, trackers.text("hmacKey", null));
+        if (key == null || key.length() < 16) {
+            throw new ConfigException("trackers.hmacKey", "needs at least 16 characters (or set " + TRACKER_KEY_ENV + ")");
+        }
+        String catalogFile = catalog.text("path", null);
+        if (catalogFile == null) {
+            throw new ConfigException("catalog.path", "is required");
+        }
+
+        AuctionConfig defaults = AuctionConfig.defaults();
+        Currency currency = auction.enumValue("currency", Currency.class, defaults.currency());
+        Map<Currency, Long> rates = new EnumMap<>(defaults.microsPerUnit());
+        Reader rateNode = auction.child("microsPerUnit");
+        for (Iterator<String> it = rateNode.json.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            Currency c = parseEnum(rateNode.path(name), Currency.class, name);
+            rates.put(c, rateNode.longValue(name, 1, 1_000_000_000_000L, 0));
+        }
+        Map<PlacementType, Prior> priors = new EnumMap<>(defaults.priors());
+        Reader priorNode = auction.child("priors");
+        for (Iterator<String> it = priorNode.json.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            PlacementType p = parseEnum(priorNode.path(name), PlacementType.class, name);
+            Reader one = priorNode.child(name);
+            priors.put(p, new Prior((int) one.longValue("ctrPpm", 1, 1_000_000, 10_000),
+                    (int) one.longValue("cvrPpm", 1, 1_000_000, 50_000)));
+        }
+        String baseUrl = trackers.text("baseUrl", "http://127.0.0.1:" + PUBLIC_PORT_DEFAULT);
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw new ConfigException("trackers.baseUrl", "must start with http:// or https://");
+        }
+        return new EngineConfig(
+                (int) server.longValue("publicPort", 0, 65_535, PUBLIC_PORT_DEFAULT),
+                (int) server.longValue("adminPort", 0, 65_535, ADMIN_PORT_DEFAULT),
+                server.text("bindAddress", BIND_ADDRESS_DEFAULT),
+                (int) server.longValue("ioThreads", 0, 256, IO_THREADS_DEFAULT),
+                (int) server.longValue("maxBodyBytes", 256, 16 * 1024 * 1024, MAX_BODY_BYTES_DEFAULT),
+                token,
+                base.resolve(catalogFile).normalize(),
+                new AuctionConfig(currency, rates, priors),
+                new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
+                        trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)));
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static void checkKeys(Reader node, Set<String> known) {
+        for (Iterator<String> it = node.json.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new ConfigException(node.path(name), "unknown key; known keys are " + known);
+            }
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(String key, Class<E> type, String value) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, "unknown value \"" + value + "\"");
+        }
+    }
+
+    /** A YAML mapping with its key path. */
+    private record Reader(JsonNode json, String path) {
+
+        String path(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        Reader child(String key) {
+            JsonNode v = json.get(key);
+            if (v == null || v.isNull()) {
+                return new Reader(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), path(key));
+            }
+            if (!v.isObject()) {
+                throw new ConfigException(path(key), "must be a mapping");
+            }
+            return new Reader(v, path(key));
+        }
+
+        String text(String key, String fallback) {
+            JsonNode v = json.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isValueNode()) {
+                throw new ConfigException(path(key), "must be a string");
+            }
+            return v.asText();
+        }
+
+        long longValue(String key, long min, long max, long fallback) {
+            JsonNode v = json.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isIntegralNumber()) {
+                throw new ConfigException(path(key), "must be an integer " + min + ".." + max);
+            }
+            long value = v.asLong();
+            if (value < min || value > max) {
+                throw new ConfigException(path(key), "must be " + min + ".." + max + ", was " + value);
+            }
+            return value;
+        }
+
+        <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
+            String v = text(key, null);
+            return v == null ? fallback : parseEnum(path(key), type, v);
+        }
+    }
+}

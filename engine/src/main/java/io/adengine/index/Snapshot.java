@@ -1,0 +1,204 @@
+package io.adengine.index;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.model.AdGroup;
+import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
+import io.adengine.model.Dimension;
+import io.adengine.model.HoursOfWeek;
+import org.roaringbitmap.RoaringBitmap;
+
+import java.util.Map;
+
+/**
+ * Everything the serving path reads for one catalog version, immutable once built (the per-hour
+ * schedule bitmap is a cache computed from immutable fields). Ordinal {@code i} is the i-th ad group in
+ * id order; per-ordinal facts live in parallel arrays so the auction loop touches no maps.
+ */
+public final class Snapshot {
+
+    /** Priority tier of a booked time slot (CPT): served before anything else, charged its slot price. */
+    public static final byte TIER_CPT = 2;
+    /** Priority tier of guaranteed brand CPM: served before performance, charged its bid. */
+    public static final byte TIER_BRAND_CPM = 1;
+    /** Tier of performance deliveries: ranked by eCPM, charged the second price. */
+    public static final byte TIER_PERFORMANCE = 0;
+
+    private static final long HOUR_MILLIS = 3_600_000L;
+
+    final Catalog catalog;
+    final EngineConfig.AuctionConfig auction;
+    final AdGroup[] groups;
+    final long[] campaignIds;
+    final byte[] tiers;
+    final long[] bidAuctionMicros;
+    final long[] accountMicrosPerUnit;
+    final long[] flightStart;
+    final long[] flightEnd;
+    final int[] utcOffsets;
+    final HoursOfWeek[] hours;
+    final Creative[][] creatives;
+    final RoaringBitmap eligible;
+    final Map<Long, AdSpaceEntry> adSpaces;
+    final DimensionIndex[] dimensions;
+    final OsVersionIndex osVersions;
+    final RoaringBitmap acceptsUnknownUser;
+    private volatile LiveHour liveHour;
+
+    /** The schedule bitmap of one UTC hour. */
+    private record LiveHour(long hour, RoaringBitmap live) {
+    }
+
+    Snapshot(Catalog catalog, EngineConfig.AuctionConfig auction, AdGroup[] groups, long[] campaignIds, byte[] tiers,
+             long[] bidAuctionMicros, long[] accountMicrosPerUnit, long[] flightStart, long[] flightEnd, int[] utcOffsets,
+             HoursOfWeek[] hours, Creative[][] creatives, RoaringBitmap eligible, Map<Long, AdSpaceEntry> adSpaces,
+             DimensionIndex[] dimensions, OsVersionIndex osVersions, RoaringBitmap acceptsUnknownUser) {
+        this.catalog = catalog;
+        this.auction = auction;
+        this.groups = groups;
+        this.campaignIds = campaignIds;
+        this.tiers = tiers;
+        this.bidAuctionMicros = bidAuctionMicros;
+        this.accountMicrosPerUnit = accountMicrosPerUnit;
+        this.flightStart = flightStart;
+        this.flightEnd = flightEnd;
+        this.utcOffsets = utcOffsets;
+        this.hours = hours;
+        this.creatives = creatives;
+        this.eligible = eligible;
+        this.adSpaces = Map.copyOf(adSpaces);
+        this.dimensions = dimensions;
+        this.osVersions = osVersions;
+        this.acceptsUnknownUser = acceptsUnknownUser;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public long version() {
+        return catalog.version();
+    }
+
+    public EngineConfig.AuctionConfig auction() {
+        return auction;
+    }
+
+    /** Number of ad groups (ordinals run 0 until this). */
+    public int size() {
+        return groups.length;
+    }
+
+    public AdGroup group(int ordinal) {
+        return groups[ordinal];
+    }
+
+    public long campaignId(int ordinal) {
+        return campaignIds[ordinal];
+    }
+
+    public byte tier(int ordinal) {
+        return tiers[ordinal];
+    }
+
+    /** The bid converted to micros of the auction currency. */
+    public long bidAuctionMicros(int ordinal) {
+        return bidAuctionMicros[ordinal];
+    }
+
+    /** Micros of the auction currency one unit of this group's account currency is worth. */
+    public long accountMicrosPerUnit(int ordinal) {
+        return accountMicrosPerUnit[ordinal];
+    }
+
+    /** Servable creatives of the group (approved, http(s) click URL), in id order. */
+    public Creative[] creatives(int ordinal) {
+        return creatives[ordinal];
+    }
+
+    /** Ordinal of an ad group id, or {@code -1}. */
+    public int ordinalOf(long adGroupId) {
+        int lo = 0;
+        int hi = groups.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long id = groups[mid].id();
+            if (id < adGroupId) {
+                lo = mid + 1;
+            } else if (id > adGroupId) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    public AdSpaceEntry adSpace(long adSpaceId) {
+        return adSpaces.get(adSpaceId);
+    }
+
+    /** Ordinals that pass the static eligibility rule. Never modify the result. */
+    public RoaringBitmap eligible() {
+        return eligible;
+    }
+
+    /** Ordinals accepting a normalised value of a dimension. Never modify the result. */
+    public RoaringBitmap accepting(Dimension dimension, String value) {
+        return dimensions[dimension.ordinal()].accepting(value);
+    }
+
+    /** Ordinals accepting an encoded OS version ({@code -1} unknown). Never modify the result. */
+    public RoaringBitmap acceptingOsVersion(int version) {
+        return osVersions.accepting(version);
+    }
+
+    /**
+     * Ordinals whose user-side targeting accepts a user the engine knows nothing about: no gender, no
+     * age, no audience and no installed app. The audience module refines this for known users.
+     */
+    public RoaringBitmap acceptingUnknownUser() {
+        return acceptsUnknownUser;
+    }
+
+    /**
+     * Ordinals whose schedule (flight dates and hours of the week, in their own time zone) is live at
+     * this instant. Computed once per UTC hour and cached. Never modify the result.
+     */
+    public RoaringBitmap liveAt(long epochMillis) {
+        long hour = Math.floorDiv(epochMillis, HOUR_MILLIS);
+        LiveHour cached = liveHour;
+        if (cached != null && cached.hour == hour) {
+            return cached.live;
+        }
+        RoaringBitmap live = computeLive(hour * HOUR_MILLIS);
+        liveHour = new LiveHour(hour, live);
+        return live;
+    }
+
+    private RoaringBitmap computeLive(long hourStart) {
+        RoaringBitmap live = new RoaringBitmap();
+        // Offsets are whole hours and flights start and end at local midnight, so every boundary is a
+        // UTC hour boundary: what holds at the hour's first millisecond holds for the whole hour.
+        for (int i = 0; i < groups.length; i++) {
+            if (hourStart >= flightStart[i] && hourStart < flightEnd[i]
+                    && hours[i].contains(HoursOfWeek.hourOfWeek(hourStart, utcOffsets[i]))) {
+                live.add(i);
+            }
+        }
+        live.runOptimize();
+        return live;
+    }
+
+    /** Bytes held by the posting lists (an estimate of the index's own footprint). */
+    public long indexSizeInBytes() {
+        long bytes = eligible.getLongSizeInBytes() + acceptsUnknownUser.getLongSizeInBytes() + osVersions.sizeInBytes();
+        for (DimensionIndex d : dimensions) {
+            bytes += d.sizeInBytes();
+        }
+        for (AdSpaceEntry e : adSpaces.values()) {
+            bytes += e.servable().getLongSizeInBytes();
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,221 @@
+package io.adengine.index;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.model.Account;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.BidModel;
+import io.adengine.model.Campaign;
+import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
+import io.adengine.model.CreativeFormat;
+import io.adengine.model.Dimension;
+import io.adengine.model.Eligibility;
+import io.adengine.model.HoursOfWeek;
+import io.adengine.model.IncludeExclude;
+import io.adengine.model.InstallStateTarget;
+import io.adengine.model.Objective;
+import io.adengine.model.OsVersionRange;
+import io.adengine.model.PlacementType;
+import io.adengine.model.Targeting;
+import io.adengine.money.Money;
+import org.roaringbitmap.FastAggregation;
+import org.roaringbitmap.RoaringBitmap;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link Snapshot} from a {@link Catalog}. Runs on a background thread; nothing here is on the
+ * serving path. Not thread-safe: one builder per build.
+ */
+public final class SnapshotBuilder {
+
+    private final EngineConfig.AuctionConfig auction;
+
+    public SnapshotBuilder(EngineConfig.AuctionConfig auction) {
+        this.auction = auction;
+    }
+
+    /** Builds the snapshot of a catalog. */
+    public Snapshot build(Catalog catalog) {
+        AdGroup[] groups = catalog.adGroups().toArray(new AdGroup[0]);
+        int n = groups.length;
+        long[] campaignIds = new long[n];
+        byte[] tiers = new byte[n];
+        long[] bidAuction = new long[n];
+        long[] accountRate = new long[n];
+        long[] flightStart = new long[n];
+        long[] flightEnd = new long[n];
+        int[] offsets = new int[n];
+        HoursOfWeek[] hours = new HoursOfWeek[n];
+        Creative[][] creatives = new Creative[n][];
+        RoaringBitmap eligible = new RoaringBitmap();
+        RoaringBitmap acceptsUnknownUser = new RoaringBitmap();
+        Map<PlacementType, RoaringBitmap> byPlacement = new EnumMap<>(PlacementType.class);
+        Map<CreativeFormat, RoaringBitmap> byFormat = new EnumMap<>(CreativeFormat.class);
+        RoaringBitmap unpinnedSpace = new RoaringBitmap();
+        Map<Long, RoaringBitmap> pinnedSpace = new HashMap<>();
+        RoaringBitmap unpinnedPublisher = new RoaringBitmap();
+        Map<Long, RoaringBitmap> pinnedPublisher = new HashMap<>();
+
+        for (int i = 0; i < n; i++) {
+            AdGroup g = groups[i];
+            Campaign campaign = catalog.campaign(g.campaignId());
+            Account account = campaign == null ? null : catalog.account(campaign.accountId());
+            campaignIds[i] = g.campaignId();
+            tiers[i] = tierOf(campaign, g.bid().model());
+            accountRate[i] = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
+            bidAuction[i] = Money.mulDiv(g.bid().amountMicros(), accountRate[i], 1_000_000L);
+            flightStart[i] = g.schedule().startMillis();
+            flightEnd[i] = g.schedule().endMillis();
+            offsets[i] = g.schedule().utcOffsetHours();
+            hours[i] = g.schedule().hours();
+            creatives[i] = Eligibility.servableCreatives(catalog, g).toArray(new Creative[0]);
+            if (Eligibility.check(catalog, g) == null) {
+                eligible.add(i);
+            }
+            if (acceptsUnknownUser(g)) {
+                acceptsUnknownUser.add(i);
+            }
+            for (PlacementType p : g.placements()) {
+                byPlacement.computeIfAbsent(p, k -> new RoaringBitmap()).add(i);
+            }
+            for (Creative c : creatives[i]) {
+                byFormat.computeIfAbsent(c.format(), k -> new RoaringBitmap()).add(i);
+            }
+            pin(i, g.adSpaceIds(), unpinnedSpace, pinnedSpace);
+            pin(i, g.publisherIds(), unpinnedPublisher, pinnedPublisher);
+        }
+
+        Map<Long, AdSpaceEntry> spaces = new HashMap<>();
+        for (AdSpace space : catalog.adSpaces()) {
+            List<RoaringBitmap> formats = new ArrayList<>();
+            for (CreativeFormat f : space.formats()) {
+                formats.add(byFormat.getOrDefault(f, new RoaringBitmap()));
+            }
+            RoaringBitmap servable = RoaringBitmap.and(eligible, byPlacement.getOrDefault(space.placement(), new RoaringBitmap()));
+            servable.and(RoaringBitmap.or(unpinnedSpace, pinnedSpace.getOrDefault(space.id(), new RoaringBitmap())));
+            servable.and(RoaringBitmap.or(unpinnedPublisher, pinnedPublisher.getOrDefault(space.publisherId(), new RoaringBitmap())));
+            servable.and(FastAggregation.or(formats.iterator()));
+            servable.runOptimize();
+            spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), servable));
+        }
+
+        DimensionIndex[] dims = new DimensionIndex[Dimension.values().length];
+        for (Dimension d : Dimension.values()) {
+            dims[d.ordinal()] = buildDimension(groups, d);
+        }
+        eligible.runOptimize();
+        acceptsUnknownUser.runOptimize();
+        return new Snapshot(catalog, auction, groups, campaignIds, tiers, bidAuction, accountRate, flightStart, flightEnd,
+                offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
+    }
+
+    /** CPT is a booked slot; a brand campaign's CPM is guaranteed volume; everything else is performance. */
+    static byte tierOf(Campaign campaign, BidModel model) {
+        if (model == BidModel.CPT) {
+            return Snapshot.TIER_CPT;
+        }
+        if (model == BidModel.CPM && campaign != null && campaign.objective() == Objective.BRAND) {
+            return Snapshot.TIER_BRAND_CPM;
+        }
+        return Snapshot.TIER_PERFORMANCE;
+    }
+
+    /**
+     * Whether the group's user-side targeting accepts a user with no gender, no age, in no audience and
+     * with nothing installed.
+     */
+    static boolean acceptsUnknownUser(AdGroup g) {
+        Targeting t = g.targeting();
+        if (t.needsKnownUser()) {
+            return false;
+        }
+        return g.app() == null || g.installState() != InstallStateTarget.ALREADY_INSTALLED;
+    }
+
+    private static void pin(int ordinal, java.util.Set<Long> ids, RoaringBitmap unpinned, Map<Long, RoaringBitmap> pinned) {
+        if (ids.isEmpty()) {
+            unpinned.add(ordinal);
+            return;
+        }
+        for (Long id : ids) {
+            pinned.computeIfAbsent(id, k -> new RoaringBitmap()).add(ordinal);
+        }
+    }
+
+    private static DimensionIndex buildDimension(AdGroup[] groups, Dimension d) {
+        RoaringBitmap unrestricted = new RoaringBitmap();
+        Map<String, RoaringBitmap> includes = new HashMap<>();
+        Map<String, RoaringBitmap> excludes = new HashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            IncludeExclude rule = groups[i].targeting().rule(d);
+            if (rule.include().isEmpty()) {
+                unrestricted.add(i);
+            }
+            for (String v : rule.include()) {
+                includes.computeIfAbsent(v, k -> new RoaringBitmap()).add(i);
+            }
+            for (String v : rule.exclude()) {
+                excludes.computeIfAbsent(v, k -> new RoaringBitmap()).add(i);
+            }
+        }
+        TreeSet<String> values = new TreeSet<>(includes.keySet());
+        values.addAll(excludes.keySet());
+        Map<String, RoaringBitmap> accept = new HashMap<>();
+        for (String v : values) {
+            RoaringBitmap b = RoaringBitmap.or(unrestricted, includes.getOrDefault(v, new RoaringBitmap()));
+            RoaringBitmap ex = excludes.get(v);
+            if (ex != null) {
+                b.andNot(ex);
+            }
+            b.runOptimize();
+            accept.put(v, b);
+        }
+        unrestricted.runOptimize();
+        return new DimensionIndex(accept, unrestricted);
+    }
+
+    private static OsVersionIndex buildOsIndex(AdGroup[] groups) {
+        RoaringBitmap unrestricted = new RoaringBitmap();
+        TreeSet<Integer> cuts = new TreeSet<>();
+        List<Integer> restricted = new ArrayList<>();
+        for (int i = 0; i < groups.length; i++) {
+            OsVersionRange r = groups[i].targeting().osVersion();
+            if (r.isAny()) {
+                unrestricted.add(i);
+            } else {
+                restricted.add(i);
+                cuts.add(r.min());
+                if (r.max() != Integer.MAX_VALUE) {
+                    cuts.add(r.max() + 1);
+                }
+            }
+        }
+        int[] boundaries = cuts.stream().mapToInt(Integer::intValue).toArray();
+        RoaringBitmap[] accept = new RoaringBitmap[boundaries.length + 1];
+        for (int interval = 0; interval < accept.length; interval++) {
+            // Every version in [boundaries[interval-1], boundaries[interval]) is covered by the same ranges,
+            // so the interval's first version stands for all of them. Below the first boundary (every
+            // range's min is a boundary) no range covers anything.
+            RoaringBitmap b = unrestricted.clone();
+            if (interval > 0) {
+                int representative = boundaries[interval - 1];
+                for (int i : restricted) {
+                    if (groups[i].targeting().osVersion().accepts(representative)) {
+                        b.add(i);
+                    }
+                }
+            }
+            b.runOptimize();
+            accept[interval] = b;
+        }
+        unrestricted.runOptimize();
+        return new OsVersionIndex(boundaries, accept, unrestricted);
+    }
+}

@@ -1,0 +1,269 @@
+package io.adengine.match;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.index.AdSpaceEntry;
+import io.adengine.index.Snapshot;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.Creative;
+import io.adengine.model.Dimension;
+import io.adengine.model.NotServedReason;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Makes ad decisions on one thread. Holds that thread's scratch (the ranked list), so it is not
+ * thread-safe: each serving thread owns one instance. The snapshot and the gates it reads are shared
+ * and lock-free.
+ */
+public final class AdDecider {
+
+    private static final int NONE = -1;
+    private static final Dimension[] DIMENSIONS = Dimension.values();
+    private static final FilterStage[] DIMENSION_STAGES = new FilterStage[DIMENSIONS.length];
+
+    static {
+        for (Dimension d : DIMENSIONS) {
+            DIMENSION_STAGES[d.ordinal()] = FilterStage.valueOf(d.name());
+        }
+    }
+
+    private final BudgetGate budget;
+    private final UserTargeting users;
+    // The ranked list: at most count + 1 entries (the extra one prices the last ad), one per campaign.
+    private final int[] rankedOrdinal = new int[AdRequest.MAX_COUNT + 1];
+    private final long[] rankedEcpm = new long[AdRequest.MAX_COUNT + 1];
+    private final byte[] rankedTier = new byte[AdRequest.MAX_COUNT + 1];
+    private int rankedSize;
+    private int rankedLimit;
+
+    public AdDecider(BudgetGate budget, UserTargeting users) {
+        this.budget = budget;
+        this.users = users;
+    }
+
+    /** A decider with no spend tracking and no user data. */
+    public AdDecider() {
+        this(BudgetGate.UNLIMITED, UserTargeting.UNKNOWN_USERS);
+    }
+
+    /** Decides the ads for one request against one snapshot, writing into {@code out}. */
+    public Decision decide(Snapshot snapshot, AdRequest request, Decision out) {
+        out.reset();
+        boolean explain = request.explain();
+        if (explain) {
+            out.explained = true;
+            out.explain.reset(snapshot.size());
+        }
+        AdSpaceEntry entry = snapshot.adSpace(request.adSpaceId());
+        if (entry == null) {
+            out.outcome = Outcome.UNKNOWN_AD_SPACE;
+            return out;
+        }
+        RoaringBitmap candidates = filter(snapshot, request, entry, explain ? out.explain : null);
+        rank(snapshot, candidates, entry, request.count(), explain ? out.explain : null);
+        price(snapshot, entry, request, out);
+        if (explain && request.explainAdGroupId() != 0) {
+            out.explain.adGroup(request.explainAdGroupId(), reasonFor(snapshot, request, entry, out));
+        }
+        return out;
+    }
+
+    /** The candidate ordinals after every bitmap filter; a fresh bitmap the caller may modify. */
+    public RoaringBitmap filter(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, Explain explain) {
+        // The country list is the most selective request-side list in practice, so it meets the ad space
+        // first; every later AND runs in place on the (small) intersection and allocates nothing new.
+        RoaringBitmap c = RoaringBitmap.and(entry.servable(), snapshot.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)));
+        if (explain != null) {
+            long eligible = snapshot.eligible().getLongCardinality();
+            long servable = entry.servable().getLongCardinality();
+            explain.removed(FilterStage.STATIC_ELIGIBILITY, snapshot.size() - eligible);
+            explain.removed(FilterStage.AD_SPACE, eligible - servable);
+            explain.removed(FilterStage.COUNTRY, servable - c.getLongCardinality());
+        }
+        for (int d = 1; d < DIMENSIONS.length; d++) {
+            and(c, snapshot.accepting(DIMENSIONS[d], request.value(DIMENSIONS[d])), explain, DIMENSION_STAGES[d]);
+        }
+        and(c, snapshot.acceptingOsVersion(request.osVersion()), explain, FilterStage.OS_VERSION);
+        and(c, users.accepting(snapshot, request), explain, FilterStage.USER);
+        and(c, snapshot.liveAt(request.nowMillis()), explain, FilterStage.SCHEDULE);
+        return c;
+    }
+
+    private static void and(RoaringBitmap c, RoaringBitmap other, Explain explain, FilterStage stage) {
+        if (explain == null) {
+            c.and(other);
+            return;
+        }
+        long before = c.getLongCardinality();
+        c.and(other);
+        explain.removed(stage, before - c.getLongCardinality());
+    }
+
+    private void rank(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, int count, Explain explain) {
+        rankedSize = 0;
+        rankedLimit = count + 1;
+        long floor = entry.space().floorCpmMicros();
+        EngineConfig.Prior prior = entry.prior();
+        long belowFloor = 0;
+        long overBudget = 0;
+        PeekableIntIterator it = candidates.getIntIterator();
+        while (it.hasNext()) {
+            int o = it.next();
+            byte tier = snapshot.tier(o);
+            long ecpm = Pricing.ecpm(snapshot.group(o).bid().model(), snapshot.bidAuctionMicros(o), prior);
+            if (tier != Snapshot.TIER_CPT && ecpm < floor) {
+                belowFloor++;
+                continue;
+            }
+            if (!budget.allows(snapshot, o)) {
+                overBudget++;
+                continue;
+            }
+            offer(snapshot, o, tier, ecpm);
+        }
+        if (explain != null) {
+            explain.removed(FilterStage.BELOW_FLOOR, belowFloor);
+            explain.removed(FilterStage.BUDGET, overBudget);
+            explain.auctionCandidates(candidates.getLongCardinality() - belowFloor - overBudget);
+        }
+    }
+
+    /** Keeps the best count + 1 candidates, at most one per campaign (its best). */
+    private void offer(Snapshot snapshot, int o, byte tier, long ecpm) {
+        long campaign = snapshot.campaignId(o);
+        for (int i = 0; i < rankedSize; i++) {
+            if (snapshot.campaignId(rankedOrdinal[i]) == campaign) {
+                if (!better(tier, ecpm, o, i)) {
+                    return;
+                }
+                removeAt(i);
+                insert(o, tier, ecpm);
+                return;
+            }
+        }
+        if (rankedSize < rankedLimit) {
+            insert(o, tier, ecpm);
+        } else if (better(tier, ecpm, o, rankedSize - 1)) {
+            rankedSize--;
+            insert(o, tier, ecpm);
+        }
+    }
+
+    /** Higher tier first, then higher eCPM, then the lower ordinal (the older ad group id). */
+    private boolean better(byte tier, long ecpm, int ordinal, int rankedIndex) {
+        if (tier != rankedTier[rankedIndex]) {
+            return tier > rankedTier[rankedIndex];
+        }
+        if (ecpm != rankedEcpm[rankedIndex]) {
+            return ecpm > rankedEcpm[rankedIndex];
+        }
+        return ordinal < rankedOrdinal[rankedIndex];
+    }
+
+    private void insert(int o, byte tier, long ecpm) {
+        int pos = rankedSize;
+        while (pos > 0 && better(tier, ecpm, o, pos - 1)) {
+            rankedOrdinal[pos] = rankedOrdinal[pos - 1];
+            rankedEcpm[pos] = rankedEcpm[pos - 1];
+            rankedTier[pos] = rankedTier[pos - 1];
+            pos--;
+        }
+        rankedOrdinal[pos] = o;
+        rankedEcpm[pos] = ecpm;
+        rankedTier[pos] = tier;
+        rankedSize++;
+    }
+
+    private void removeAt(int index) {
+        for (int i = index; i < rankedSize - 1; i++) {
+            rankedOrdinal[i] = rankedOrdinal[i + 1];
+            rankedEcpm[i] = rankedEcpm[i + 1];
+            rankedTier[i] = rankedTier[i + 1];
+        }
+        rankedSize--;
+    }
+
+    private void price(Snapshot snapshot, AdSpaceEntry entry, AdRequest request, Decision out) {
+        int filled = Math.min(request.count(), rankedSize);
+        long floor = entry.space().floorCpmMicros();
+        for (int i = 0; i < filled; i++) {
+            int o = rankedOrdinal[i];
+            long ecpm = rankedEcpm[i];
+            long clearing;
+            if (rankedTier[i] != Snapshot.TIER_PERFORMANCE) {
+                clearing = ecpm;
+            } else {
+                // Sorted by tier, so whatever follows a performance ad is performance too.
+                long next = i + 1 < rankedSize ? rankedEcpm[i + 1] : NONE;
+                clearing = Math.min(ecpm, Math.max(floor, next == NONE ? 0 : next + 1));
+            }
+            out.ordinals[i] = o;
+            out.ecpm[i] = ecpm;
+            out.clearingCpm[i] = clearing;
+            out.charge[i] = Pricing.chargePerUnit(snapshot, o, clearing, entry.prior());
+            out.creatives[i] = chooseCreative(snapshot.creatives(o), entry.space(), request.seed(), snapshot.group(o).id());
+        }
+        out.filled = filled;
+        out.outcome = filled > 0 ? Outcome.FILLED : Outcome.NO_FILL;
+    }
+
+    /**
+     * The creative of a group shown on an ad space: among its servable creatives in a format the space
+     * accepts (id order), the one the request's seed selects, so that creatives rotate across requests.
+     */
+    public static Creative chooseCreative(Creative[] creatives, AdSpace space, long seed, long adGroupId) {
+        int fitting = 0;
+        for (Creative c : creatives) {
+            if (space.formats().contains(c.format())) {
+                fitting++;
+            }
+        }
+        if (fitting == 0) {
+            return null;
+        }
+        int pick = (int) Long.remainderUnsigned(mix(seed ^ adGroupId), fitting);
+        for (Creative c : creatives) {
+            if (space.formats().contains(c.format()) && pick-- == 0) {
+                return c;
+            }
+        }
+        throw new AssertionError("unreachable: pick < fitting");
+    }
+
+    /** SplitMix64's finaliser: spreads nearby seeds over the whole range. */
+    public static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** First reason the asked-about group did not serve, checked on the model, stage by stage. */
+    private NotServedReason reasonFor(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, Decision out) {
+        int o = snapshot.ordinalOf(request.explainAdGroupId());
+        if (o < 0) {
+            return NotServedReason.UNKNOWN_AD_GROUP;
+        }
+        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, budget);
+        if (filtered != null) {
+            return filtered;
+        }
+        for (int i = 0; i < out.filled; i++) {
+            if (out.ordinals[i] == o) {
+                return null;
+            }
+        }
+        long campaign = snapshot.campaignId(o);
+        for (int i = 0; i < out.filled; i++) {
+            if (snapshot.campaignId(out.ordinals[i]) == campaign) {
+                return NotServedReason.SAME_CAMPAIGN;
+            }
+        }
+        return NotServedReason.OUTRANKED;
+    }
+
+    /** The ad group in a slot, for callers that render the answer. */
+    public static AdGroup group(Snapshot snapshot, Decision decision, int slot) {
+        return snapshot.group(decision.ordinal(slot));
+    }
+}

@@ -1,0 +1,66 @@
+package io.adengine.match;
+
+import io.adengine.model.Creative;
+
+/**
+ * The result of one decision, reused across requests by its owning thread. Slot {@code i} (0 until
+ * {@link #filled()}) is the i-th ad of the answer, best first.
+ */
+public final class Decision {
+
+    Outcome outcome = Outcome.NO_FILL;
+    int filled;
+    final int[] ordinals = new int[AdRequest.MAX_COUNT];
+    final long[] ecpm = new long[AdRequest.MAX_COUNT];
+    final long[] clearingCpm = new long[AdRequest.MAX_COUNT];
+    final long[] charge = new long[AdRequest.MAX_COUNT];
+    final Creative[] creatives = new Creative[AdRequest.MAX_COUNT];
+    final Explain explain = new Explain();
+    boolean explained;
+
+    void reset() {
+        outcome = Outcome.NO_FILL;
+        filled = 0;
+        explained = false;
+        java.util.Arrays.fill(creatives, null);
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** Number of ads in the answer. */
+    public int filled() {
+        return filled;
+    }
+
+    /** Snapshot ordinal of the ad group in slot i. */
+    public int ordinal(int slot) {
+        return ordinals[slot];
+    }
+
+    /** eCPM the ad ranked with, micros of the auction currency. */
+    public long ecpm(int slot) {
+        return ecpm[slot];
+    }
+
+    /** The eCPM it clears at (second price for performance ads), micros of the auction currency. */
+    public long clearingCpm(int slot) {
+        return clearingCpm[slot];
+    }
+
+    /** What one billing unit (thousand impressions, click, conversion, slot) costs, account-currency micros. */
+    public long chargePerUnit(int slot) {
+        return charge[slot];
+    }
+
+    /** The creative chosen for slot i. */
+    public Creative creative(int slot) {
+        return creatives[slot];
+    }
+
+    /** The explanation, when the request asked for one; otherwise {@code null}. */
+    public Explain explain() {
+        return explained ? explain : null;
+    }
+}

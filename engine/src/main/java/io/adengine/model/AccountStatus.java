@@ -1,0 +1,6 @@
+package io.adengine.model;
+
+/** Review status of an account; only {@link #APPROVED} accounts serve. */
+public enum AccountStatus {
+    PENDING, APPROVED, REJECTED, SUSPENDED
+}

@@ -1,0 +1,6 @@
+package io.adengine.model;
+
+/** Where a promoted app is downloaded from. */
+public enum AppChannel {
+    GETAPPS, GOOGLE_PLAY
+}

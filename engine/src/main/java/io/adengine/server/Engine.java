@@ -1,0 +1,131 @@
+package io.adengine.server;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.events.TrackerSigner;
+import io.adengine.index.Snapshot;
+import io.adengine.index.SnapshotBuilder;
+import io.adengine.index.SnapshotHolder;
+import io.adengine.match.BudgetGate;
+import io.adengine.match.UserTargeting;
+import io.adengine.model.Catalog;
+import io.adengine.model.CatalogJson;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.function.LongSupplier;
+
+/**
+ * A running engine: the catalog snapshot, the public and admin HTTP servers, metrics. Uses epoll where
+ * the native transport loads, NIO otherwise. {@link #close()} stops everything it started.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final SnapshotHolder snapshots;
+    private final ServingMetrics metrics;
+    private final EventLoopGroup publicGroup;
+    private final EventLoopGroup adminGroup;
+    private final Channel publicChannel;
+    private final Channel adminChannel;
+
+    private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
+                   Channel publicChannel, Channel adminChannel) {
+        this.snapshots = snapshots;
+        this.metrics = metrics;
+        this.publicGroup = publicGroup;
+        this.adminGroup = adminGroup;
+        this.publicChannel = publicChannel;
+        this.adminChannel = adminChannel;
+    }
+
+    /** Loads the configured catalog and starts serving it. */
+    public static Engine start(EngineConfig config) throws IOException, InterruptedException {
+        Catalog catalog = CatalogJson.read(config.catalogPath());
+        return start(config, catalog, System::currentTimeMillis);
+    }
+
+    /** Starts serving a given catalog with a given clock (tests pin the clock). */
+    public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock) throws InterruptedException {
+        Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
+        SnapshotHolder holder = new SnapshotHolder(snapshot);
+        ServingMetrics metrics = new ServingMetrics(holder);
+        AdResponseWriter writer = new AdResponseWriter(new TrackerSigner(config.trackers().hmacKey()),
+                config.trackers().baseUrl(), config.trackers().ttlSeconds());
+        ServingContext context = new ServingContext(holder, metrics, writer, clock, config.maxBodyBytes(), config.adminToken(),
+                BudgetGate.UNLIMITED, UserTargeting.UNKNOWN_USERS);
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup publicGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, io);
+        try {
+            Channel pub = bind(publicGroup, channelType, new PublicChannelInitializer(context), config.bindAddress(), config.publicPort());
+            Channel admin = bind(adminGroup, channelType, new AdminChannelInitializer(context), config.bindAddress(), config.adminPort());
+            LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
+                    snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
+                    pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
+            return new Engine(holder, metrics, publicGroup, adminGroup, pub, admin);
+        } catch (InterruptedException | RuntimeException e) {
+            publicGroup.shutdownGracefully();
+            adminGroup.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    private static Channel bind(EventLoopGroup group, Class<? extends ServerSocketChannel> type,
+                                ChannelInitializer<SocketChannel> initializer, String address, int port) throws InterruptedException {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(address, port).sync().channel();
+    }
+
+    public int publicPort() {
+        return ((InetSocketAddress) publicChannel.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
+    public SnapshotHolder snapshots() {
+        return snapshots;
+    }
+
+    public ServingMetrics metrics() {
+        return metrics;
+    }
+
+    /** Blocks until the public server channel closes. */
+    public void awaitClose() throws InterruptedException {
+        publicChannel.closeFuture().sync();
+    }
+
+    @Override
+    public void close() {
+        publicChannel.close().syncUninterruptibly();
+        adminChannel.close().syncUninterruptibly();
+        publicGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

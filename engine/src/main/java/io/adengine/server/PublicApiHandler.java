@@ -1,0 +1,126 @@
+package io.adengine.server;
+
+import io.adengine.index.Snapshot;
+import io.adengine.match.AdRequest;
+import io.adengine.match.Decision;
+import io.adengine.match.Outcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The SDK-facing API: {@code POST /v1/ads} and {@code GET /health}. Stateless and shared by every
+ * connection; per-thread scratch lives in the {@link ServingContext}. Answers are written here and
+ * flushed once per read batch.
+ */
+@ChannelHandler.Sharable
+final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublicApiHandler.class);
+
+    private final ServingContext context;
+
+    PublicApiHandler(ServingContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().isFailure()) {
+            HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.BAD_REQUEST, "bad_http",
+                    "the request is not valid HTTP/1.1", null)), false);
+            return;
+        }
+        String path = Routes.path(request.uri());
+        switch (path) {
+            case "/v1/ads" -> {
+                if (!request.method().equals(HttpMethod.POST)) {
+                    HttpResponses.send(ctx, Routes.methodNotAllowed(ctx, "POST"), keepAlive);
+                    return;
+                }
+                serveAds(ctx, request, keepAlive, start);
+            }
+            case "/health" -> {
+                if (!request.method().equals(HttpMethod.GET)) {
+                    HttpResponses.send(ctx, Routes.methodNotAllowed(ctx, "GET"), keepAlive);
+                    return;
+                }
+                HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
+            }
+            default -> HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
+        }
+    }
+
+    private void serveAds(ChannelHandlerContext ctx, FullHttpRequest http, boolean keepAlive, long start) {
+        ServingContext.Scratch s = context.scratch();
+        ByteBuf content = http.content();
+        int length = content.readableBytes();
+        content.getBytes(content.readerIndex(), s.body, 0, length);
+        AdRequest request = s.request;
+        ApiError error = s.parser.parse(s.body, length, request);
+        Snapshot snapshot = context.snapshots.current();
+        if (error == null && snapshot.adSpace(request.adSpaceId()) == null) {
+            error = new ApiError(HttpResponseStatus.BAD_REQUEST, "unknown_ad_space",
+                    "no ad space with id " + request.adSpaceId(), "adSpaceId");
+        }
+        if (error != null) {
+            HttpResponses.send(ctx, HttpResponses.error(ctx, error), keepAlive);
+            context.metrics.record(ServingMetrics.RequestOutcome.BAD_REQUEST, 0, System.nanoTime() - start);
+            return;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (request.requestId() == null) {
+            request.requestId(Long.toHexString(random.nextLong()));
+        }
+        request.nowMillis(context.clock.getAsLong()).seed(random.nextLong());
+        Decision decision = s.decider.decide(snapshot, request, s.decision);
+        if (decision.outcome() != Outcome.FILLED && !request.explain()) {
+            HttpResponses.send(ctx, HttpResponses.empty(HttpResponseStatus.NO_CONTENT), keepAlive);
+            context.metrics.record(ServingMetrics.RequestOutcome.NO_FILL, 0, System.nanoTime() - start);
+            return;
+        }
+        ByteBuf body = ctx.alloc().buffer(1024);
+        try {
+            context.writer.write(snapshot, request, decision, new ByteBufOutputStream(body));
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw new IllegalStateException("could not render the ad answer", e);
+        }
+        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, body);
+        HttpResponses.send(ctx, response, keepAlive);
+        context.metrics.record(decision.filled() > 0 ? ServingMetrics.RequestOutcome.FILLED : ServingMetrics.RequestOutcome.NO_FILL,
+                decision.filled(), System.nanoTime() - start);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // The cause may quote request content; log only its type and where it came from.
+        LOG.error("ad request failed: {} at {}", cause.getClass().getName(),
+                cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : "?");
+        context.metrics.record(ServingMetrics.RequestOutcome.ERROR, 0, 0);
+        if (ctx.channel().isActive()) {
+            HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal_error", "the engine could not answer this request", null)), false);
+        }
+    }
+}
