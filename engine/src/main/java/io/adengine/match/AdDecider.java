@@ -90,6 +90,33 @@ public final class AdDecider {
         return c;
     }
 
+    /**
+     * The ordinals that would enter the auction for this request: every filter passed, at or above the
+     * floor, allowed by the budget gate. For tests and diagnostics; a fresh bitmap.
+     */
+    public RoaringBitmap auctionEntrants(Snapshot snapshot, AdRequest request) {
+        AdSpaceEntry entry = snapshot.adSpace(request.adSpaceId());
+        if (entry == null) {
+            return new RoaringBitmap();
+        }
+        RoaringBitmap entrants = new RoaringBitmap();
+        filter(snapshot, request, entry, null).forEach((int o) -> {
+            if (!belowFloor(snapshot, o, entry) && budget.allows(snapshot, o)) {
+                entrants.add(o);
+            }
+        });
+        return entrants;
+    }
+
+    /** Booked slots (CPT) ignore the floor; everything else must rank at or above it. */
+    private static boolean belowFloor(Snapshot snapshot, int o, AdSpaceEntry entry) {
+        return snapshot.tier(o) != Snapshot.TIER_CPT && ecpm(snapshot, o, entry) < entry.space().floorCpmMicros();
+    }
+
+    private static long ecpm(Snapshot snapshot, int o, AdSpaceEntry entry) {
+        return Pricing.ecpm(snapshot.group(o).bid().model(), snapshot.bidAuctionMicros(o), entry.prior());
+    }
+
     private static void and(RoaringBitmap c, RoaringBitmap other, Explain explain, FilterStage stage) {
         if (explain == null) {
             c.and(other);
@@ -103,16 +130,12 @@ public final class AdDecider {
     private void rank(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, int count, Explain explain) {
         rankedSize = 0;
         rankedLimit = count + 1;
-        long floor = entry.space().floorCpmMicros();
-        EngineConfig.Prior prior = entry.prior();
         long belowFloor = 0;
         long overBudget = 0;
         PeekableIntIterator it = candidates.getIntIterator();
         while (it.hasNext()) {
             int o = it.next();
-            byte tier = snapshot.tier(o);
-            long ecpm = Pricing.ecpm(snapshot.group(o).bid().model(), snapshot.bidAuctionMicros(o), prior);
-            if (tier != Snapshot.TIER_CPT && ecpm < floor) {
+            if (belowFloor(snapshot, o, entry)) {
                 belowFloor++;
                 continue;
             }
@@ -120,7 +143,7 @@ public final class AdDecider {
                 overBudget++;
                 continue;
             }
-            offer(snapshot, o, tier, ecpm);
+            offer(snapshot, o, snapshot.tier(o), ecpm(snapshot, o, entry));
         }
         if (explain != null) {
             explain.removed(FilterStage.BELOW_FLOOR, belowFloor);

@@ -1,0 +1,117 @@
+package io.adengine.match;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.index.Snapshot;
+import io.adengine.index.SnapshotBuilder;
+import io.adengine.model.Catalog;
+import io.adengine.model.NotServedReason;
+import io.adengine.model.PlacementType;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterContainer;
+import org.roaringbitmap.RoaringBitmap;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The indexed decider against the brute-force {@link ReferenceMatcher} on random catalogs and requests:
+ * the same auction entrants, the same ads in the same order, the same clearing prices and charges, and
+ * an explain that blames a filter exactly for the groups that did not enter. 2,000 catalogs × 5
+ * requests = 10,000 pairs per run; jqwik keeps failing seeds in its database and replays them first.
+ */
+class IndexedMatcherProperties {
+
+    private static final int REQUESTS_PER_CATALOG = 5;
+    private static final AtomicLong PAIRS = new AtomicLong();
+    private static final AtomicLong FILLED = new AtomicLong();
+
+    @Property(tries = 2_000)
+    void indexedDecisionEqualsReference(@ForAll long seed) {
+        Random random = new Random(seed);
+        Catalog catalog = RandomCatalogs.catalog(random);
+        EngineConfig.AuctionConfig auction = randomAuction(random);
+        Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
+        AdDecider decider = new AdDecider();
+        AdRequest request = new AdRequest();
+        Decision decision = new Decision();
+        for (int i = 0; i < REQUESTS_PER_CATALOG; i++) {
+            RandomCatalogs.request(random, catalog, request);
+            ReferenceMatcher.Result expected = ReferenceMatcher.match(catalog, auction, request);
+
+            Set<Long> entrants = new TreeSet<>();
+            RoaringBitmap bitmap = decider.auctionEntrants(snapshot, request);
+            bitmap.forEach((int o) -> entrants.add(snapshot.group(o).id()));
+            assertThat(entrants).as("auction entrants, seed %d request %d", seed, i).isEqualTo(expected.entrants());
+
+            decider.decide(snapshot, request, decision);
+            List<ReferenceMatcher.Ad> actual = new ArrayList<>();
+            for (int slot = 0; slot < decision.filled(); slot++) {
+                actual.add(new ReferenceMatcher.Ad(snapshot.group(decision.ordinal(slot)).id(), decision.ecpm(slot),
+                        decision.clearingCpm(slot), decision.chargePerUnit(slot)));
+                assertThat(decision.creative(slot)).isNotNull();
+                assertThat(snapshot.catalog().adSpace(request.adSpaceId()).formats()).contains(decision.creative(slot).format());
+                assertThat(decision.chargePerUnit(slot)).isLessThanOrEqualTo(snapshot.group(decision.ordinal(slot)).bid().amountMicros());
+            }
+            assertThat(actual).as("ads, seed %d request %d", seed, i).isEqualTo(expected.ads());
+            assertThat(decision.outcome()).isEqualTo(actual.isEmpty() ? Outcome.NO_FILL : Outcome.FILLED);
+            checkExplain(snapshot, decider, request, expected, seed);
+            PAIRS.incrementAndGet();
+            if (!actual.isEmpty()) {
+                FILLED.incrementAndGet();
+            }
+        }
+    }
+
+    /** Explain blames a filter for exactly the groups that did not enter the auction. */
+    private static void checkExplain(Snapshot snapshot, AdDecider decider, AdRequest request, ReferenceMatcher.Result expected, long seed) {
+        if (snapshot.size() == 0) {
+            return;
+        }
+        Decision explained = new Decision();
+        long groupId = snapshot.group(Math.floorMod((int) seed, snapshot.size())).id();
+        request.explain(true).explainAdGroupId(groupId);
+        decider.decide(snapshot, request, explained);
+        NotServedReason reason = explained.explain().reason();
+        boolean entered = expected.entrants().contains(groupId);
+        boolean served = expected.ads().stream().anyMatch(ad -> ad.adGroupId() == groupId);
+        if (served) {
+            assertThat(reason).isNull();
+        } else if (entered) {
+            assertThat(reason).isIn(NotServedReason.SAME_CAMPAIGN, NotServedReason.OUTRANKED);
+        } else {
+            assertThat(reason).isNotNull().isNotIn(NotServedReason.SAME_CAMPAIGN, NotServedReason.OUTRANKED);
+        }
+        long removed = 0;
+        for (FilterStage stage : FilterStage.values()) {
+            removed += explained.explain().removed(stage);
+        }
+        assertThat(removed + explained.explain().auctionCandidates()).isEqualTo(snapshot.size());
+        assertThat(explained.explain().auctionCandidates()).isEqualTo(expected.entrants().size());
+        request.explain(false).explainAdGroupId(0);
+    }
+
+    private static EngineConfig.AuctionConfig randomAuction(Random random) {
+        EngineConfig.AuctionConfig defaults = EngineConfig.AuctionConfig.defaults();
+        Map<PlacementType, EngineConfig.Prior> priors = new EnumMap<>(PlacementType.class);
+        for (PlacementType p : PlacementType.values()) {
+            priors.put(p, new EngineConfig.Prior(1 + random.nextInt(200_000), 1 + random.nextInt(1_000_000)));
+        }
+        return new EngineConfig.AuctionConfig(defaults.currency(), defaults.microsPerUnit(), priors);
+    }
+
+    @AfterContainer
+    static void enoughPairsAndFills() {
+        assertThat(PAIRS.get()).isGreaterThanOrEqualTo(10_000);
+        // The oracle comparison means little if almost nothing fills: the generator must keep fills common.
+        assertThat(FILLED.get()).isGreaterThan(PAIRS.get() / 10);
+    }
+}

@@ -1,0 +1,188 @@
+package io.adengine.match;
+
+import io.adengine.model.Account;
+import io.adengine.model.AccountStatus;
+import io.adengine.model.AccountType;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.AgeRange;
+import io.adengine.model.AppChannel;
+import io.adengine.model.Asset;
+import io.adengine.model.Bid;
+import io.adengine.model.BidModel;
+import io.adengine.model.Budget;
+import io.adengine.model.Campaign;
+import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
+import io.adengine.model.CreativeFormat;
+import io.adengine.model.Currency;
+import io.adengine.model.Dimension;
+import io.adengine.model.Gender;
+import io.adengine.model.HoursOfWeek;
+import io.adengine.model.IncludeExclude;
+import io.adengine.model.InstallStateTarget;
+import io.adengine.model.Objective;
+import io.adengine.model.OsVersionRange;
+import io.adengine.model.PaymentMode;
+import io.adengine.model.PlacementType;
+import io.adengine.model.PromotedApp;
+import io.adengine.model.PromotionTarget;
+import io.adengine.model.ReviewStatus;
+import io.adengine.model.Schedule;
+import io.adengine.model.Targeting;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Small random catalogs and requests drawn from narrow value pools, so that targeting rules collide
+ * often and every filter both passes and fails in a typical run.
+ */
+final class RandomCatalogs {
+
+    /** 2026-11-28T12:00Z: the middle of the generated flights. */
+    static final long BASE_MILLIS = 1_795_867_200_000L;
+
+    static final Map<Dimension, String[]> POOLS = new EnumMap<>(Map.of(
+            Dimension.COUNTRY, new String[] {"IN", "ID", "RU"},
+            Dimension.REGION, new String[] {"IN-MH", "IN-KA"},
+            Dimension.LANGUAGE, new String[] {"en", "hi"},
+            Dimension.NETWORK, new String[] {"wifi", "4g"},
+            Dimension.CARRIER, new String[] {"jio", "airtel"},
+            Dimension.DEVICE_MODEL, new String[] {"redmi 13c", "poco x6"}));
+    static final PlacementType[] PLACEMENTS = {PlacementType.FEED, PlacementType.BANNER, PlacementType.INTERSTITIAL};
+    static final CreativeFormat[] FORMATS = {CreativeFormat.LARGE_NEWSFEED_IMAGE, CreativeFormat.BANNER,
+            CreativeFormat.INTERSTITIAL_IMAGE, CreativeFormat.NEWSFEED_VIDEO};
+    static final String[] OS_VERSIONS = {"7", "8", "10", "12.1", "13", "15"};
+
+    private RandomCatalogs() {
+    }
+
+    static Catalog catalog(Random r) {
+        List<Account> accounts = new ArrayList<>();
+        int accountCount = 1 + r.nextInt(4);
+        for (int i = 1; i <= accountCount; i++) {
+            accounts.add(new Account(i, 1, "a" + i, r.nextInt(10) == 0 ? AccountType.INDIVIDUAL : AccountType.ADVERTISER, "c", "games",
+                    Currency.values()[r.nextInt(3)], r.nextInt(6) == 0 ? AccountStatus.SUSPENDED : AccountStatus.APPROVED,
+                    r.nextBoolean() ? PaymentMode.PREPAID : PaymentMode.POSTPAID,
+                    r.nextInt(8) == 0 ? 0 : 1 + r.nextInt(1_000_000_000), r.nextInt(3) == 0 ? 0 : 5_000_000, false));
+        }
+        List<Campaign> campaigns = new ArrayList<>();
+        int campaignCount = 1 + r.nextInt(6);
+        for (int i = 1; i <= campaignCount; i++) {
+            campaigns.add(new Campaign(100 + i, 1, 1 + r.nextInt(accountCount), "k" + i,
+                    r.nextBoolean() ? Objective.BRAND : Objective.PERFORMANCE, PromotionTarget.APP_DOWNLOAD, r.nextInt(10) != 0));
+        }
+        List<AdSpace> spaces = new ArrayList<>();
+        int spaceCount = 1 + r.nextInt(4);
+        for (int i = 1; i <= spaceCount; i++) {
+            Set<CreativeFormat> formats = EnumSet.noneOf(CreativeFormat.class);
+            formats.add(FORMATS[r.nextInt(FORMATS.length)]);
+            if (r.nextBoolean()) {
+                formats.add(FORMATS[r.nextInt(FORMATS.length)]);
+            }
+            spaces.add(new AdSpace(1000 + i, 1, 1 + r.nextInt(2), "s" + i, PLACEMENTS[r.nextInt(PLACEMENTS.length)], formats,
+                    r.nextInt(3) == 0 ? 0 : r.nextInt(4_000_000)));
+        }
+        List<AdGroup> groups = new ArrayList<>();
+        List<Creative> creatives = new ArrayList<>();
+        int groupCount = r.nextInt(41);
+        long creativeId = 50_000;
+        for (int i = 1; i <= groupCount; i++) {
+            long id = 10_000 + i * (1 + r.nextInt(3));
+            if (groups.stream().anyMatch(g -> g.id() == id)) {
+                continue;
+            }
+            groups.add(group(r, id, 100 + 1 + r.nextInt(campaignCount), spaceCount));
+            int creativeCount = 1 + r.nextInt(3);
+            for (int c = 0; c < creativeCount; c++) {
+                creatives.add(new Creative(++creativeId, 1, id, "cr", FORMATS[r.nextInt(FORMATS.length)], List.of("t1", "t2"),
+                        List.of("d"), List.of(), List.of(new Asset("https://x/i.jpg", 1200, 628, 1000, 0)), List.of(), null,
+                        r.nextInt(20) == 0 ? "ftp://x/landing" : "https://x/landing", null, List.of(), List.of(),
+                        r.nextInt(7) == 0 ? ReviewStatus.UNDER_REVIEW : ReviewStatus.APPROVED));
+            }
+        }
+        return new Catalog(r.nextInt(1000), accounts, campaigns, groups, creatives, spaces);
+    }
+
+    private static AdGroup group(Random r, long id, long campaignId, int spaceCount) {
+        Set<PlacementType> placements = EnumSet.noneOf(PlacementType.class);
+        int placementCount = 1 + r.nextInt(2);
+        for (int p = 0; p < placementCount; p++) {
+            placements.add(PLACEMENTS[r.nextInt(PLACEMENTS.length)]);
+        }
+        Set<Long> pinnedSpaces = r.nextInt(5) == 0 ? Set.of(1000L + 1 + r.nextInt(spaceCount)) : Set.of();
+        Set<Long> pinnedPublishers = r.nextInt(10) == 0 ? Set.of(1L + r.nextInt(2)) : Set.of();
+        Map<Dimension, IncludeExclude> dims = new EnumMap<>(Dimension.class);
+        for (Dimension d : Dimension.values()) {
+            String[] pool = POOLS.get(d);
+            Set<String> include = new HashSet<>();
+            Set<String> exclude = new HashSet<>();
+            if (r.nextInt(10) < 2) {
+                include.add(pool[r.nextInt(pool.length)]);
+                if (r.nextBoolean()) {
+                    include.add(pool[r.nextInt(pool.length)]);
+                }
+            }
+            if (r.nextInt(12) == 0) {
+                exclude.add(pool[r.nextInt(pool.length)]);
+            }
+            dims.put(d, new IncludeExclude(include, exclude));
+        }
+        OsVersionRange os = OsVersionRange.ANY;
+        if (r.nextInt(10) < 3) {
+            int a = OsVersionRange.encode(OS_VERSIONS[r.nextInt(OS_VERSIONS.length)]);
+            int b = OsVersionRange.encode(OS_VERSIONS[r.nextInt(OS_VERSIONS.length)]);
+            int kind = r.nextInt(3);
+            os = kind == 0 ? new OsVersionRange(Math.min(a, b), Math.max(a, b))
+                    : kind == 1 ? new OsVersionRange(a, Integer.MAX_VALUE) : new OsVersionRange(0, a);
+        }
+        Targeting targeting = new Targeting(dims, os,
+                r.nextInt(7) == 0 ? Set.of(Gender.FEMALE) : Set.of(),
+                r.nextInt(10) == 0 ? new AgeRange(18, 34) : AgeRange.ANY,
+                r.nextInt(7) == 0 ? Set.of(1L) : Set.of(),
+                r.nextInt(10) == 0 ? Set.of(2L) : Set.of());
+        LocalDate base = LocalDate.of(2026, 11, 28);
+        LocalDate start = base.plusDays(r.nextInt(12) - 10);
+        LocalDate end = r.nextInt(3) == 0 ? start.plusDays(r.nextInt(10)) : null;
+        HoursOfWeek hours = HoursOfWeek.ALL_DAY;
+        if (r.nextInt(10) < 3) {
+            List<Integer> on = new ArrayList<>();
+            for (int h = 0; h < HoursOfWeek.HOURS; h++) {
+                if (r.nextInt(3) != 0) {
+                    on.add(h);
+                }
+            }
+            hours = HoursOfWeek.of(on.stream().mapToInt(Integer::intValue).toArray());
+        }
+        BidModel model = BidModel.values()[r.nextInt(BidModel.values().length)];
+        long amount = r.nextInt(20) == 0 ? Bid.MAX_MICROS - r.nextInt(1000) : 1 + r.nextInt(10_000_000);
+        PromotedApp app = r.nextBoolean() ? new PromotedApp("com.app" + r.nextInt(3), AppChannel.GOOGLE_PLAY) : null;
+        return new AdGroup(id, 1, campaignId, "g", app, InstallStateTarget.values()[r.nextInt(InstallStateTarget.values().length)],
+                placements, pinnedSpaces, pinnedPublishers, targeting, new Schedule(r.nextInt(25) - 12, start, end, hours),
+                Budget.UNLIMITED, new Bid(model, amount), r.nextInt(8) == 0 ? ReviewStatus.REJECTED : ReviewStatus.APPROVED, null,
+                r.nextInt(10) != 0);
+    }
+
+    static AdRequest request(Random r, Catalog catalog, AdRequest out) {
+        out.reset();
+        List<AdSpace> spaces = new ArrayList<>(catalog.adSpaces());
+        out.adSpaceId(spaces.get(r.nextInt(spaces.size())).id()).count(1 + r.nextInt(4));
+        for (Dimension d : Dimension.values()) {
+            String[] pool = POOLS.get(d);
+            int pick = r.nextInt(10);
+            out.value(d, pick < 8 ? pool[r.nextInt(pool.length)] : pick == 8 ? null : "unseen");
+        }
+        out.osVersion(r.nextInt(5) == 0 ? -1 : OsVersionRange.encode(OS_VERSIONS[r.nextInt(OS_VERSIONS.length)]));
+        out.nowMillis(BASE_MILLIS + (long) (r.nextGaussian() * 4 * 86_400_000L));
+        out.seed(r.nextLong());
+        return out;
+    }
+}

@@ -1,0 +1,173 @@
+package io.adengine.match;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.model.Account;
+import io.adengine.model.AccountStatus;
+import io.adengine.model.AccountType;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.BidModel;
+import io.adengine.model.Campaign;
+import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
+import io.adengine.model.Dimension;
+import io.adengine.model.IncludeExclude;
+import io.adengine.model.InstallStateTarget;
+import io.adengine.model.Objective;
+import io.adengine.model.OsVersionRange;
+import io.adengine.model.PaymentMode;
+import io.adengine.model.ReviewStatus;
+import io.adengine.model.Schedule;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The brute-force oracle: checks every ad group against the request straight from the model, with
+ * java.time for schedules and BigInteger for money, then sorts everything. Slow and obviously right;
+ * shares no code with the index, the decider or the pricing.
+ */
+final class ReferenceMatcher {
+
+    private static final BigInteger THOUSAND = BigInteger.valueOf(1_000);
+    private static final BigInteger MILLION = BigInteger.valueOf(1_000_000);
+
+    /** One ad of the reference answer. */
+    record Ad(long adGroupId, long ecpm, long clearingCpm, long chargePerUnit) {
+    }
+
+    /** The reference answer: who entered the auction, and the ads in order. */
+    record Result(Set<Long> entrants, List<Ad> ads) {
+    }
+
+    private record Candidate(AdGroup group, int tier, long ecpm) {
+    }
+
+    static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request) {
+        AdSpace space = catalog.adSpace(request.adSpaceId());
+        if (space == null) {
+            return new Result(Set.of(), List.of());
+        }
+        EngineConfig.Prior prior = auction.priors().get(space.placement());
+        List<Candidate> candidates = new ArrayList<>();
+        for (AdGroup g : catalog.adGroups()) {
+            Campaign campaign = catalog.campaign(g.campaignId());
+            Account account = catalog.account(campaign.accountId());
+            if (!passes(catalog, account, campaign, g, space, request)) {
+                continue;
+            }
+            long rate = auction.microsPerUnit().get(account.currency());
+            BigInteger bid = BigInteger.valueOf(g.bid().amountMicros()).multiply(BigInteger.valueOf(rate)).divide(MILLION);
+            BigInteger ecpm = switch (g.bid().model()) {
+                case CPM, CPT -> bid;
+                case CPC -> bid.multiply(BigInteger.valueOf(prior.ctrPpm())).divide(THOUSAND);
+                case CPA -> bid.multiply(BigInteger.valueOf(prior.ctrPpm())).divide(THOUSAND)
+                        .multiply(BigInteger.valueOf(prior.cvrPpm())).divide(MILLION);
+            };
+            int tier = g.bid().model() == BidModel.CPT ? 2
+                    : g.bid().model() == BidModel.CPM && campaign.objective() == Objective.BRAND ? 1 : 0;
+            if (tier != 2 && ecpm.compareTo(BigInteger.valueOf(space.floorCpmMicros())) < 0) {
+                continue;
+            }
+            candidates.add(new Candidate(g, tier, ecpm.longValueExact()));
+        }
+        Set<Long> entrants = new TreeSet<>();
+        candidates.forEach(c -> entrants.add(c.group().id()));
+
+        candidates.sort(Comparator.comparingInt((Candidate c) -> -c.tier())
+                .thenComparing(Comparator.comparingLong((Candidate c) -> c.ecpm()).reversed())
+                .thenComparingLong(c -> c.group().id()));
+        List<Candidate> onePerCampaign = new ArrayList<>();
+        Set<Long> campaigns = new HashSet<>();
+        for (Candidate c : candidates) {
+            if (campaigns.add(c.group().campaignId())) {
+                onePerCampaign.add(c);
+            }
+        }
+        List<Ad> ads = new ArrayList<>();
+        for (int i = 0; i < Math.min(request.count(), onePerCampaign.size()); i++) {
+            Candidate c = onePerCampaign.get(i);
+            long clearing = c.ecpm();
+            if (c.tier() == 0) {
+                long beat = i + 1 < onePerCampaign.size() ? onePerCampaign.get(i + 1).ecpm() + 1 : 0;
+                clearing = Math.min(c.ecpm(), Math.max(space.floorCpmMicros(), beat));
+            }
+            ads.add(new Ad(c.group().id(), c.ecpm(), clearing, charge(catalog, auction, c.group(), clearing, prior)));
+        }
+        return new Result(entrants, ads);
+    }
+
+    private static long charge(Catalog catalog, EngineConfig.AuctionConfig auction, AdGroup g, long clearing, EngineConfig.Prior prior) {
+        if (g.bid().model() == BidModel.CPT) {
+            return g.bid().amountMicros();
+        }
+        BigInteger c = BigInteger.valueOf(clearing);
+        BigInteger perUnit = switch (g.bid().model()) {
+            case CPM -> c;
+            case CPC -> c.multiply(THOUSAND).divide(BigInteger.valueOf(prior.ctrPpm()));
+            case CPA -> c.multiply(BigInteger.valueOf(1_000_000_000L))
+                    .divide(BigInteger.valueOf(prior.ctrPpm()).multiply(BigInteger.valueOf(prior.cvrPpm())));
+            case CPT -> throw new AssertionError();
+        };
+        Account account = catalog.account(catalog.campaign(g.campaignId()).accountId());
+        return perUnit.multiply(MILLION).divide(BigInteger.valueOf(auction.microsPerUnit().get(account.currency()))).longValueExact();
+    }
+
+    private static boolean passes(Catalog catalog, Account account, Campaign campaign, AdGroup g, AdSpace space, AdRequest r) {
+        long spendable = account.balanceMicros() + (account.paymentMode() == PaymentMode.POSTPAID ? account.creditLimitMicros() : 0);
+        if (account.type() == AccountType.INDIVIDUAL || account.status() != AccountStatus.APPROVED || spendable <= 0
+                || !campaign.enabled() || g.review() != ReviewStatus.APPROVED || !g.deliveryOn()) {
+            return false;
+        }
+        if (!g.placements().contains(space.placement())
+                || !g.adSpaceIds().isEmpty() && !g.adSpaceIds().contains(space.id())
+                || !g.publisherIds().isEmpty() && !g.publisherIds().contains(space.publisherId())) {
+            return false;
+        }
+        boolean creativeFits = false;
+        for (Creative c : catalog.creativesOf(g.id())) {
+            String url = c.clickUrl() == null ? "" : c.clickUrl();
+            boolean http = url.startsWith("http://") || url.startsWith("https://");
+            creativeFits |= c.review() == ReviewStatus.APPROVED && http && space.formats().contains(c.format());
+        }
+        if (!creativeFits) {
+            return false;
+        }
+        for (Dimension d : Dimension.values()) {
+            IncludeExclude rule = g.targeting().rule(d);
+            String v = r.value(d);
+            boolean included = rule.include().isEmpty() || v != null && rule.include().contains(v);
+            boolean excluded = v != null && rule.exclude().contains(v);
+            if (!included || excluded) {
+                return false;
+            }
+        }
+        OsVersionRange os = g.targeting().osVersion();
+        if (!os.isAny() && (r.osVersion() < 0 || r.osVersion() < os.min() || r.osVersion() > os.max())) {
+            return false;
+        }
+        // An unknown user: no gender, no age, in no audience, nothing installed.
+        if (!g.targeting().genders().isEmpty() || !g.targeting().age().isAny() || !g.targeting().includeAudiences().isEmpty()
+                || g.app() != null && g.installState() == InstallStateTarget.ALREADY_INSTALLED) {
+            return false;
+        }
+        return live(g.schedule(), r.nowMillis());
+    }
+
+    private static boolean live(Schedule s, long now) {
+        LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.ofHours(s.utcOffsetHours()));
+        if (local.toLocalDate().isBefore(s.start()) || s.end() != null && local.toLocalDate().isAfter(s.end())) {
+            return false;
+        }
+        int hourOfWeek = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
+        return s.hours().contains(hourOfWeek);
+    }
+}
