@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The admin API, behind a bearer token (401 without one, 403 with a wrong one; compared in constant
@@ -112,7 +111,7 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             HttpResponses.send(ctx, HttpResponses.error(ctx, error), keepAlive);
             return;
         }
-        request.explain(true).nowMillis(context.clock.getAsLong()).seed(ThreadLocalRandom.current().nextLong());
+        request.explain(true).nowMillis(context.clock.getAsLong()).seed(context.seeds.getAsLong());
         Decision decision = s.decider.decide(snapshot, request, s.decision);
         ByteBuf body = ctx.alloc().buffer(1024);
         try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(body))) {

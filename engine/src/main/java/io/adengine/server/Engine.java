@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,13 +64,22 @@ public final class Engine implements AutoCloseable {
 
     /** Starts serving a given catalog with a given clock (tests pin the clock). */
     public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock) throws InterruptedException {
+        return start(config, catalog, clock, () -> ThreadLocalRandom.current().nextLong(), BudgetGate.UNLIMITED);
+    }
+
+    /**
+     * Starts serving with every collaborator given: the clock, the source of per-request rotation seeds
+     * and the budget gate (tests pin the first two and inject the third).
+     */
+    public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock, LongSupplier seeds, BudgetGate budget)
+            throws InterruptedException {
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
         AdResponseWriter writer = new AdResponseWriter(new TrackerSigner(config.trackers().hmacKey()),
                 config.trackers().baseUrl(), config.trackers().ttlSeconds());
-        ServingContext context = new ServingContext(holder, metrics, writer, clock, config.maxBodyBytes(), config.adminToken(),
-                BudgetGate.UNLIMITED, UserTargeting.UNKNOWN_USERS);
+        ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
+                budget, UserTargeting.UNKNOWN_USERS);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

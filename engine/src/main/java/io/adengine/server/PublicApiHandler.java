@@ -87,7 +87,7 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (request.requestId() == null) {
             request.requestId(Long.toHexString(random.nextLong()));
         }
-        request.nowMillis(context.clock.getAsLong()).seed(random.nextLong());
+        request.nowMillis(context.clock.getAsLong()).seed(context.seeds.getAsLong());
         Decision decision = s.decider.decide(snapshot, request, s.decision);
         if (decision.outcome() != Outcome.FILLED && !request.explain()) {
             HttpResponses.send(ctx, HttpResponses.empty(HttpResponseStatus.NO_CONTENT), keepAlive);

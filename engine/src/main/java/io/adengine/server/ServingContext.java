@@ -21,16 +21,18 @@ final class ServingContext {
     final ServingMetrics metrics;
     final AdResponseWriter writer;
     final LongSupplier clock;
+    final LongSupplier seeds;
     final int maxBodyBytes;
     final String adminToken;
     private final FastThreadLocal<Scratch> scratch;
 
-    ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, AdResponseWriter writer, LongSupplier clock,
+    ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, AdResponseWriter writer, LongSupplier clock, LongSupplier seeds,
                    int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.writer = writer;
         this.clock = clock;
+        this.seeds = seeds;
         this.maxBodyBytes = maxBodyBytes;
         this.adminToken = adminToken;
         this.scratch = new FastThreadLocal<>() {
