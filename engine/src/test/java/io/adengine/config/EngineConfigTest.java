@@ -1,0 +1,50 @@
+package io.adengine.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EngineConfigTest {
+
+    @Test
+    void loadShouldReadTheBundledConfiguration() throws Exception {
+        EngineConfig config = EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of());
+
+        assertThat(config.publicPort()).isEqualTo(8080);
+        assertThat(config.adminPort()).isEqualTo(8081);
+        assertThat(config.catalogPath()).endsWith(Path.of("config", "sample-catalog.json"));
+        assertThat(config.auction().priors().get(io.adengine.model.PlacementType.FEED).ctrPpm()).isEqualTo(12_000);
+    }
+
+    @Test
+    void loadShouldTakeSecretsFromTheEnvironment() throws Exception {
+        EngineConfig config = EngineConfig.load(Path.of("..", "config", "engine.yaml"),
+                Map.of(EngineConfig.ADMIN_TOKEN_ENV, "from-the-environment"));
+
+        assertThat(config.adminToken()).isEqualTo("from-the-environment");
+    }
+
+    @Test
+    void loadShouldNameTheOffendingKey(@TempDir Path dir) throws Exception {
+        String base = Files.readString(Path.of("..", "config", "engine.yaml"));
+
+        assertLoadFails(dir, base.replace("publicPort: 8080", "publicPort: 70000"), "server.publicPort: must be 0..65535");
+        assertLoadFails(dir, base.replace("publicPort: 8080", "publicPort: eighty"), "server.publicPort");
+        assertLoadFails(dir, base.replace("token: change-me-admin-token", "token: short"), "admin.token");
+        assertLoadFails(dir, base.replace("bindAddress: 127.0.0.1", "bindAddress: 127.0.0.1\n  colour: blue"), "server.colour: unknown key");
+        assertLoadFails(dir, base.replace("INR: 11800", "INR: 0"), "auction.microsPerUnit.INR");
+        assertLoadFails(dir, base.replace("baseUrl: http://127.0.0.1:8080", "baseUrl: ftp://x"), "trackers.baseUrl");
+    }
+
+    private static void assertLoadFails(Path dir, String yaml, String message) throws Exception {
+        Path file = dir.resolve("engine.yaml");
+        Files.writeString(file, yaml);
+        assertThatThrownBy(() -> EngineConfig.load(file, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    }
+}
