@@ -1,0 +1,68 @@
+package io.adengine.bench.jmh;
+
+import io.adengine.bench.workload.WorkloadSize;
+import io.adengine.match.AdDecider;
+import io.adengine.match.AdRequest;
+import io.adengine.match.Decision;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Figure F1: one full in-process decision (bitmap filters, auction, pricing, creative choice; no HTTP)
+ * on workload M, cycling through 8,192 generated requests. The fork appends config/jvm.options
+ * (JvmOptionsTest keeps the list below equal to that file).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "-Dchronicle.analytics.disable=true"})
+public class DecisionBenchmark {
+
+    static final int REQUESTS = 8_192;
+
+    @Param({"M"})
+    public WorkloadSize size;
+
+    @Param({"1"})
+    public long seed;
+
+    private DecisionFixture fixture;
+    private AdRequest[] requests;
+    private final AdDecider decider = new AdDecider();
+    private final Decision decision = new Decision();
+    private int next;
+
+    @Setup
+    public void setUp() {
+        fixture = new DecisionFixture(size, seed, REQUESTS);
+        requests = fixture.requests();
+    }
+
+    @Benchmark
+    public void decide(Blackhole bh) {
+        AdRequest request = requests[next++ & (REQUESTS - 1)];
+        Decision d = decider.decide(fixture.snapshot(), request, decision);
+        bh.consume(d.filled());
+        bh.consume(d.filled() > 0 ? d.chargePerUnit(0) : 0L);
+    }
+}
