@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Everything the serving path reads for one catalog version, immutable once built (the per-hour
- * schedule bitmap is a cache computed from immutable fields). Ordinal {@code i} is the i-th ad group in
- * id order; per-ordinal facts live in parallel arrays so the auction loop touches no maps.
+ * schedule bitmap is a cache computed from immutable fields). Ordinals are dense and in rank order
+ * (rank block, then bid descending, then id; see {@link #RANK_BLOCKS}), so the auction can walk a
+ * candidate bitmap best-first; per-ordinal facts live in parallel arrays so that loop touches no maps.
  */
 public final class Snapshot {
 
@@ -24,14 +25,25 @@ public final class Snapshot {
     /** Tier of performance deliveries: ranked by eCPM, charged the second price. */
     public static final byte TIER_PERFORMANCE = 0;
 
+    /**
+     * Rank blocks, in the order the auction ranks them: booked slots (CPT), brand CPM, then the
+     * performance models CPM, CPC and CPA (each block ranks by a formula monotone in the bid).
+     */
+    public static final int RANK_BLOCKS = 5;
+
     private static final long HOUR_MILLIS = 3_600_000L;
 
     final Catalog catalog;
     final EngineConfig.AuctionConfig auction;
     final AdGroup[] groups;
+    final long[] groupIds;
+    final int[] blockStarts;
+    final long[] sortedIds;
+    final int[] ordinalBySortedId;
     final long[] campaignIds;
     final byte[] tiers;
     final long[] bidAuctionMicros;
+    final long[][] ecpmByPlacement;
     final long[] accountMicrosPerUnit;
     final long[] flightStart;
     final long[] flightEnd;
@@ -49,16 +61,28 @@ public final class Snapshot {
     private record LiveHour(long hour, RoaringBitmap live) {
     }
 
-    Snapshot(Catalog catalog, EngineConfig.AuctionConfig auction, AdGroup[] groups, long[] campaignIds, byte[] tiers,
-             long[] bidAuctionMicros, long[] accountMicrosPerUnit, long[] flightStart, long[] flightEnd, int[] utcOffsets,
+    Snapshot(Catalog catalog, EngineConfig.AuctionConfig auction, AdGroup[] groups, int[] blockStarts, long[] campaignIds, byte[] tiers,
+             long[] bidAuctionMicros, long[][] ecpmByPlacement, long[] accountMicrosPerUnit, long[] flightStart, long[] flightEnd, int[] utcOffsets,
              HoursOfWeek[] hours, Creative[][] creatives, RoaringBitmap eligible, Map<Long, AdSpaceEntry> adSpaces,
              DimensionIndex[] dimensions, OsVersionIndex osVersions, RoaringBitmap acceptsUnknownUser) {
         this.catalog = catalog;
         this.auction = auction;
         this.groups = groups;
+        this.blockStarts = blockStarts;
+        this.groupIds = new long[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            groupIds[i] = groups[i].id();
+        }
+        this.sortedIds = groupIds.clone();
+        java.util.Arrays.sort(sortedIds);
+        this.ordinalBySortedId = new int[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            ordinalBySortedId[java.util.Arrays.binarySearch(sortedIds, groupIds[i])] = i;
+        }
         this.campaignIds = campaignIds;
         this.tiers = tiers;
         this.bidAuctionMicros = bidAuctionMicros;
+        this.ecpmByPlacement = ecpmByPlacement;
         this.accountMicrosPerUnit = accountMicrosPerUnit;
         this.flightStart = flightStart;
         this.flightEnd = flightEnd;
@@ -118,20 +142,38 @@ public final class Snapshot {
 
     /** Ordinal of an ad group id, or {@code -1}. */
     public int ordinalOf(long adGroupId) {
-        int lo = 0;
-        int hi = groups.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long id = groups[mid].id();
-            if (id < adGroupId) {
-                lo = mid + 1;
-            } else if (id > adGroupId) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
+        int pos = java.util.Arrays.binarySearch(sortedIds, adGroupId);
+        return pos < 0 ? -1 : ordinalBySortedId[pos];
+    }
+
+    /** The ad group id of an ordinal (the auction's tie-break: lower id first). */
+    public long groupId(int ordinal) {
+        return groupIds[ordinal];
+    }
+
+    /** The block of a tier and bid model: the index into {@link #blockStart}. */
+    public static int rankBlock(byte tier, io.adengine.model.BidModel model) {
+        if (tier == TIER_CPT) {
+            return 0;
         }
-        return -1;
+        if (tier == TIER_BRAND_CPM) {
+            return 1;
+        }
+        return switch (model) {
+            case CPM, CPT -> 2;
+            case CPC -> 3;
+            case CPA -> 4;
+        };
+    }
+
+    /** First ordinal of a rank block ({@code block == RANK_BLOCKS} gives the size). */
+    public int blockStart(int block) {
+        return blockStarts[block];
+    }
+
+    /** Precomputed eCPM (auction-currency micros) of every ordinal on one placement type's priors. */
+    public long[] ecpmOn(io.adengine.model.PlacementType placement) {
+        return ecpmByPlacement[placement.ordinal()];
     }
 
     public AdSpaceEntry adSpace(long adSpaceId) {

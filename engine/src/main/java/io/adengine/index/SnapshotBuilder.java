@@ -18,6 +18,7 @@ import io.adengine.model.Objective;
 import io.adengine.model.OsVersionRange;
 import io.adengine.model.PlacementType;
 import io.adengine.model.Targeting;
+import io.adengine.match.Pricing;
 import io.adengine.money.Money;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
@@ -43,8 +44,9 @@ public final class SnapshotBuilder {
 
     /** Builds the snapshot of a catalog. */
     public Snapshot build(Catalog catalog) {
-        AdGroup[] groups = catalog.adGroups().toArray(new AdGroup[0]);
+        AdGroup[] groups = rankOrder(catalog);
         int n = groups.length;
+        int[] blockStarts = blockStarts(catalog, groups);
         long[] campaignIds = new long[n];
         byte[] tiers = new byte[n];
         long[] bidAuction = new long[n];
@@ -92,6 +94,14 @@ public final class SnapshotBuilder {
             pin(i, g.publisherIds(), unpinnedPublisher, pinnedPublisher);
         }
 
+        long[][] ecpmByPlacement = new long[PlacementType.values().length][n];
+        for (PlacementType p : PlacementType.values()) {
+            EngineConfig.Prior prior = auction.priors().get(p);
+            for (int i = 0; i < n; i++) {
+                ecpmByPlacement[p.ordinal()][i] = Pricing.ecpm(groups[i].bid().model(), bidAuction[i], prior);
+            }
+        }
+
         Map<Long, AdSpaceEntry> spaces = new HashMap<>();
         for (AdSpace space : catalog.adSpaces()) {
             List<RoaringBitmap> formats = new ArrayList<>();
@@ -112,8 +122,52 @@ public final class SnapshotBuilder {
         }
         eligible.runOptimize();
         acceptsUnknownUser.runOptimize();
-        return new Snapshot(catalog, auction, groups, campaignIds, tiers, bidAuction, accountRate, flightStart, flightEnd,
-                offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
+        return new Snapshot(catalog, auction, groups, blockStarts, campaignIds, tiers, bidAuction, ecpmByPlacement, accountRate,
+                flightStart, flightEnd, offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
+    }
+
+    /**
+     * Ordinal order: by rank block (see {@link Snapshot#RANK_BLOCKS}), then by bid in the auction currency
+     * (descending), then by id. Inside one block every eCPM formula is monotone in the bid, so ascending
+     * ordinals are non-increasing eCPM for every placement's priors: the auction can visit candidates
+     * best-first and stop early.
+     */
+    private AdGroup[] rankOrder(Catalog catalog) {
+        AdGroup[] groups = catalog.adGroups().toArray(new AdGroup[0]);
+        long[] bid = new long[groups.length];
+        int[] block = new int[groups.length];
+        java.util.Map<AdGroup, Integer> index = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            AdGroup g = groups[i];
+            Campaign campaign = catalog.campaign(g.campaignId());
+            Account account = campaign == null ? null : catalog.account(campaign.accountId());
+            long rate = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
+            bid[i] = Money.mulDiv(g.bid().amountMicros(), rate, 1_000_000L);
+            block[i] = Snapshot.rankBlock(tierOf(campaign, g.bid().model()), g.bid().model());
+            index.put(g, i);
+        }
+        java.util.Arrays.sort(groups, java.util.Comparator
+                .comparingInt((AdGroup g) -> block[index.get(g)])
+                .thenComparing(java.util.Comparator.comparingLong((AdGroup g) -> bid[index.get(g)]).reversed())
+                .thenComparingLong(AdGroup::id));
+        return groups;
+    }
+
+    private static int[] blockStarts(Catalog catalog, AdGroup[] ranked) {
+        int[] starts = new int[Snapshot.RANK_BLOCKS + 1];
+        int o = 0;
+        for (int b = 0; b < Snapshot.RANK_BLOCKS; b++) {
+            starts[b] = o;
+            while (o < ranked.length) {
+                Campaign campaign = catalog.campaign(ranked[o].campaignId());
+                if (Snapshot.rankBlock(tierOf(campaign, ranked[o].bid().model()), ranked[o].bid().model()) != b) {
+                    break;
+                }
+                o++;
+            }
+        }
+        starts[Snapshot.RANK_BLOCKS] = ranked.length;
+        return starts;
     }
 
     /** CPT is a booked slot; a brand campaign's CPM is guaranteed volume; everything else is performance. */

@@ -114,7 +114,7 @@ public final class AdDecider {
     }
 
     private static long ecpm(Snapshot snapshot, int o, AdSpaceEntry entry) {
-        return Pricing.ecpm(snapshot.group(o).bid().model(), snapshot.bidAuctionMicros(o), entry.prior());
+        return snapshot.ecpmOn(entry.space().placement())[o];
     }
 
     private static void and(RoaringBitmap c, RoaringBitmap other, Explain explain, FilterStage stage) {
@@ -130,6 +130,46 @@ public final class AdDecider {
     private void rank(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, int count, Explain explain) {
         rankedSize = 0;
         rankedLimit = count + 1;
+        if (explain != null) {
+            rankEveryCandidate(snapshot, candidates, entry, explain);
+        } else {
+            rankBestFirst(snapshot, candidates, entry);
+        }
+    }
+
+    /**
+     * Visits candidates in ordinal order, which is rank order inside each rank block (eCPM never rises
+     * along a block), and leaves a block as soon as the rest of it cannot matter: below the floor, or
+     * strictly worse than the last of a full ranked list (a tie may still win on the lower id).
+     */
+    private void rankBestFirst(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry) {
+        long floor = entry.space().floorCpmMicros();
+        long[] ecpms = snapshot.ecpmOn(entry.space().placement());
+        PeekableIntIterator it = candidates.getIntIterator();
+        for (int block = 0; block < Snapshot.RANK_BLOCKS; block++) {
+            int end = snapshot.blockStart(block + 1);
+            it.advanceIfNeeded(snapshot.blockStart(block));
+            while (it.hasNext() && it.peekNext() < end) {
+                int o = it.next();
+                byte tier = snapshot.tier(o);
+                long ecpm = ecpms[o];
+                if (tier != Snapshot.TIER_CPT && ecpm < floor) {
+                    break;
+                }
+                if (rankedSize == rankedLimit && (tier < rankedTier[rankedSize - 1]
+                        || tier == rankedTier[rankedSize - 1] && ecpm < rankedEcpm[rankedSize - 1])) {
+                    break;
+                }
+                if (budget.allows(snapshot, o)) {
+                    offer(snapshot, o, tier, ecpm);
+                }
+            }
+        }
+    }
+
+    /** Explain needs exact counts per stage, so it looks at every candidate. */
+    private void rankEveryCandidate(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, Explain explain) {
+        long[] ecpms = snapshot.ecpmOn(entry.space().placement());
         long belowFloor = 0;
         long overBudget = 0;
         PeekableIntIterator it = candidates.getIntIterator();
@@ -143,13 +183,11 @@ public final class AdDecider {
                 overBudget++;
                 continue;
             }
-            offer(snapshot, o, snapshot.tier(o), ecpm(snapshot, o, entry));
+            offer(snapshot, o, snapshot.tier(o), ecpms[o]);
         }
-        if (explain != null) {
-            explain.removed(FilterStage.BELOW_FLOOR, belowFloor);
-            explain.removed(FilterStage.BUDGET, overBudget);
-            explain.auctionCandidates(candidates.getLongCardinality() - belowFloor - overBudget);
-        }
+        explain.removed(FilterStage.BELOW_FLOOR, belowFloor);
+        explain.removed(FilterStage.BUDGET, overBudget);
+        explain.auctionCandidates(candidates.getLongCardinality() - belowFloor - overBudget);
     }
 
     /** Keeps the best count + 1 candidates, at most one per campaign (its best). */
@@ -157,36 +195,36 @@ public final class AdDecider {
         long campaign = snapshot.campaignId(o);
         for (int i = 0; i < rankedSize; i++) {
             if (snapshot.campaignId(rankedOrdinal[i]) == campaign) {
-                if (!better(tier, ecpm, o, i)) {
+                if (!better(snapshot, tier, ecpm, o, i)) {
                     return;
                 }
                 removeAt(i);
-                insert(o, tier, ecpm);
+                insert(snapshot, o, tier, ecpm);
                 return;
             }
         }
         if (rankedSize < rankedLimit) {
-            insert(o, tier, ecpm);
-        } else if (better(tier, ecpm, o, rankedSize - 1)) {
+            insert(snapshot, o, tier, ecpm);
+        } else if (better(snapshot, tier, ecpm, o, rankedSize - 1)) {
             rankedSize--;
-            insert(o, tier, ecpm);
+            insert(snapshot, o, tier, ecpm);
         }
     }
 
-    /** Higher tier first, then higher eCPM, then the lower ordinal (the older ad group id). */
-    private boolean better(byte tier, long ecpm, int ordinal, int rankedIndex) {
+    /** Higher tier first, then higher eCPM, then the lower ad group id. */
+    private boolean better(Snapshot snapshot, byte tier, long ecpm, int ordinal, int rankedIndex) {
         if (tier != rankedTier[rankedIndex]) {
             return tier > rankedTier[rankedIndex];
         }
         if (ecpm != rankedEcpm[rankedIndex]) {
             return ecpm > rankedEcpm[rankedIndex];
         }
-        return ordinal < rankedOrdinal[rankedIndex];
+        return snapshot.groupId(ordinal) < snapshot.groupId(rankedOrdinal[rankedIndex]);
     }
 
-    private void insert(int o, byte tier, long ecpm) {
+    private void insert(Snapshot snapshot, int o, byte tier, long ecpm) {
         int pos = rankedSize;
-        while (pos > 0 && better(tier, ecpm, o, pos - 1)) {
+        while (pos > 0 && better(snapshot, tier, ecpm, o, pos - 1)) {
             rankedOrdinal[pos] = rankedOrdinal[pos - 1];
             rankedEcpm[pos] = rankedEcpm[pos - 1];
             rankedTier[pos] = rankedTier[pos - 1];

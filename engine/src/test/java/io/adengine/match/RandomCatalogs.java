@@ -60,6 +60,7 @@ final class RandomCatalogs {
     static final PlacementType[] PLACEMENTS = {PlacementType.FEED, PlacementType.BANNER, PlacementType.INTERSTITIAL};
     static final CreativeFormat[] FORMATS = {CreativeFormat.LARGE_NEWSFEED_IMAGE, CreativeFormat.BANNER,
             CreativeFormat.INTERSTITIAL_IMAGE, CreativeFormat.NEWSFEED_VIDEO};
+    static final long[] TIE_BIDS = {1_000_000, 1_000_001, 1_000_999, 2_000_000};
     static final String[] OS_VERSIONS = {"7", "8", "10", "12.1", "13", "15"};
 
     private RandomCatalogs() {
@@ -163,7 +164,9 @@ final class RandomCatalogs {
             hours = HoursOfWeek.of(on.stream().mapToInt(Integer::intValue).toArray());
         }
         BidModel model = BidModel.values()[r.nextInt(BidModel.values().length)];
-        long amount = r.nextInt(20) == 0 ? Bid.MAX_MICROS - r.nextInt(1000) : 1 + r.nextInt(10_000_000);
+        // A small pool of near-equal bids makes eCPM ties (after flooring) common, so tie-breaks get tested.
+        long amount = r.nextInt(20) == 0 ? Bid.MAX_MICROS - r.nextInt(1000)
+                : r.nextInt(3) == 0 ? TIE_BIDS[r.nextInt(TIE_BIDS.length)] : 1 + r.nextInt(10_000_000);
         PromotedApp app = r.nextBoolean() ? new PromotedApp("com.app" + r.nextInt(3), AppChannel.GOOGLE_PLAY) : null;
         return new AdGroup(id, 1, campaignId, "g", app, InstallStateTarget.values()[r.nextInt(InstallStateTarget.values().length)],
                 placements, pinnedSpaces, pinnedPublishers, targeting, new Schedule(r.nextInt(25) - 12, start, end, hours),
