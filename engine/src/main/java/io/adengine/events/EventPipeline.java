@@ -54,6 +54,7 @@ public final class EventPipeline implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final JournalHandler journalHandler;
     private final EventSink sink;
+    private boolean closed;
 
     /** A later stage fed with every accepted event after the rollups (the Kafka sink). */
     public interface EventSink extends AutoCloseable {
@@ -295,7 +296,11 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (ticker != null) {
             ticker.shutdownNow();
         }
