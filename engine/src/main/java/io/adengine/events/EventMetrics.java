@@ -89,4 +89,9 @@ public final class EventMetrics {
     void journalCommit() {
         journalBatches.inc();
     }
+
+    /** Journal group commits so far. */
+    public double journalCommits() {
+        return journalBatches.get();
+    }
 }
