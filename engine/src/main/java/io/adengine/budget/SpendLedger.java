@@ -84,7 +84,10 @@ public final class SpendLedger {
 
     /** Serving side: gives back a reservation whose event never entered the pipeline. */
     public void unreserve(GroupSpend g, AccountSpend a, long micros) {
-        reserve(g, a, -micros);
+        if (micros > 0) {
+            g.addReserved(-micros);
+            a.addReserved(-micros);
+        }
     }
 
     /**

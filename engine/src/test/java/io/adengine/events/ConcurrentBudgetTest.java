@@ -69,6 +69,8 @@ class ConcurrentBudgetTest {
             long spent = p.ledger().group(GROUP).spentOnDay(SpendLedger.localDay(NOW, 4));
             assertThat(spent).isLessThanOrEqualTo(daily + perImpression).isGreaterThanOrEqualTo(daily - perImpression);
             assertThat(served.get()).as("the gate stopped serving").isLessThan(8_000);
+            assertThat(p.ledger().group(GROUP).reserved()).as("every impression arrived: nothing left reserved").isZero();
+            assertThat(p.ledger().account(BillingFixture.ACCOUNT).reserved()).isZero();
             p.close();
             try (EventPipeline again = BillingFixture.start(dir, holder, clock)) {
                 assertThat(again.ledger().group(GROUP).spentOnDay(SpendLedger.localDay(NOW, 4))).as("rebuilt from the journal")
