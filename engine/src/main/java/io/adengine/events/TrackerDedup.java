@@ -34,7 +34,9 @@ public final class TrackerDedup {
 
     /** The fingerprint of one tracker event; never 0. */
     static long key(long hi, long lo, EventType type) {
-        long k = mix(hi ^ mix(lo + type.code));
+        // The type goes into the high bits through a golden-ratio multiple, so neighbouring ids of
+        // different types cannot meet (id + type would: lo=0 click == lo=1 impression).
+        long k = mix(mix(hi) ^ lo ^ type.code * 0x9E3779B97F4A7C15L);
         return k == 0 ? 1 : k;
     }
 
