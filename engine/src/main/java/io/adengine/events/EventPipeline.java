@@ -78,7 +78,9 @@ public final class EventPipeline implements AutoCloseable {
         LedgerHandler ledgerHandler = new LedgerHandler(ledger, metrics, config.pacingPeriodMillis());
         long start = System.nanoTime();
         this.replayed = Journal.replay(config.journalDir(), e -> {
-            if (e.type.deduplicated() && dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) != TrackerDedup.Result.NEW) {
+            // Journaled events were all new when accepted; a table now full (smaller dedupCapacity) must not
+            // drop their charges, so only a true repeat (a journal written twice) is skipped.
+            if (e.type.deduplicated() && dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
                 return;
             }
             e.status = BillingEvent.Status.ACCEPTED;
