@@ -28,6 +28,7 @@ import java.util.Set;
  * @param catalogPath     catalog document served at start
  * @param auction         auction currency, exchange rates and click / conversion priors
  * @param trackers        tracker URL base, signing key and lifetime
+ * @param events          event pipeline, journal, dedup, pacing and Kafka sink
  */
 public record EngineConfig(
         int publicPort,
@@ -38,7 +39,8 @@ public record EngineConfig(
         String adminToken,
         Path catalogPath,
         AuctionConfig auction,
-        TrackerConfig trackers) {
+        TrackerConfig trackers,
+        EventsConfig events) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -108,17 +110,23 @@ public record EngineConfig(
     public static EngineConfig defaults(Path catalogPath) {
         return new EngineConfig(0, 0, BIND_ADDRESS_DEFAULT, 1, MAX_BODY_BYTES_DEFAULT, "test-admin-token", catalogPath,
                 AuctionConfig.defaults(),
-                new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400));
+                new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400),
+                EventsConfig.disabled());
     }
 
     /** A copy listening on the given ports. */
     public EngineConfig withPorts(int publicPort, int adminPort) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events);
+    }
+
+    /** A copy with another events section. */
+    public EngineConfig withEvents(EventsConfig events) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events);
     }
 
     /**
@@ -137,7 +145,8 @@ public record EngineConfig(
         Reader catalog = r.child("catalog");
         Reader auction = r.child("auction");
         Reader trackers = r.child("trackers");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers"));
+        Reader events = r.child("events");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes"));
         checkKeys(trackers, Set.of("baseUrl", "hmacKey", "ttlSeconds"));
 
@@ -186,7 +195,42 @@ public record EngineConfig(
                 base.resolve(catalogFile).normalize(),
                 new AuctionConfig(currency, rates, priors),
                 new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
-                        trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)));
+                        trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
+                readEvents(events, base));
+    }
+
+    private static EventsConfig readEvents(Reader e, Path base) {
+        checkKeys(e, Set.of("journalDir", "ringSize", "waitStrategy", "fullRingPolicy", "fsync", "journalFileBytes",
+                "dedupWindowSeconds", "dedupCapacity", "reservationSeconds", "pacing", "pacingPeriodMillis", "kafka"));
+        Reader kafka = e.child("kafka");
+        checkKeys(kafka, Set.of("enabled", "bootstrapServers", "topic"));
+        String dir = e.text("journalDir", null);
+        long ring = e.longValue("ringSize", 64, 1 << 24, EventsConfig.RING_SIZE_DEFAULT);
+        if (Long.bitCount(ring) != 1) {
+            throw new ConfigException(e.path("ringSize"), "must be a power of two, was " + ring);
+        }
+        String enabled = kafka.text("enabled", "false");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException(kafka.path("enabled"), "must be true or false");
+        }
+        String bootstrap = kafka.text("bootstrapServers", "127.0.0.1:9092");
+        String topic = kafka.text("topic", "adengine-events");
+        if (enabled.equals("true") && (bootstrap.isBlank() || topic.isBlank())) {
+            throw new ConfigException(kafka.path("bootstrapServers"), "and topic are required when kafka.enabled is true");
+        }
+        return new EventsConfig(
+                dir == null || dir.isBlank() ? null : base.resolve(dir).normalize(),
+                (int) ring,
+                e.enumValue("waitStrategy", EventsConfig.WaitStrategy.class, EventsConfig.WaitStrategy.BLOCKING),
+                e.enumValue("fullRingPolicy", EventsConfig.FullRingPolicy.class, EventsConfig.FullRingPolicy.SHED),
+                e.enumValue("fsync", EventsConfig.Fsync.class, EventsConfig.Fsync.BATCH),
+                e.longValue("journalFileBytes", 1 << 16, 1L << 34, EventsConfig.JOURNAL_FILE_BYTES_DEFAULT),
+                e.longValue("dedupWindowSeconds", 1, 30L * 86_400, EventsConfig.DEDUP_WINDOW_SECONDS_DEFAULT),
+                (int) e.longValue("dedupCapacity", 1 << 10, 1 << 27, EventsConfig.DEDUP_CAPACITY_DEFAULT),
+                e.longValue("reservationSeconds", 1, 86_400, EventsConfig.RESERVATION_SECONDS_DEFAULT),
+                e.enumValue("pacing", EventsConfig.Pacing.class, EventsConfig.Pacing.EVEN),
+                e.longValue("pacingPeriodMillis", 10, 3_600_000, EventsConfig.PACING_PERIOD_MILLIS_DEFAULT),
+                enabled.equals("true"), bootstrap, topic);
     }
 
     private static String stripSlash(String url) {

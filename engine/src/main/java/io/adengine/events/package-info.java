@@ -1,5 +1,7 @@
 /**
- * Events from serving to billing. For now: signed tracker tokens (HMAC-SHA256, key from config) that
- * the impression and click URLs of every ad carry.
+ * Impressions to billing: signed tracker tokens ({@link io.adengine.events.TrackerSigner}), the
+ * Disruptor event pipeline ({@link io.adengine.events.EventPipeline}) with its durable
+ * {@link io.adengine.events.Journal}, tracker dedup ({@link io.adengine.events.TrackerDedup}),
+ * report rollups ({@link io.adengine.events.ReportRollups}) and the optional Kafka sink.
  */
 package io.adengine.events;

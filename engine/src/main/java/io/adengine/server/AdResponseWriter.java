@@ -2,6 +2,8 @@ package io.adengine.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.adengine.events.BillingEvent;
+import io.adengine.events.EventPipeline;
 import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdDecider;
@@ -12,6 +14,7 @@ import io.adengine.match.FilterStage;
 import io.adengine.model.AdGroup;
 import io.adengine.model.Asset;
 import io.adengine.model.Creative;
+import io.adengine.model.Dimension;
 import io.adengine.model.NotServedReason;
 
 import java.io.IOException;
@@ -32,11 +35,18 @@ public final class AdResponseWriter {
     private final TrackerSigner signer;
     private final String trackerBase;
     private final long trackerTtlSeconds;
+    private final EventPipeline events;
 
     public AdResponseWriter(TrackerSigner signer, String trackerBaseUrl, long trackerTtlSeconds) {
+        this(signer, trackerBaseUrl, trackerTtlSeconds, null);
+    }
+
+    /** A writer that also publishes a served event per ad into the pipeline ({@code null}: none). */
+    public AdResponseWriter(TrackerSigner signer, String trackerBaseUrl, long trackerTtlSeconds, EventPipeline events) {
         this.signer = signer;
         this.trackerBase = trackerBaseUrl;
         this.trackerTtlSeconds = trackerTtlSeconds;
+        this.events = events;
     }
 
     /** Writes the whole answer. */
@@ -62,12 +72,22 @@ public final class AdResponseWriter {
     private void writeAd(JsonGenerator g, Snapshot snapshot, AdRequest request, Decision d, int slot, long expires) throws IOException {
         AdGroup group = AdDecider.group(snapshot, d, slot);
         Creative c = d.creative(slot);
-        String impressionId = newImpressionId();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        // The impression id's first four hex digits carry the request's country (packed), so the signed
+        // token tells the trackers where it was shown; the other 112 bits are random.
+        short country = BillingEvent.packCountry(request.value(Dimension.COUNTRY));
+        long impressionHi = (long) (country & 0xffff) << 48 | (random.nextLong() & 0xffff_ffff_ffffL);
+        long impressionLo = random.nextLong();
+        String impressionId = hex(impressionHi) + hex(impressionLo);
         String billing = group.bid().model().name();
         String token = signer.sign(new TrackerSigner.Claims(impressionId, request.adSpaceId(), group.campaignId(), group.id(),
                 c.id(), billing, d.chargePerUnit(slot), expires));
         String currency = snapshot.catalog().account(snapshot.catalog().campaign(group.campaignId()).accountId()).currency().name();
         long seed = AdDecider.mix(request.seed() + slot);
+        if (events != null) {
+            events.publishServed(snapshot, d.ordinal(slot), request.adSpaceId(), request.value(Dimension.COUNTRY), d.chargePerUnit(slot),
+                    c.id(), impressionHi, impressionLo, expires, request.nowMillis());
+        }
 
         g.writeStartObject();
         g.writeStringField("impressionId", impressionId);

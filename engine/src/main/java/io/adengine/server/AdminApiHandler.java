@@ -92,7 +92,11 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 explain(ctx, request, keepAlive);
             }
             case "/health" -> HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
-            default -> HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
+            default -> {
+                if (context.reports == null || !context.reports.handle(ctx, request, path, keepAlive)) {
+                    HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.adengine.server;
 
 import io.adengine.config.EngineConfig;
+import io.adengine.events.EventPipeline;
 import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
@@ -45,6 +46,7 @@ public final class Engine implements AutoCloseable {
     private final EventLoopGroup adminGroup;
     private final Channel publicChannel;
     private final Channel adminChannel;
+    private EventPipeline events;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
                    Channel publicChannel, Channel adminChannel) {
@@ -76,10 +78,12 @@ public final class Engine implements AutoCloseable {
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
+        EventPipeline events = EventsWiring.start(config, holder, clock, metrics);
         AdResponseWriter writer = new AdResponseWriter(new TrackerSigner(config.trackers().hmacKey()),
-                config.trackers().baseUrl(), config.trackers().ttlSeconds());
+                config.trackers().baseUrl(), config.trackers().ttlSeconds(), events);
         ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
-                budget, UserTargeting.UNKNOWN_USERS);
+                EventsWiring.gate(events, budget), UserTargeting.UNKNOWN_USERS);
+        EventsWiring.attach(context, events, config);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -91,10 +95,15 @@ public final class Engine implements AutoCloseable {
             LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                     snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                     pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-            return new Engine(holder, metrics, publicGroup, adminGroup, pub, admin);
+            Engine engine = new Engine(holder, metrics, publicGroup, adminGroup, pub, admin);
+            engine.events = events;
+            return engine;
         } catch (InterruptedException | RuntimeException e) {
             publicGroup.shutdownGracefully();
             adminGroup.shutdownGracefully();
+            if (events != null) {
+                events.close();
+            }
             throw e;
         }
     }
@@ -126,6 +135,11 @@ public final class Engine implements AutoCloseable {
         return metrics;
     }
 
+    /** The event pipeline (ledger, reports), or {@code null} when {@code events.journalDir} is not set. */
+    public EventPipeline events() {
+        return events;
+    }
+
     /** Blocks until the public server channel closes. */
     public void awaitClose() throws InterruptedException {
         publicChannel.closeFuture().sync();
@@ -137,5 +151,8 @@ public final class Engine implements AutoCloseable {
         adminChannel.close().syncUninterruptibly();
         publicGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (events != null) {
+            events.close();
+        }
     }
 }

@@ -62,7 +62,11 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 }
                 HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
             }
-            default -> HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
+            default -> {
+                if (context.trackers == null || !context.trackers.handle(ctx, request, path, keepAlive)) {
+                    HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
+                }
+            }
         }
     }
 

@@ -25,6 +25,9 @@ final class ServingContext {
     final int maxBodyBytes;
     final String adminToken;
     private final FastThreadLocal<Scratch> scratch;
+    /** Tracker endpoints and reports when the event pipeline runs; set by the engine before it binds. */
+    TrackerEndpoints trackers;
+    ReportsApi reports;
 
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, AdResponseWriter writer, LongSupplier clock, LongSupplier seeds,
                    int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users) {

@@ -57,6 +57,11 @@ public final class ServingMetrics {
                 .callback(cb -> cb.call(snapshots.current().size())).register(registry);
     }
 
+    /** The registry, for other components' metrics (exported on the same {@code GET /metrics}). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** Counts one answered request and records its server time. */
     public void record(RequestOutcome outcome, int ads, long nanos) {
         requests.labelValues(outcome.label).inc();

@@ -1,0 +1,129 @@
+package io.adengine.budget;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.index.Snapshot;
+import io.adengine.match.BudgetGate;
+import io.adengine.model.Account;
+import io.adengine.model.AdGroup;
+import io.adengine.model.BidModel;
+import io.adengine.model.Catalog;
+import io.adengine.money.Money;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * The budget gate of the serving path: an ad group may serve while its local day's spend plus what is
+ * reserved stays under its daily budget, its total spend plus reservations under its total budget,
+ * its account's spend plus reservations under the account's spendable money, and (EVEN pacing) a
+ * random draw passes its pacing rate. Reads volatile fields only; the per-snapshot view (arrays by
+ * ordinal) is built once per snapshot, so steady-state calls allocate nothing and take no lock.
+ */
+public final class LedgerBudgetGate implements BudgetGate {
+
+    private final SpendLedger ledger;
+    private final LongSupplier clock;
+    private final boolean paced;
+    private volatile View view;
+
+    private record View(Snapshot snapshot, GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
+                        long[] spendable, long[] offsetMillis) {
+    }
+
+    public LedgerBudgetGate(SpendLedger ledger, LongSupplier clock, boolean paced) {
+        this.ledger = ledger;
+        this.clock = clock;
+        this.paced = paced;
+    }
+
+    @Override
+    public boolean allows(Snapshot snapshot, int ordinal) {
+        View v = view(snapshot);
+        GroupSpend g = v.groups[ordinal];
+        AccountSpend a = v.accounts[ordinal];
+        long reserved = Math.max(0, g.reserved);
+        long daily = v.daily[ordinal];
+        if (daily > 0) {
+            long day = Math.floorDiv(clock.getAsLong() + v.offsetMillis[ordinal], SpendLedger.DAY_MILLIS);
+            if (g.spentOnDay(day) + reserved >= daily) {
+                return false;
+            }
+        }
+        long total = v.total[ordinal];
+        if (total > 0 && g.totalSpent + reserved >= total) {
+            return false;
+        }
+        if (a.spent + Math.max(0, a.reserved) >= v.spendable[ordinal]) {
+            return false;
+        }
+        if (paced && daily > 0) {
+            int p = g.passPpm;
+            return p >= 1_000_000 || ThreadLocalRandom.current().nextInt(1_000_000) < p;
+        }
+        return true;
+    }
+
+    /**
+     * Reserves the expected cost of serving slot's ad group once and returns it: CPM the price of one
+     * impression (charge / 1000, rounded up), CPC charge × pCTR, CPA charge × pCTR × pCVR (the placement
+     * priors the auction ranked with), CPT nothing (a booked slot is paid once a day whatever it serves).
+     */
+    public long reserveServed(Snapshot snapshot, int ordinal, BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
+        long micros = expectedCost(billing, chargePerUnit, prior);
+        if (micros > 0) {
+            View v = view(snapshot);
+            ledger.reserve(v.groups[ordinal], v.accounts[ordinal], micros);
+        }
+        return micros;
+    }
+
+    /** Gives back a reservation of {@link #reserveServed} whose event could not be published. */
+    public void unreserve(Snapshot snapshot, int ordinal, long micros) {
+        View v = view(snapshot);
+        ledger.unreserve(v.groups[ordinal], v.accounts[ordinal], micros);
+    }
+
+    /** Expected cost of one served ad, account-currency micros. */
+    public static long expectedCost(BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
+        return switch (billing) {
+            case CPM -> (chargePerUnit + 999) / 1000;
+            case CPC -> Money.mulDiv(chargePerUnit, prior.ctrPpm(), 1_000_000L);
+            case CPA -> Money.mulDiv(Money.mulDiv(chargePerUnit, prior.ctrPpm(), 1_000_000L), prior.cvrPpm(), 1_000_000L);
+            case CPT -> 0;
+        };
+    }
+
+    /** The account id of an ordinal's ad group in a snapshot. */
+    public long accountId(Snapshot snapshot, int ordinal) {
+        return view(snapshot).accounts[ordinal].accountId;
+    }
+
+    private View view(Snapshot snapshot) {
+        View v = view;
+        if (v != null && v.snapshot == snapshot) {
+            return v;
+        }
+        int n = snapshot.size();
+        Catalog c = snapshot.catalog();
+        GroupSpend[] groups = new GroupSpend[n];
+        AccountSpend[] accounts = new AccountSpend[n];
+        long[] daily = new long[n];
+        long[] total = new long[n];
+        long[] spendable = new long[n];
+        long[] offset = new long[n];
+        for (int o = 0; o < n; o++) {
+            AdGroup ag = snapshot.group(o);
+            groups[o] = ledger.group(ag.id());
+            long accountId = c.campaign(ag.campaignId()).accountId();
+            Account acc = c.account(accountId);
+            accounts[o] = ledger.account(accountId);
+            daily[o] = ag.budget().dailyMicros();
+            total[o] = ag.budget().totalMicros();
+            spendable[o] = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
+            offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
+        }
+        v = new View(snapshot, groups, accounts, daily, total, spendable, offset);
+        view = v;
+        return v;
+    }
+}

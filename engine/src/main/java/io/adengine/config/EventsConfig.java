@@ -1,0 +1,105 @@
+package io.adengine.config;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code events:} section: the Disruptor ring, the journal, tracker dedup, budget reservation,
+ * pacing and the optional Kafka sink.
+ *
+ * @param journalDir          folder of the journal files; {@code null} turns the whole pipeline off
+ *                            (trackers answer 503, budgets are not enforced)
+ * @param ringSize            slots in the ring (power of two)
+ * @param waitStrategy        how the handler threads wait for events
+ * @param fullRingPolicy      what a publisher does when the ring is full
+ * @param fsync               when the journal is forced to disk
+ * @param journalFileBytes    a journal file is rotated after it grows past this size
+ * @param dedupWindowSeconds  a tracker event is remembered (refused when repeated) for at least this long
+ * @param dedupCapacity       keys remembered per dedup generation (two generations are kept)
+ * @param reservationSeconds  how long the expected cost of a served ad stays reserved against its budget
+ * @param pacing              EVEN (pass-through rate against a spend plan) or ASAP
+ * @param pacingPeriodMillis  how often pass-through rates are adjusted
+ * @param kafkaEnabled        whether the Kafka sink runs
+ * @param kafkaBootstrap      Kafka bootstrap servers
+ * @param kafkaTopic          topic the event stream is written to
+ */
+public record EventsConfig(
+        Path journalDir,
+        int ringSize,
+        WaitStrategy waitStrategy,
+        FullRingPolicy fullRingPolicy,
+        Fsync fsync,
+        long journalFileBytes,
+        long dedupWindowSeconds,
+        int dedupCapacity,
+        long reservationSeconds,
+        Pacing pacing,
+        long pacingPeriodMillis,
+        boolean kafkaEnabled,
+        String kafkaBootstrap,
+        String kafkaTopic) {
+
+    public static final int RING_SIZE_DEFAULT = 1 << 16;
+    public static final long JOURNAL_FILE_BYTES_DEFAULT = 64L << 20;
+    public static final long DEDUP_WINDOW_SECONDS_DEFAULT = 86_400;
+    public static final int DEDUP_CAPACITY_DEFAULT = 1 << 22;
+    public static final long RESERVATION_SECONDS_DEFAULT = 60;
+    public static final long PACING_PERIOD_MILLIS_DEFAULT = 1_000;
+
+    /** Handler wait strategies; BLOCKING and SLEEPING do not pin a core. */
+    public enum WaitStrategy { BLOCKING, SLEEPING, YIELDING, BUSY_SPIN }
+
+    /** SHED: refuse the event (503 for trackers, counted); BLOCK: the publisher waits for a free slot. */
+    public enum FullRingPolicy { SHED, BLOCK }
+
+    /** BATCH: fsync at the end of every handler batch before acknowledging; NONE: never (benchmarks only). */
+    public enum Fsync { BATCH, NONE }
+
+    /** EVEN: spread spend over the local day; ASAP: serve while money lasts. */
+    public enum Pacing { EVEN, ASAP }
+
+    /** The pipeline off: what {@link EngineConfig#defaults} uses so tests of other features need no journal. */
+    public static EventsConfig disabled() {
+        return new EventsConfig(null, RING_SIZE_DEFAULT, WaitStrategy.BLOCKING, FullRingPolicy.SHED, Fsync.BATCH,
+                JOURNAL_FILE_BYTES_DEFAULT, DEDUP_WINDOW_SECONDS_DEFAULT, DEDUP_CAPACITY_DEFAULT, RESERVATION_SECONDS_DEFAULT,
+                Pacing.EVEN, PACING_PERIOD_MILLIS_DEFAULT, false, "127.0.0.1:9092", "adengine-events");
+    }
+
+    /** Defaults with a journal in the given folder; small tables for tests. */
+    public static EventsConfig inDirectory(Path journalDir) {
+        return disabled().withJournalDir(journalDir).withDedupCapacity(1 << 14).withRingSize(1 << 12);
+    }
+
+    public boolean enabled() {
+        return journalDir != null;
+    }
+
+    public EventsConfig withJournalDir(Path dir) {
+        return new EventsConfig(dir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+    }
+
+    public EventsConfig withRingSize(int size) {
+        return new EventsConfig(journalDir, size, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+    }
+
+    public EventsConfig withDedupCapacity(int capacity) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+    }
+
+    public EventsConfig withPacing(Pacing p) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+    }
+
+    public EventsConfig withFsync(Fsync f) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, f, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+    }
+
+    public EventsConfig withJournalFileBytes(long bytes) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, bytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+    }
+}

@@ -1,0 +1,134 @@
+package io.adengine.events;
+
+import io.adengine.model.BidModel;
+
+/**
+ * One preallocated ring slot. Publishers fill the durable fields; the journal handler sets
+ * {@link #status}; the ledger sets {@link #chargedMicros}; the later handlers read both. Only the
+ * durable fields are journaled.
+ */
+public final class BillingEvent {
+
+    /** What the journal handler decided about the event. */
+    public enum Status {
+        /** Journaled (and forced to disk when fsync is on). */
+        ACCEPTED,
+        /** A tracker token already counted inside the dedup window. */
+        DUPLICATE,
+        /** Refused: the dedup table is full. */
+        REFUSED,
+        /** The journal could not be written. */
+        FAILED
+    }
+
+    /** Told, on the journal thread, what became of a tracker event once its batch is on disk. */
+    @FunctionalInterface
+    public interface Acknowledger {
+        void acknowledged(Status status);
+    }
+
+    EventType type;
+    long timeMillis;
+    long impressionHi;
+    long impressionLo;
+    long adSpaceId;
+    long publisherId;
+    long campaignId;
+    long adGroupId;
+    long accountId;
+    long creativeId;
+    BidModel billing;
+    /** Account-currency micros per billing unit, from the decision (and the signed token). */
+    long chargePerUnit;
+    /** Expected cost reserved against the budget when served; 0 for tracker events. */
+    long reservedMicros;
+    long expiresEpochSeconds;
+    /** ISO country of the request, two ASCII letters packed, 0 unknown. */
+    short country;
+
+    Acknowledger ack;
+    Status status;
+    long chargedMicros;
+    boolean overBudget;
+
+    void clear() {
+        type = null;
+        timeMillis = 0;
+        impressionHi = 0;
+        impressionLo = 0;
+        adSpaceId = 0;
+        publisherId = 0;
+        campaignId = 0;
+        adGroupId = 0;
+        accountId = 0;
+        creativeId = 0;
+        billing = BidModel.CPM;
+        chargePerUnit = 0;
+        reservedMicros = 0;
+        expiresEpochSeconds = 0;
+        country = 0;
+        ack = null;
+        status = null;
+        chargedMicros = 0;
+        overBudget = false;
+    }
+
+    /** Copies the durable fields (for tests and replay). */
+    void copyFrom(BillingEvent o) {
+        type = o.type;
+        timeMillis = o.timeMillis;
+        impressionHi = o.impressionHi;
+        impressionLo = o.impressionLo;
+        adSpaceId = o.adSpaceId;
+        publisherId = o.publisherId;
+        campaignId = o.campaignId;
+        adGroupId = o.adGroupId;
+        accountId = o.accountId;
+        creativeId = o.creativeId;
+        billing = o.billing;
+        chargePerUnit = o.chargePerUnit;
+        reservedMicros = o.reservedMicros;
+        expiresEpochSeconds = o.expiresEpochSeconds;
+        country = o.country;
+    }
+
+    public EventType type() { return type; }
+    public long timeMillis() { return timeMillis; }
+    public long impressionHi() { return impressionHi; }
+    public long impressionLo() { return impressionLo; }
+    public long adSpaceId() { return adSpaceId; }
+    public long publisherId() { return publisherId; }
+    public long campaignId() { return campaignId; }
+    public long adGroupId() { return adGroupId; }
+    public long accountId() { return accountId; }
+    public long creativeId() { return creativeId; }
+    public BidModel billing() { return billing; }
+    public long chargePerUnit() { return chargePerUnit; }
+    public long reservedMicros() { return reservedMicros; }
+    public long expiresEpochSeconds() { return expiresEpochSeconds; }
+    public short country() { return country; }
+    public Status status() { return status; }
+    public long chargedMicros() { return chargedMicros; }
+    public boolean overBudget() { return overBudget; }
+
+    /** Packs a two-letter country code; anything else is 0 (unknown). */
+    public static short packCountry(String iso) {
+        if (iso == null || iso.length() != 2) {
+            return 0;
+        }
+        char a = Character.toUpperCase(iso.charAt(0));
+        char b = Character.toUpperCase(iso.charAt(1));
+        if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') {
+            return 0;
+        }
+        return (short) (a << 8 | b);
+    }
+
+    /** The two letters of a packed country, or "--" for unknown. */
+    public static String countryName(short packed) {
+        if (packed == 0) {
+            return "--";
+        }
+        return new String(new char[]{(char) (packed >>> 8 & 0xff), (char) (packed & 0xff)});
+    }
+}

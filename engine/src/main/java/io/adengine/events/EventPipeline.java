@@ -1,0 +1,475 @@
+package io.adengine.events;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.adengine.budget.LedgerBudgetGate;
+import io.adengine.budget.SpendLedger;
+import io.adengine.config.EventsConfig;
+import io.adengine.index.AdSpaceEntry;
+import io.adengine.index.Snapshot;
+import io.adengine.index.SnapshotHolder;
+import io.adengine.model.AdGroup;
+import io.adengine.model.BidModel;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import com.lmax.disruptor.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * The event pipeline: a Disruptor ring of preallocated {@link BillingEvent}s, published by serving
+ * threads (served ads) and tracker threads, handled in order by the journal (dedup, append, group
+ * commit, then acknowledgement of tracker events), the spend ledger, the report rollups and, when
+ * configured, the Kafka sink. Publishing claims a slot, fills it and publishes: no lock, no I/O.
+ * On start the ledger, rollups and dedup table are rebuilt by replaying the journal.
+ */
+public final class EventPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+
+    private final EventsConfig config;
+    private final SnapshotHolder snapshots;
+    private final LongSupplier clock;
+    private final SpendLedger ledger;
+    private final LedgerBudgetGate gate;
+    private final ReportRollups rollups;
+    private final EventMetrics metrics;
+    private final Journal.ReplayResult replayed;
+    private final Disruptor<BillingEvent> disruptor;
+    private final RingBuffer<BillingEvent> ring;
+    private final ScheduledExecutorService ticker;
+    private final JournalHandler journalHandler;
+    private final EventSink sink;
+    private boolean closed;
+
+    /** A later stage fed with every accepted event after the rollups (the Kafka sink). */
+    public interface EventSink extends AutoCloseable {
+        void accept(BillingEvent e, boolean endOfBatch);
+
+        @Override
+        void close();
+    }
+
+    private EventPipeline(EventsConfig config, SnapshotHolder snapshots, LongSupplier clock, PrometheusRegistry registry,
+                          EventSink sink, boolean startTicker) throws IOException {
+        this.config = config;
+        this.snapshots = snapshots;
+        this.clock = clock;
+        this.sink = sink;
+        this.metrics = new EventMetrics(registry);
+        this.ledger = new SpendLedger(() -> snapshots.current().catalog(), config.reservationSeconds() * 1000);
+        this.gate = new LedgerBudgetGate(ledger, clock, config.pacing() == EventsConfig.Pacing.EVEN);
+        this.rollups = new ReportRollups();
+        TrackerDedup dedup = new TrackerDedup(config.dedupWindowSeconds() * 1000, config.dedupCapacity());
+        LedgerHandler ledgerHandler = new LedgerHandler(ledger, metrics, config.pacingPeriodMillis());
+        long start = System.nanoTime();
+        this.replayed = Journal.replay(config.journalDir(), e -> {
+            // Journaled events were all new when accepted; a table now full (smaller dedupCapacity) must not
+            // drop their charges, so only a true repeat (a journal written twice) is skipped.
+            if (e.type.deduplicated() && dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
+                return;
+            }
+            e.status = BillingEvent.Status.ACCEPTED;
+            ledgerHandler.apply(e, true);
+            rollups.apply(e);
+        });
+        ledger.expire(clock.getAsLong());
+        LOG.info("journal replayed: {} records from {} files in {} ms{}", replayed.records(), replayed.files(),
+                (System.nanoTime() - start) / 1_000_000, replayed.problems().isEmpty() ? "" : "; cut " + replayed.bytesCut() + " bytes of torn tail");
+        Journal journal = new Journal(config.journalDir(), config.journalFileBytes(), config.fsync() == EventsConfig.Fsync.BATCH);
+        this.journalHandler = new JournalHandler(journal, dedup, metrics, config.ringSize());
+        this.disruptor = new Disruptor<>(BillingEvent::new, config.ringSize(), r -> {
+            Thread t = new Thread(r, "events-handler");
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, waitStrategy(config.waitStrategy()));
+        EventHandlerGroup<BillingEvent> chain = disruptor.handleEventsWith(journalHandler)
+                .then(ledgerHandler)
+                .then((e, seq, end) -> rollups.apply(e));
+        if (sink != null) {
+            chain.then((e, seq, end) -> {
+                if (e.type != EventType.TICK && e.status == BillingEvent.Status.ACCEPTED) {
+                    sink.accept(e, end);
+                } else if (end) {
+                    sink.accept(null, true);
+                }
+            });
+        }
+        this.ring = disruptor.start();
+        if (startTicker) {
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "events-ticker");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleAtFixedRate(() -> tick(clock.getAsLong()), config.pacingPeriodMillis(), config.pacingPeriodMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else {
+            ticker = null;
+        }
+    }
+
+    /** Replays the journal and starts the handlers and the pacing ticker. */
+    public static EventPipeline start(EventsConfig config, SnapshotHolder snapshots, LongSupplier clock, PrometheusRegistry registry,
+                                      EventSink sink) throws IOException {
+        return new EventPipeline(config, snapshots, clock, registry, sink, true);
+    }
+
+    /** As {@link #start} without the ticker thread: the caller drives {@link #tick} (simulations, tests). */
+    public static EventPipeline startManualTicks(EventsConfig config, SnapshotHolder snapshots, LongSupplier clock,
+                                                 PrometheusRegistry registry, EventSink sink) throws IOException {
+        return new EventPipeline(config, snapshots, clock, registry, sink, false);
+    }
+
+    private static WaitStrategy waitStrategy(EventsConfig.WaitStrategy w) {
+        return switch (w) {
+            case BLOCKING -> new BlockingWaitStrategy();
+            case SLEEPING -> new SleepingWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+            case BUSY_SPIN -> new BusySpinWaitStrategy();
+        };
+    }
+
+    public LedgerBudgetGate budgetGate() {
+        return gate;
+    }
+
+    public SpendLedger ledger() {
+        return ledger;
+    }
+
+    public ReportRollups rollups() {
+        return rollups;
+    }
+
+    public EventMetrics metrics() {
+        return metrics;
+    }
+
+    public Journal.ReplayResult replayResult() {
+        return replayed;
+    }
+
+    public SnapshotHolder snapshots() {
+        return snapshots;
+    }
+
+    public LongSupplier clock() {
+        return clock;
+    }
+
+    /** Ring slots still free. */
+    public long remainingCapacity() {
+        return ring.remainingCapacity();
+    }
+
+    private long claim(boolean fromServing) {
+        if (config.fullRingPolicy() == EventsConfig.FullRingPolicy.BLOCK) {
+            if (!ring.hasAvailableCapacity(1)) {
+                metrics.ringFull(fromServing);
+            }
+            return ring.next();
+        }
+        try {
+            return ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            metrics.ringFull(fromServing);
+            return -1;
+        }
+    }
+
+    /**
+     * Serving thread: the ad of a decision slot was put in an answer. Reserves its expected cost and
+     * publishes a SERVED event; when the ring is full (SHED) the reservation is given back and the
+     * loss of this served record is counted (it carries no money: impressions are charged from their
+     * own tracker events).
+     */
+    public void publishServed(Snapshot snapshot, int ordinal, long adSpaceId, String country, long chargePerUnit, long creativeId,
+                              long impressionHi, long impressionLo, long expiresEpochSeconds, long nowMillis) {
+        AdGroup g = snapshot.group(ordinal);
+        AdSpaceEntry space = snapshot.adSpace(adSpaceId);
+        BidModel billing = g.bid().model();
+        long reserved = space == null ? 0 : gate.reserveServed(snapshot, ordinal, billing, chargePerUnit, space.prior());
+        long seq = claim(true);
+        if (seq < 0) {
+            if (reserved > 0) {
+                gate.unreserve(snapshot, ordinal, reserved);
+            }
+            metrics.served(false);
+            return;
+        }
+        BillingEvent e = ring.get(seq);
+        e.clear();
+        e.type = EventType.SERVED;
+        e.timeMillis = nowMillis;
+        e.impressionHi = impressionHi;
+        e.impressionLo = impressionLo;
+        e.adSpaceId = adSpaceId;
+        e.publisherId = space == null ? 0 : space.space().publisherId();
+        e.campaignId = g.campaignId();
+        e.adGroupId = g.id();
+        e.accountId = gate.accountId(snapshot, ordinal);
+        e.creativeId = creativeId;
+        e.billing = billing;
+        e.chargePerUnit = chargePerUnit;
+        e.reservedMicros = reserved;
+        e.expiresEpochSeconds = expiresEpochSeconds;
+        e.country = BillingEvent.packCountry(country);
+        ring.publish(seq);
+        metrics.served(true);
+    }
+
+    /**
+     * Tracker thread: publishes a verified, unexpired tracker event. The acknowledger is called on the
+     * journal thread once the event's batch is forced to disk (or found duplicate, refused or failed).
+     * Returns false when the ring is full and the policy is SHED (the caller answers 503).
+     */
+    public boolean publishTracker(EventType type, TrackerSigner.Claims c, long impressionHi, long impressionLo, long accountId,
+                                  long publisherId, short country, long nowMillis, BillingEvent.Acknowledger ack) {
+        long seq = claim(false);
+        if (seq < 0) {
+            metrics.tracker(type, EventMetrics.TrackerOutcome.SHED);
+            return false;
+        }
+        BillingEvent e = ring.get(seq);
+        e.clear();
+        e.type = type;
+        e.timeMillis = nowMillis;
+        e.impressionHi = impressionHi;
+        e.impressionLo = impressionLo;
+        e.adSpaceId = c.adSpaceId();
+        e.publisherId = publisherId;
+        e.campaignId = c.campaignId();
+        e.adGroupId = c.adGroupId();
+        e.accountId = accountId;
+        e.creativeId = c.creativeId();
+        e.billing = BidModel.valueOf(c.billing());
+        e.chargePerUnit = c.chargeMicros();
+        e.expiresEpochSeconds = c.expiresEpochSeconds();
+        e.country = country;
+        e.ack = ack;
+        ring.publish(seq);
+        return true;
+    }
+
+    /** Publishes a clock tick (reservation expiry, pacing step); dropped when the ring is full. */
+    public void tick(long nowMillis) {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            return;
+        }
+        BillingEvent e = ring.get(seq);
+        e.clear();
+        e.type = EventType.TICK;
+        e.timeMillis = nowMillis;
+        ring.publish(seq);
+    }
+
+    /** Waits until every event published so far has passed every handler (tests, simulations). */
+    public void drain() {
+        long target = ring.getCursor();
+        for (int i = 0; i < 100_000 && ring.getMinimumGatingSequence() < target; i++) {
+            Thread.onSpinWait();
+            if (i > 1000) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        try {
+            disruptor.shutdown(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("event handlers did not drain in 10 s; halting them");
+            disruptor.halt();
+        }
+        journalHandler.close();
+        if (sink != null) {
+            sink.close();
+        }
+    }
+
+    /** First handler: dedup, append, group commit, acknowledge. */
+    static final class JournalHandler implements EventHandler<BillingEvent> {
+        private final Journal journal;
+        private final TrackerDedup dedup;
+        private final EventMetrics metrics;
+        private final BillingEvent[] batch;
+        private int pending;
+        private boolean broken;
+
+        JournalHandler(Journal journal, TrackerDedup dedup, EventMetrics metrics, int ringSize) {
+            this.journal = journal;
+            this.dedup = dedup;
+            this.metrics = metrics;
+            this.batch = new BillingEvent[ringSize];
+        }
+
+        @Override
+        public void onEvent(BillingEvent e, long sequence, boolean endOfBatch) {
+            if (e.type != EventType.TICK) {
+                if (e.type.deduplicated()) {
+                    TrackerDedup.Result r = dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis);
+                    e.status = r == TrackerDedup.Result.NEW ? BillingEvent.Status.ACCEPTED
+                            : r == TrackerDedup.Result.DUPLICATE ? BillingEvent.Status.DUPLICATE : BillingEvent.Status.REFUSED;
+                } else {
+                    e.status = BillingEvent.Status.ACCEPTED;
+                }
+                if (e.status == BillingEvent.Status.ACCEPTED) {
+                    try {
+                        journal.append(e);
+                    } catch (IOException ex) {
+                        fail(ex);
+                        e.status = BillingEvent.Status.FAILED;
+                    }
+                }
+                if (pending < batch.length) {
+                    batch[pending++] = e;
+                }
+            }
+            if (endOfBatch) {
+                commit();
+            }
+        }
+
+        private void commit() {
+            try {
+                journal.commit();
+                metrics.journalCommit();
+            } catch (IOException ex) {
+                fail(ex);
+                for (int i = 0; i < pending; i++) {
+                    if (batch[i].status == BillingEvent.Status.ACCEPTED) {
+                        batch[i].status = BillingEvent.Status.FAILED;
+                    }
+                }
+            }
+            for (int i = 0; i < pending; i++) {
+                BillingEvent e = batch[i];
+                batch[i] = null;
+                BillingEvent.Acknowledger ack = e.ack;
+                if (ack != null) {
+                    e.ack = null;
+                    try {
+                        ack.acknowledged(e.status);
+                    } catch (RuntimeException ex) {
+                        LOG.warn("tracker acknowledgement failed: {}", ex.getClass().getName());
+                    }
+                }
+            }
+            pending = 0;
+        }
+
+        private void fail(IOException ex) {
+            if (!broken) {
+                LOG.error("journal write failed; events are refused until it works again: {}", ex.toString());
+            }
+            broken = true;
+        }
+
+        void close() {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.error("journal close failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Second handler: charges billable events and keeps reservations and pacing. */
+    static final class LedgerHandler implements EventHandler<BillingEvent> {
+        private final SpendLedger ledger;
+        private final EventMetrics metrics;
+        private final long pacingPeriodMillis;
+        private long lastPace = Long.MIN_VALUE;
+
+        LedgerHandler(SpendLedger ledger, EventMetrics metrics, long pacingPeriodMillis) {
+            this.ledger = ledger;
+            this.metrics = metrics;
+            this.pacingPeriodMillis = pacingPeriodMillis;
+        }
+
+        @Override
+        public void onEvent(BillingEvent e, long sequence, boolean endOfBatch) {
+            apply(e, false);
+        }
+
+        void apply(BillingEvent e, boolean replay) {
+            if (e.type == EventType.TICK) {
+                ledger.expire(e.timeMillis);
+                if (e.timeMillis - lastPace >= pacingPeriodMillis || lastPace == Long.MIN_VALUE) {
+                    ledger.pace(e.timeMillis, pacingPeriodMillis);
+                    lastPace = e.timeMillis;
+                }
+                return;
+            }
+            if (e.status != BillingEvent.Status.ACCEPTED) {
+                if (e.type == EventType.SERVED && !replay) {
+                    // Never journaled: its reservation would otherwise be held forever.
+                    ledger.unreserve(ledger.group(e.adGroupId), ledger.account(e.accountId), e.reservedMicros);
+                }
+                return;
+            }
+            long cost = 0;
+            switch (e.type) {
+                case SERVED -> ledger.track(e.impressionLo, e.adGroupId, e.accountId, e.reservedMicros, e.timeMillis, !replay);
+                case IMPRESSION -> {
+                    if (e.billing == BidModel.CPM) {
+                        ledger.release(e.impressionLo);
+                        cost = e.chargePerUnit / 1000;
+                    } else if (e.billing == BidModel.CPT && ledger.firstCptImpressionOfDay(e.adGroupId, e.timeMillis)) {
+                        cost = e.chargePerUnit;
+                    }
+                }
+                case CLICK -> cost = e.billing == BidModel.CPC ? e.chargePerUnit : 0;
+                case CONVERSION -> cost = e.billing == BidModel.CPA ? e.chargePerUnit : 0;
+                default -> { }
+            }
+            if (cost > 0) {
+                long charged = ledger.charge(e.adGroupId, e.accountId, cost, e.timeMillis);
+                if (charged < 0) {
+                    e.overBudget = true;
+                    e.chargedMicros = 0;
+                    if (!replay) {
+                        metrics.overBudget();
+                    }
+                } else {
+                    e.chargedMicros = charged;
+                    if (!replay) {
+                        metrics.charged(e.billing.name(), charged);
+                    }
+                }
+            }
+            ledger.expire(e.timeMillis);
+        }
+    }
+}

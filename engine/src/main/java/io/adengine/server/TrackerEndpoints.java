@@ -1,0 +1,228 @@
+package io.adengine.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.adengine.events.BillingEvent;
+import io.adengine.events.EventMetrics.TrackerOutcome;
+import io.adengine.events.EventPipeline;
+import io.adengine.events.EventType;
+import io.adengine.events.TrackerSigner;
+import io.adengine.index.Snapshot;
+import io.adengine.model.AdSpace;
+import io.adengine.model.BidModel;
+import io.adengine.model.Campaign;
+import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * The tracker endpoints of the public port: {@code GET /v1/events/imp?t=}, {@code GET /v1/events/click?t=}
+ * and {@code POST /v1/events/conversion} with body {@code {"token":"…"}}. The token is checked here
+ * (signature, then expiry against the engine clock); a good one is published into the event pipeline
+ * and answered only when the journal handler has forced it to disk and checked it against the dedup
+ * table. Forged, expired, duplicate, refused and shed events are counted and never charged.
+ */
+final class TrackerEndpoints {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final EventPipeline events;
+    private final TrackerSigner signer;
+
+    TrackerEndpoints(EventPipeline events, TrackerSigner signer) {
+        this.events = events;
+        this.signer = signer;
+    }
+
+    /** Whether the path is a tracker path (then the answer has been or will be sent). */
+    boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String path, boolean keepAlive) {
+        EventType type;
+        HttpMethod method;
+        switch (path) {
+            case "/v1/events/imp" -> { type = EventType.IMPRESSION; method = HttpMethod.GET; }
+            case "/v1/events/click" -> { type = EventType.CLICK; method = HttpMethod.GET; }
+            case "/v1/events/conversion" -> { type = EventType.CONVERSION; method = HttpMethod.POST; }
+            default -> {
+                return false;
+            }
+        }
+        if (!request.method().equals(method)) {
+            HttpResponses.send(ctx, Routes.methodNotAllowed(ctx, method.name()), keepAlive);
+            return true;
+        }
+        String token;
+        if (type == EventType.CONVERSION) {
+            token = conversionToken(request.content());
+            if (token == null) {
+                events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
+                HttpResponses.send(ctx, HttpResponses.error(ctx, ApiError.invalid("token",
+                        "the body must be a JSON object {\"token\": \"<tracker token>\"} of at most 4096 bytes")), keepAlive);
+                return true;
+            }
+        } else {
+            List<String> t = new QueryStringDecoder(request.uri()).parameters().get("t");
+            token = t == null || t.isEmpty() ? null : t.get(0);
+            if (token == null) {
+                events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
+                HttpResponses.send(ctx, HttpResponses.error(ctx, ApiError.missing("t")), keepAlive);
+                return true;
+            }
+        }
+        TrackerSigner.Claims claims = signer.verify(token);
+        long hi = 0;
+        long lo = 0;
+        boolean valid = claims != null && claims.impressionId().length() == 32 && knownBilling(claims.billing());
+        if (valid) {
+            try {
+                hi = Long.parseUnsignedLong(claims.impressionId(), 0, 16, 16);
+                lo = Long.parseUnsignedLong(claims.impressionId(), 16, 32, 16);
+            } catch (NumberFormatException e) {
+                valid = false;
+            }
+        }
+        if (!valid) {
+            events.metrics().tracker(type, TrackerOutcome.FORGED);
+            HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.FORBIDDEN, "forged_token",
+                    "the tracker token is not one this engine signed", type == EventType.CONVERSION ? "token" : "t")), keepAlive);
+            return true;
+        }
+        long now = events.clock().getAsLong();
+        if (now / 1000 >= claims.expiresEpochSeconds()) {
+            events.metrics().tracker(type, TrackerOutcome.EXPIRED);
+            HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.GONE, "expired_token",
+                    "the tracker token expired at epoch second " + claims.expiresEpochSeconds(), null)), keepAlive);
+            return true;
+        }
+        Snapshot snapshot = events.snapshots().current();
+        Catalog catalog = snapshot.catalog();
+        Campaign campaign = catalog.campaign(claims.campaignId());
+        AdSpace space = catalog.adSpace(claims.adSpaceId());
+        Creative creative = type == EventType.CLICK ? creative(catalog, claims) : null;
+        EventType t = type;
+        boolean published = events.publishTracker(type, claims, hi, lo, campaign == null ? 0 : campaign.accountId(),
+                space == null ? 0 : space.publisherId(), (short) (hi >>> 48), now,
+                status -> ctx.executor().execute(() -> answer(ctx, t, status, creative, keepAlive)));
+        if (!published) {
+            HttpResponses.send(ctx, unavailable(ctx, "the event pipeline is full"), keepAlive);
+        }
+        return true;
+    }
+
+    private void answer(ChannelHandlerContext ctx, EventType type, BillingEvent.Status status, Creative creative, boolean keepAlive) {
+        TrackerOutcome outcome = switch (status) {
+            case ACCEPTED -> TrackerOutcome.ACCEPTED;
+            case DUPLICATE -> TrackerOutcome.DUPLICATE;
+            case REFUSED -> TrackerOutcome.REFUSED;
+            case FAILED -> TrackerOutcome.FAILED;
+        };
+        events.metrics().tracker(type, outcome);
+        FullHttpResponse r;
+        if (status == BillingEvent.Status.REFUSED || status == BillingEvent.Status.FAILED) {
+            r = unavailable(ctx, status == BillingEvent.Status.REFUSED ? "the dedup table is full" : "the journal cannot be written");
+        } else if (type == EventType.CLICK && creative != null) {
+            // A repeated click still takes the user to the landing page; it is just not counted again.
+            r = HttpResponses.empty(HttpResponseStatus.FOUND);
+            r.headers().set(HttpHeaderNames.LOCATION, creative.clickUrl());
+            if (creative.deeplink() != null) {
+                r.headers().set("X-Deeplink", creative.deeplink());
+            }
+        } else if (status == BillingEvent.Status.DUPLICATE) {
+            r = HttpResponses.error(ctx, new ApiError(HttpResponseStatus.CONFLICT, "duplicate_event",
+                    "this tracker event was already counted", null));
+        } else {
+            r = HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
+        }
+        HttpResponses.send(ctx, r, keepAlive);
+        ctx.flush();
+    }
+
+    private static FullHttpResponse unavailable(ChannelHandlerContext ctx, String why) {
+        FullHttpResponse r = HttpResponses.error(ctx, new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                why + "; retry later", null));
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        return r;
+    }
+
+    private static boolean knownBilling(String billing) {
+        for (BidModel m : BidModel.values()) {
+            if (m.name().equals(billing)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Creative creative(Catalog catalog, TrackerSigner.Claims claims) {
+        for (Creative c : catalog.creativesOf(claims.adGroupId())) {
+            if (c.id() == claims.creativeId()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The token of a conversion body {@code {"token":"…"}} (other fields ignored), or null when malformed. */
+    static String conversionToken(ByteBuf content) {
+        int length = content.readableBytes();
+        if (length == 0 || length > 4096) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        content.getBytes(content.readerIndex(), bytes);
+        String token = null;
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if ("token".equals(name) && v == JsonToken.VALUE_STRING) {
+                    token = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return token;
+    }
+
+    static void writeJson(OutputStream out, JsonWriter w) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            w.write(g);
+        }
+    }
+
+    /** Writes one JSON document. */
+    @FunctionalInterface
+    interface JsonWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static ByteBuf json(ChannelHandlerContext ctx, JsonWriter w) throws IOException {
+        ByteBuf body = ctx.alloc().buffer(256);
+        try (OutputStream out = new ByteBufOutputStream(body)) {
+            writeJson(out, w);
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw e;
+        }
+        return body;
+    }
+}

@@ -1,0 +1,197 @@
+package io.adengine.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adengine.config.EngineConfig;
+import io.adengine.config.EventsConfig;
+import io.adengine.events.EventMetrics.TrackerOutcome;
+import io.adengine.events.EventType;
+import io.adengine.match.BudgetGate;
+import io.adengine.model.Catalog;
+import io.adengine.model.CatalogJson;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tracker endpoints and reports of a real engine with the event pipeline on: an ad answer's
+ * trackers are accepted once, repeated ones refused, forged and expired ones refused; each refusal is
+ * counted; accepted ones are charged and reported.
+ */
+class TrackerHttpTest {
+
+    private static final Path CONFIG_DIR = Path.of("..", "config");
+    private static final long NOW = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final AtomicLong CLOCK = new AtomicLong(NOW);
+
+    @TempDir
+    static Path journal;
+    private static Engine engine;
+
+    @BeforeAll
+    static void startEngine() throws Exception {
+        Catalog catalog = CatalogJson.read(CONFIG_DIR.resolve("sample-catalog.json"));
+        EngineConfig config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))
+                .withEvents(EventsConfig.inDirectory(journal).withPacing(EventsConfig.Pacing.ASAP));
+        engine = Engine.start(config, catalog, CLOCK::get, () -> 42L, BudgetGate.UNLIMITED);
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engine.close();
+    }
+
+    private static HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery));
+        if (port == engine.adminPort()) {
+            b.header("Authorization", "Bearer test-admin-token");
+        }
+        return HTTP.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.publicPort() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode serveOneAd() throws Exception {
+        HttpResponse<String> r = post("/v1/ads", Files.readString(CONFIG_DIR.resolve("sample-request.json")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("ads").get(0);
+    }
+
+    private static String token(JsonNode ad) {
+        String url = ad.get("impressionTrackers").get(0).asText();
+        return url.substring(url.indexOf("t=") + 2);
+    }
+
+    private static double count(EventType type, TrackerOutcome outcome) {
+        return engine.events().metrics().trackerCount(type, outcome);
+    }
+
+    @Test
+    void impressionShouldCountOnceAndItsRepeatShouldBeRefused() throws Exception {
+        JsonNode ad = serveOneAd();
+        String t = token(ad);
+        double duplicates = count(EventType.IMPRESSION, TrackerOutcome.DUPLICATE);
+
+        assertThat(get(engine.publicPort(), "/v1/events/imp?t=" + t).statusCode()).isEqualTo(204);
+        HttpResponse<String> again = get(engine.publicPort(), "/v1/events/imp?t=" + t);
+
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("duplicate_event");
+        assertThat(count(EventType.IMPRESSION, TrackerOutcome.DUPLICATE)).isEqualTo(duplicates + 1);
+    }
+
+    @Test
+    void forgedTokenShouldBeRefusedAndCounted() throws Exception {
+        String t = token(serveOneAd());
+        // Change a payload character (the MAC's last base64 character has unused low bits, so it is no test).
+        char c = t.charAt(5);
+        String forged = t.substring(0, 5) + (c == 'A' ? 'B' : 'A') + t.substring(6);
+        double before = count(EventType.CLICK, TrackerOutcome.FORGED);
+
+        HttpResponse<String> r = get(engine.publicPort(), "/v1/events/click?t=" + forged);
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("forged_token");
+        assertThat(r.headers().firstValue("location")).isEmpty();
+        assertThat(count(EventType.CLICK, TrackerOutcome.FORGED)).isEqualTo(before + 1);
+        assertThat(get(engine.publicPort(), "/v1/events/imp").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void expiredTokenShouldBeRefusedAndNeverCharged() throws Exception {
+        String t = token(serveOneAd());
+        long spentBefore = engine.events().ledger().account(1).spent() + engine.events().ledger().account(2).spent()
+                + engine.events().ledger().account(3).spent();
+        CLOCK.addAndGet(86_400_000L + 1_000);
+        try {
+            HttpResponse<String> r = get(engine.publicPort(), "/v1/events/click?t=" + t);
+            assertThat(r.statusCode()).isEqualTo(410);
+            assertThat(r.body()).contains("expired_token");
+        } finally {
+            CLOCK.set(NOW);
+        }
+        engine.events().drain();
+        long spentAfter = engine.events().ledger().account(1).spent() + engine.events().ledger().account(2).spent()
+                + engine.events().ledger().account(3).spent();
+        assertThat(spentAfter).isEqualTo(spentBefore);
+        assertThat(count(EventType.CLICK, TrackerOutcome.EXPIRED)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void clickShouldRedirectToTheLandingPageAndChargeACpcGroupOnce() throws Exception {
+        JsonNode ad = serveOneAd();
+        String t = token(ad);
+        long group = ad.get("adGroupId").asLong();
+        long before = engine.events().ledger().group(group).totalSpent();
+
+        HttpResponse<String> first = get(engine.publicPort(), "/v1/events/click?t=" + t);
+        HttpResponse<String> second = get(engine.publicPort(), "/v1/events/click?t=" + t);
+        engine.events().drain();
+
+        assertThat(first.statusCode()).isEqualTo(302);
+        assertThat(first.headers().firstValue("location")).hasValue(ad.get("clickUrl").asText());
+        assertThat(second.statusCode()).as("a repeated click still lands, uncounted").isEqualTo(302);
+        long charged = engine.events().ledger().group(group).totalSpent() - before;
+        assertThat(charged).isEqualTo("CPC".equals(ad.get("billing").asText()) ? ad.get("price").get("chargeMicros").asLong() : 0);
+    }
+
+    @Test
+    void conversionPostbackShouldBeAcceptedOnceAndBadBodiesRefused() throws Exception {
+        String t = token(serveOneAd());
+        assertThat(post("/v1/events/conversion", "{\"token\":\"" + t + "\"}").statusCode()).isEqualTo(204);
+        assertThat(post("/v1/events/conversion", "{\"token\":\"" + t + "\"}").statusCode()).isEqualTo(409);
+        HttpResponse<String> bad = post("/v1/events/conversion", "{\"tok\":1}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"field\":\"token\"");
+    }
+
+    @Test
+    void reportsShouldCountWhatTheTrackersAcceptedInJsonAndCsv() throws Exception {
+        JsonNode ad = serveOneAd();
+        long creative = ad.get("creativeId").asLong();
+        assertThat(get(engine.publicPort(), "/v1/events/imp?t=" + token(ad)).statusCode()).isEqualTo(204);
+        engine.events().drain();
+
+        HttpResponse<String> json = get(engine.adminPort(), "/v1/admin/reports?groupBy=creative,country&granularity=day&creative=" + creative);
+        assertThat(json.statusCode()).isEqualTo(200);
+        JsonNode rows = JSON.readTree(json.body()).get("rows");
+        assertThat(rows).isNotEmpty();
+        JsonNode in = null;
+        for (JsonNode row : rows) {
+            if (row.get("country").asText().equals("IN")) {
+                in = row;
+            }
+        }
+        assertThat(in).isNotNull();
+        assertThat(in.get("impressions").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(in.get("served").asLong()).isGreaterThanOrEqualTo(in.get("impressions").asLong());
+
+        HttpResponse<String> csv = get(engine.adminPort(), "/v1/admin/reports?groupBy=campaign&format=csv");
+        assertThat(csv.body()).startsWith("period,campaign,served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros\n");
+        assertThat(get(engine.adminPort(), "/v1/admin/reports?groupBy=planet").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> account = get(engine.adminPort(), "/v1/admin/reports/account?accountId=1");
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(account.body()).get("spendHistory")).isNotNull();
+        String metrics = get(engine.adminPort(), "/metrics").body();
+        assertThat(metrics).contains("adengine_tracker_events_total").contains("adengine_event_ring_full_total");
+    }
+}
