@@ -9,6 +9,7 @@ import io.adengine.match.BudgetGate;
 import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogJson;
+import io.adengine.sync.CatalogSync;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -45,9 +46,11 @@ public final class Engine implements AutoCloseable {
     private final EventLoopGroup adminGroup;
     private final Channel publicChannel;
     private final Channel adminChannel;
+    private final CatalogSync sync;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
-                   Channel publicChannel, Channel adminChannel) {
+                   Channel publicChannel, Channel adminChannel, CatalogSync sync) {
+        this.sync = sync;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.publicGroup = publicGroup;
@@ -73,6 +76,10 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock, LongSupplier seeds, BudgetGate budget)
             throws InterruptedException {
+        CatalogSync sync = CatalogSync.open(config, catalog, clock);
+        if (sync != null) {
+            catalog = sync.store().catalog();
+        }
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
@@ -80,6 +87,10 @@ public final class Engine implements AutoCloseable {
                 config.trackers().baseUrl(), config.trackers().ttlSeconds());
         ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
                 budget, UserTargeting.UNKNOWN_USERS);
+        if (sync != null) {
+            sync.startPublishing(new SnapshotBuilder(config.auction()), holder);
+            context.catalogApi = sync.api();
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -91,10 +102,13 @@ public final class Engine implements AutoCloseable {
             LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                     snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                     pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-            return new Engine(holder, metrics, publicGroup, adminGroup, pub, admin);
+            return new Engine(holder, metrics, publicGroup, adminGroup, pub, admin, sync);
         } catch (InterruptedException | RuntimeException e) {
             publicGroup.shutdownGracefully();
             adminGroup.shutdownGracefully();
+            if (sync != null) {
+                sync.close();
+            }
             throw e;
         }
     }
@@ -126,6 +140,11 @@ public final class Engine implements AutoCloseable {
         return metrics;
     }
 
+    /** The control-plane sync parts (store, publisher), or {@code null} when catalog.dataDir is not set. */
+    public CatalogSync sync() {
+        return sync;
+    }
+
     /** Blocks until the public server channel closes. */
     public void awaitClose() throws InterruptedException {
         publicChannel.closeFuture().sync();
@@ -137,5 +156,8 @@ public final class Engine implements AutoCloseable {
         adminChannel.close().syncUninterruptibly();
         publicGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (sync != null) {
+            sync.close();
+        }
     }
 }
