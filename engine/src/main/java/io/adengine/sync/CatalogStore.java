@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +109,8 @@ public final class CatalogStore implements AutoCloseable {
         this.clock = clock;
         this.snapshotEveryChanges = snapshotEveryChanges;
         for (ObjectKind k : ObjectKind.values()) {
-            objects.put(k, new HashMap<>());
+            // Id order, so that the catalog copied for each rebuild arrives already sorted.
+            objects.put(k, new TreeMap<>());
             tombstones.put(k, new HashMap<>());
             children.put(k, new HashMap<>());
         }
