@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns committed catalog changes into serving snapshots on one background thread. Changes are
- * coalesced: after a change, the thread waits until {@code intervalMillis} have passed since its last
- * build, then builds one snapshot of the whole current catalog and swaps it in. Serving threads never
+ * coalesced: after a change, the thread waits until {@code intervalMillis} (or, when longer, the
+ * duration of its last build) have passed since its last build started, then builds one snapshot of
+ * the whole current catalog and swaps it in. Serving threads never
  * wait: they keep reading the previous snapshot until the swap.
  */
 public final class SnapshotPublisher implements AutoCloseable {
@@ -67,7 +68,9 @@ public final class SnapshotPublisher implements AutoCloseable {
                     return;
                 }
             }
-            long wait = lastBuild + intervalMillis - System.currentTimeMillis();
+            // At least as long idle as the last build took: the rebuild thread then uses at most half a core,
+            // leaving the rest to serving on small machines, at the price of freshness when builds are slow.
+            long wait = lastBuild + Math.max(intervalMillis, lastBuildNanos / 1_000_000) - System.currentTimeMillis();
             if (wait > 0) {
                 try {
                     Thread.sleep(wait);
