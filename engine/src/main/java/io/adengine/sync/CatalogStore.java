@@ -150,6 +150,8 @@ public final class CatalogStore implements AutoCloseable {
             LOG.info("catalog store: snapshot at change {} loaded", seq);
         } else if (seedCatalog != null) {
             load(seedCatalog);
+            // Continue the seed's version so that the catalogVersion serving reports never goes backwards.
+            seq = Math.max(0, seedCatalog.version());
             LOG.info("catalog store: empty, seeded with {} ad groups from the configured catalog", seedCatalog.adGroups().size());
         }
         operations = OperationLog.open(dir.resolve(OPERATIONS_FILE));

@@ -1,6 +1,5 @@
 package io.adengine.sync;
 
-import io.adengine.model.Campaign;
 import io.adengine.model.CatalogJson;
 
 import java.io.PrintStream;
@@ -8,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The child JVM of {@link CatalogStoreDurabilityTest}: applies campaign renames to a store as fast as it
- * can from two threads and prints {@code ACK id version} after each one is acknowledged, until killed.
+ * The child JVM of {@link CatalogStoreDurabilityTest}: applies changes to a store as fast as it
+ * can from two threads, each creating audiences with consecutive ids, and prints {@code ACK firstId id}
+ * after each one is acknowledged, until killed.
  */
 public final class CrashingWriter {
 
@@ -24,19 +24,18 @@ public final class CrashingWriter {
         PrintStream out = System.out;
         Thread[] writers = new Thread[2];
         for (int t = 0; t < writers.length; t++) {
-            long campaignId = t == 0 ? 10 : 20;
+            long firstId = (t + 1) * 1_000_000L;
             writers[t] = new Thread(() -> {
                 try {
-                    Campaign base = (Campaign) store.find(ObjectKind.CAMPAIGN, campaignId);
-                    for (long version = 2; version < 1_000_000; version++) {
-                        Campaign next = new Campaign(base.id(), version, base.accountId(), "name-" + version, base.objective(),
-                                base.promotion(), version % 2 == 0);
-                        CatalogStore.Outcome o = store.apply(List.of(CatalogStore.Change.put(next)), "crash-test");
+                    // Each change creates a new object, so that every acknowledged change is visible on its own after restart.
+                    for (long id = firstId + 1; id < firstId + 1_000_000; id++) {
+                        Audience a = new Audience(id, 1, "audience-" + id, "in", "UPLOADED");
+                        CatalogStore.Outcome o = store.apply(List.of(CatalogStore.Change.put(a)), "crash-test");
                         if (o.status() != CatalogStore.Status.APPLIED) {
                             throw new IllegalStateException(o.toString());
                         }
                         synchronized (out) {
-                            out.println("ACK " + campaignId + " " + version);
+                            out.println("ACK " + firstId + " " + id);
                             out.flush();
                         }
                     }
