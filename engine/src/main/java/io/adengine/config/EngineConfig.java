@@ -29,6 +29,7 @@ import java.util.Set;
  * @param auction         auction currency, exchange rates and click / conversion priors
  * @param trackers        tracker URL base, signing key and lifetime
  * @param events          event pipeline, journal, dedup, pacing and Kafka sink
+ * @param sync            control-plane sync: where accepted catalog changes live, how often serving rebuilds
  */
 public record EngineConfig(
         int publicPort,
@@ -40,7 +41,8 @@ public record EngineConfig(
         Path catalogPath,
         AuctionConfig auction,
         TrackerConfig trackers,
-        EventsConfig events) {
+        EventsConfig events,
+        SyncConfig sync) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -106,27 +108,54 @@ public record EngineConfig(
     public record TrackerConfig(String baseUrl, byte[] hmacKey, long ttlSeconds) {
     }
 
+    /**
+     * Control-plane sync (keys under {@code catalog:} in engine.yaml).
+     *
+     * @param dataDir               folder of the change log, snapshots and operation log; {@code null} turns the
+     *                              catalog admin API off and serves {@code catalog.path} read-only
+     * @param rulesDir              folder holding creative-formats.yaml and industries.yaml
+     * @param rebuildIntervalMillis least time between two serving-snapshot rebuilds while changes arrive
+     * @param snapshotEveryChanges  change-log records between two catalog snapshots (compaction)
+     * @param adminWorkers          threads applying admin changes (concurrent changes share one fsync)
+     */
+    public record SyncConfig(Path dataDir, Path rulesDir, long rebuildIntervalMillis, int snapshotEveryChanges, int adminWorkers) {
+        public static final long REBUILD_INTERVAL_MILLIS_DEFAULT = 200;
+        public static final int SNAPSHOT_EVERY_CHANGES_DEFAULT = 100_000;
+        public static final int ADMIN_WORKERS_DEFAULT = 4;
+
+        /** Sync off: no data folder. */
+        public static SyncConfig off(Path rulesDir) {
+            return new SyncConfig(null, rulesDir, REBUILD_INTERVAL_MILLIS_DEFAULT, SNAPSHOT_EVERY_CHANGES_DEFAULT, ADMIN_WORKERS_DEFAULT);
+        }
+    }
+
     /** A configuration for tests and tools: defaults, free ports, the given catalog. */
     public static EngineConfig defaults(Path catalogPath) {
         return new EngineConfig(0, 0, BIND_ADDRESS_DEFAULT, 1, MAX_BODY_BYTES_DEFAULT, "test-admin-token", catalogPath,
                 AuctionConfig.defaults(),
                 new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400),
-                EventsConfig.disabled());
+                EventsConfig.disabled(),
+                SyncConfig.off(catalogPath.toAbsolutePath().getParent()));
     }
 
     /** A copy listening on the given ports. */
     public EngineConfig withPorts(int publicPort, int adminPort) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
+    }
+
+    /** A copy with other sync settings. */
+    public EngineConfig withSync(SyncConfig sync) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
     }
 
     /**
@@ -196,7 +225,8 @@ public record EngineConfig(
                 new AuctionConfig(currency, rates, priors),
                 new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
                         trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
-                readEvents(events, base));
+                readEvents(events, base),
+                syncConfig(catalog, base));
     }
 
     private static EventsConfig readEvents(Reader e, Path base) {
@@ -231,6 +261,16 @@ public record EngineConfig(
                 e.enumValue("pacing", EventsConfig.Pacing.class, EventsConfig.Pacing.EVEN),
                 e.longValue("pacingPeriodMillis", 10, 3_600_000, EventsConfig.PACING_PERIOD_MILLIS_DEFAULT),
                 enabled.equals("true"), bootstrap, topic);
+    }
+
+    private static SyncConfig syncConfig(Reader catalog, Path base) {
+        checkKeys(catalog, Set.of("path", "dataDir", "rulesDir", "rebuildIntervalMillis", "snapshotEveryChanges", "adminWorkers"));
+        String dataDir = catalog.text("dataDir", null);
+        return new SyncConfig(dataDir == null ? null : base.resolve(dataDir).normalize(),
+                base.resolve(catalog.text("rulesDir", ".")).normalize(),
+                catalog.longValue("rebuildIntervalMillis", 1, 60_000, SyncConfig.REBUILD_INTERVAL_MILLIS_DEFAULT),
+                (int) catalog.longValue("snapshotEveryChanges", 1, 100_000_000, SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT),
+                (int) catalog.longValue("adminWorkers", 1, 64, SyncConfig.ADMIN_WORKERS_DEFAULT));
     }
 
     private static String stripSlash(String url) {

@@ -54,6 +54,11 @@ public final class CatalogJson {
             throw new CatalogFormatException("$", "malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr());
         }
+        return read(root);
+    }
+
+    /** Reads a catalog document already parsed into a tree (unknown top-level keys are ignored). */
+    public static Catalog read(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new CatalogFormatException("$", "the catalog must be a JSON object");
         }
@@ -186,7 +191,8 @@ public final class CatalogJson {
                 n.stringList("buttons"), n.list("images", CatalogJson::asset), n.list("videos", CatalogJson::asset),
                 n.child("icon") == null ? null : asset(n.child("icon")), n.text("clickUrl", null), n.text("deeplink", null),
                 n.stringList("impressionTrackers"), n.stringList("videoTrackers"),
-                n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED));
+                n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
+                n.bool("landingPageRiskWarning", false));
     }
 
     private static Asset asset(Node n) {
@@ -206,17 +212,11 @@ public final class CatalogJson {
         root.put("version", catalog.version());
         ArrayNode accounts = root.putArray("accounts");
         for (Account a : catalog.accounts()) {
-            accounts.addObject().put("id", a.id()).put("version", a.version()).put("name", a.name())
-                    .put("type", a.type().name()).put("company", a.company()).put("industry", a.industry())
-                    .put("currency", a.currency().name()).put("status", a.status().name())
-                    .put("paymentMode", a.paymentMode().name()).put("balanceMicros", a.balanceMicros())
-                    .put("creditLimitMicros", a.creditLimitMicros()).put("commitmentLetterOnFile", a.commitmentLetterOnFile());
+            writeAccount(accounts.addObject(), a);
         }
         ArrayNode campaigns = root.putArray("campaigns");
         for (Campaign c : catalog.campaigns()) {
-            campaigns.addObject().put("id", c.id()).put("version", c.version()).put("accountId", c.accountId())
-                    .put("name", c.name()).put("objective", c.objective().name()).put("promotion", c.promotion().name())
-                    .put("enabled", c.enabled());
+            writeCampaign(campaigns.addObject(), c);
         }
         ArrayNode groups = root.putArray("adGroups");
         for (AdGroup g : catalog.adGroups()) {
@@ -224,31 +224,106 @@ public final class CatalogJson {
         }
         ArrayNode creatives = root.putArray("creatives");
         for (Creative c : catalog.creatives()) {
-            ObjectNode o = creatives.addObject().put("id", c.id()).put("version", c.version()).put("adGroupId", c.adGroupId())
-                    .put("name", c.name()).put("format", c.format().name());
-            strings(o.putArray("titles"), c.titles());
-            strings(o.putArray("descriptions"), c.descriptions());
-            strings(o.putArray("buttons"), c.buttons());
-            c.images().forEach(a -> writeAsset(o.withArray("images").addObject(), a));
-            c.videos().forEach(a -> writeAsset(o.withArray("videos").addObject(), a));
-            if (c.icon() != null) {
-                writeAsset(o.putObject("icon"), c.icon());
-            }
-            o.put("clickUrl", c.clickUrl());
-            if (c.deeplink() != null) {
-                o.put("deeplink", c.deeplink());
-            }
-            strings(o.putArray("impressionTrackers"), c.impressionTrackers());
-            strings(o.putArray("videoTrackers"), c.videoTrackers());
-            o.put("review", c.review().name());
+            writeCreative(creatives.addObject(), c);
         }
         ArrayNode spaces = root.putArray("adSpaces");
         for (AdSpace s : catalog.adSpaces()) {
-            ObjectNode o = spaces.addObject().put("id", s.id()).put("version", s.version()).put("publisherId", s.publisherId())
-                    .put("name", s.name()).put("placement", s.placement().name()).put("floorCpmMicros", s.floorCpmMicros());
-            s.formats().stream().map(Enum::name).sorted().forEach(o.putArray("formats")::add);
+            writeAdSpace(spaces.addObject(), s);
         }
         MAPPER.writeValue(out, root);
+    }
+
+    /**
+     * Reads one catalog object of the given class ({@link Account}, {@link Campaign}, {@link AdGroup},
+     * {@link Creative} or {@link AdSpace}) in the shape of one element of the catalog document; errors
+     * name the field under {@code path}.
+     */
+    public static <T> T readObject(Class<T> type, JsonNode json, String path) {
+        if (json == null || !json.isObject()) {
+            throw new CatalogFormatException(path.isEmpty() ? "$" : path, "must be an object");
+        }
+        Node n = new Node(json, path);
+        Object value;
+        try {
+            if (type == Account.class) {
+                value = account(n);
+            } else if (type == Campaign.class) {
+                value = campaign(n);
+            } else if (type == AdGroup.class) {
+                value = adGroup(n);
+            } else if (type == Creative.class) {
+                value = creative(n);
+            } else if (type == AdSpace.class) {
+                value = adSpace(n);
+            } else {
+                throw new IllegalArgumentException("not a catalog object class: " + type.getName());
+            }
+        } catch (CatalogFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new CatalogFormatException(path.isEmpty() ? "$" : path, e.getMessage());
+        }
+        return type.cast(value);
+    }
+
+    /** Writes one catalog object in the shape of one element of the catalog document. */
+    public static ObjectNode writeObject(Object value) {
+        ObjectNode o = MAPPER.createObjectNode();
+        if (value instanceof Account a) {
+            writeAccount(o, a);
+        } else if (value instanceof Campaign c) {
+            writeCampaign(o, c);
+        } else if (value instanceof AdGroup g) {
+            writeAdGroup(o, g);
+        } else if (value instanceof Creative c) {
+            writeCreative(o, c);
+        } else if (value instanceof AdSpace s) {
+            writeAdSpace(o, s);
+        } else {
+            throw new IllegalArgumentException("not a catalog object: " + value);
+        }
+        return o;
+    }
+
+    private static void writeAccount(ObjectNode o, Account a) {
+        o.put("id", a.id()).put("version", a.version()).put("name", a.name())
+                .put("type", a.type().name()).put("company", a.company()).put("industry", a.industry())
+                .put("currency", a.currency().name()).put("status", a.status().name())
+                .put("paymentMode", a.paymentMode().name()).put("balanceMicros", a.balanceMicros())
+                .put("creditLimitMicros", a.creditLimitMicros()).put("commitmentLetterOnFile", a.commitmentLetterOnFile());
+    }
+
+    private static void writeCampaign(ObjectNode o, Campaign c) {
+        o.put("id", c.id()).put("version", c.version()).put("accountId", c.accountId())
+                .put("name", c.name()).put("objective", c.objective().name()).put("promotion", c.promotion().name())
+                .put("enabled", c.enabled());
+    }
+
+    private static void writeAdSpace(ObjectNode o, AdSpace s) {
+        o.put("id", s.id()).put("version", s.version()).put("publisherId", s.publisherId())
+                .put("name", s.name()).put("placement", s.placement().name()).put("floorCpmMicros", s.floorCpmMicros());
+        s.formats().stream().map(Enum::name).sorted().forEach(o.putArray("formats")::add);
+    }
+
+    private static void writeCreative(ObjectNode o, Creative c) {
+        o.put("id", c.id()).put("version", c.version()).put("adGroupId", c.adGroupId())
+                .put("name", c.name()).put("format", c.format().name());
+        strings(o.putArray("titles"), c.titles());
+        strings(o.putArray("descriptions"), c.descriptions());
+        strings(o.putArray("buttons"), c.buttons());
+        c.images().forEach(a -> writeAsset(o.withArray("images").addObject(), a));
+        c.videos().forEach(a -> writeAsset(o.withArray("videos").addObject(), a));
+        if (c.icon() != null) {
+            writeAsset(o.putObject("icon"), c.icon());
+        }
+        o.put("clickUrl", c.clickUrl());
+        if (c.deeplink() != null) {
+            o.put("deeplink", c.deeplink());
+        }
+        strings(o.putArray("impressionTrackers"), c.impressionTrackers());
+        strings(o.putArray("videoTrackers"), c.videoTrackers());
+        o.put("review", c.review().name());
+        o.put("landingPageRiskWarning", c.landingPageRiskWarning());
     }
 
     private static void writeAdGroup(ObjectNode o, AdGroup g) {

@@ -9,6 +9,8 @@ import java.util.List;
  * @param deeplink             in-app URL, or {@code null}
  * @param impressionTrackers   third-party impression tracker URLs
  * @param videoTrackers        video start / 25 % / 50 % / 75 % tracker URLs (may be empty)
+ * @param landingPageRiskWarning whether the landing page carries the complete risk-warning statement that
+ *                             financial promotions need (seed 000 §1.2.5); default false
  */
 public record Creative(
         long id,
@@ -26,7 +28,8 @@ public record Creative(
         String deeplink,
         List<String> impressionTrackers,
         List<String> videoTrackers,
-        ReviewStatus review) {
+        ReviewStatus review,
+        boolean landingPageRiskWarning) {
 
     public Creative {
         titles = List.copyOf(titles);

@@ -6,6 +6,7 @@ import io.adengine.index.Snapshot;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
 import io.adengine.match.Decision;
+import io.adengine.sync.CatalogAdminApi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandler;
@@ -36,6 +37,9 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApiHandler.class);
     private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** Who the admin token stands for in the operation log when no X-Operator header names a person. */
+    static final String TOKEN_IDENTITY = "admin-token";
 
     private final ServingContext context;
     private final byte[] expectedAuthorization;
@@ -93,7 +97,10 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
             case "/health" -> HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
             default -> {
-                if (context.reports == null || !context.reports.handle(ctx, request, path, keepAlive)) {
+                CatalogAdminApi catalog = context.catalogApi;
+                if (catalog != null && CatalogAdminApi.handles(path)) {
+                    catalog.handle(ctx, request, TOKEN_IDENTITY);
+                } else if (context.reports == null || !context.reports.handle(ctx, request, path, keepAlive)) {
                     HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
                 }
             }

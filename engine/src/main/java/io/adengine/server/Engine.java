@@ -10,6 +10,7 @@ import io.adengine.match.BudgetGate;
 import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogJson;
+import io.adengine.sync.CatalogSync;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -47,9 +48,11 @@ public final class Engine implements AutoCloseable {
     private final Channel publicChannel;
     private final Channel adminChannel;
     private EventPipeline events;
+    private final CatalogSync sync;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
-                   Channel publicChannel, Channel adminChannel) {
+                   Channel publicChannel, Channel adminChannel, CatalogSync sync) {
+        this.sync = sync;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.publicGroup = publicGroup;
@@ -75,6 +78,10 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock, LongSupplier seeds, BudgetGate budget)
             throws InterruptedException {
+        CatalogSync sync = CatalogSync.open(config, catalog, clock);
+        if (sync != null) {
+            catalog = sync.store().catalog();
+        }
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
@@ -84,6 +91,10 @@ public final class Engine implements AutoCloseable {
         ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
                 EventsWiring.gate(events, budget), UserTargeting.UNKNOWN_USERS);
         EventsWiring.attach(context, events, config);
+        if (sync != null) {
+            sync.startPublishing(new SnapshotBuilder(config.auction()), holder);
+            context.catalogApi = sync.api();
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -95,7 +106,7 @@ public final class Engine implements AutoCloseable {
             LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                     snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                     pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-            Engine engine = new Engine(holder, metrics, publicGroup, adminGroup, pub, admin);
+            Engine engine = new Engine(holder, metrics, publicGroup, adminGroup, pub, admin, sync);
             engine.events = events;
             return engine;
         } catch (InterruptedException | RuntimeException e) {
@@ -103,6 +114,9 @@ public final class Engine implements AutoCloseable {
             adminGroup.shutdownGracefully();
             if (events != null) {
                 events.close();
+            }
+            if (sync != null) {
+                sync.close();
             }
             throw e;
         }
@@ -140,6 +154,11 @@ public final class Engine implements AutoCloseable {
         return events;
     }
 
+    /** The control-plane sync parts (store, publisher), or {@code null} when catalog.dataDir is not set. */
+    public CatalogSync sync() {
+        return sync;
+    }
+
     /** Blocks until the public server channel closes. */
     public void awaitClose() throws InterruptedException {
         publicChannel.closeFuture().sync();
@@ -153,6 +172,9 @@ public final class Engine implements AutoCloseable {
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         if (events != null) {
             events.close();
+        }
+        if (sync != null) {
+            sync.close();
         }
     }
 }

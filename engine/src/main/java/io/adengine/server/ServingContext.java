@@ -6,6 +6,7 @@ import io.adengine.match.AdRequest;
 import io.adengine.match.BudgetGate;
 import io.adengine.match.Decision;
 import io.adengine.match.UserTargeting;
+import io.adengine.sync.CatalogAdminApi;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.function.LongSupplier;
@@ -24,6 +25,8 @@ final class ServingContext {
     final LongSupplier seeds;
     final int maxBodyBytes;
     final String adminToken;
+    /** The catalog admin API when control-plane sync is on, else {@code null}. */
+    volatile CatalogAdminApi catalogApi;
     private final FastThreadLocal<Scratch> scratch;
     /** Tracker endpoints and reports when the event pipeline runs; set by the engine before it binds. */
     TrackerEndpoints trackers;

@@ -52,7 +52,7 @@ class AdDeciderTieTest {
         for (AdGroup g : groups) {
             creatives.add(new Creative(g.id() * 10, 1, g.id(), "c", CreativeFormat.BANNER, List.of("t"), List.of(), List.of(),
                     List.of(new Asset("https://x/i.png", 640, 100, 1000, 0)), List.of(), null, "https://x", null, List.of(), List.of(),
-                    ReviewStatus.APPROVED));
+                    ReviewStatus.APPROVED, false));
         }
         Catalog catalog = new Catalog(1,
                 List.of(new Account(1, 1, "a", AccountType.ADVERTISER, "c", "games", Currency.USD, AccountStatus.APPROVED,

@@ -107,7 +107,7 @@ final class RandomCatalogs {
                 creatives.add(new Creative(++creativeId, 1, id, "cr", FORMATS[r.nextInt(FORMATS.length)], List.of("t1", "t2"),
                         List.of("d"), List.of(), List.of(new Asset("https://x/i.jpg", 1200, 628, 1000, 0)), List.of(), null,
                         r.nextInt(20) == 0 ? "ftp://x/landing" : "https://x/landing", null, List.of(), List.of(),
-                        r.nextInt(7) == 0 ? ReviewStatus.UNDER_REVIEW : ReviewStatus.APPROVED));
+                        r.nextInt(7) == 0 ? ReviewStatus.UNDER_REVIEW : ReviewStatus.APPROVED, false));
             }
         }
         return new Catalog(r.nextInt(1000), accounts, campaigns, groups, creatives, spaces);

@@ -303,7 +303,7 @@ public final class CatalogGenerator {
                     "https://click.bench.example/g/" + g.id(), null,
                     List.of("https://imp.bench.example/t?c=" + id),
                     video ? List.of("https://vid.bench.example/q?c=" + id) : List.of(),
-                    ReviewStatus.APPROVED));
+                    ReviewStatus.APPROVED, false));
         }
     }
 

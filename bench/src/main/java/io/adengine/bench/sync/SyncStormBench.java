@@ -1,0 +1,213 @@
+package io.adengine.bench.sync;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.index.SnapshotBuilder;
+import io.adengine.match.BudgetGate;
+import io.adengine.model.AdGroup;
+import io.adengine.model.Catalog;
+import io.adengine.model.Bid;
+import io.adengine.server.Engine;
+import io.adengine.sync.ObjectKind;
+import org.HdrHistogram.Histogram;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The catalog sync benchmark (F5). In one JVM: generates a catalog of {@code groups} ad groups, times
+ * full snapshot rebuilds, starts an engine with sync on, then runs an idle phase (ad requests only, open
+ * loop at a fixed rate) and a storm phase (the same requests plus ad-group changes at {@code changesPerSecond}).
+ * Reports freshness (a change's 200 → the first ad response whose catalogVersion includes it) and serving
+ * p99 storm ÷ idle. Arguments: {@code groups seconds changesPerSecond requestsPerSecond rebuildIntervalMillis}.
+ */
+public final class SyncStormBench {
+
+    private static final Pattern CATALOG_VERSION = Pattern.compile("\"catalogVersion\":(\\d+)");
+    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+    /** Concurrent change senders (and admin worker threads): enough in flight that one fsync covers many changes. */
+    private static final int SENDERS = 16;
+
+    private SyncStormBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int groups = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int changesPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int requestsPerSecond = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        long rebuildInterval = args.length > 4 ? Long.parseLong(args[4]) : 200;
+
+        long t0 = System.nanoTime();
+        Catalog catalog = SyncCatalogGenerator.generate(groups, 42);
+        System.out.printf("generated %d ad groups, %d creatives in %d ms%n", catalog.adGroups().size(), catalog.creatives().size(),
+                (System.nanoTime() - t0) / 1_000_000);
+        SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
+        long[] buildMillis = new long[3];
+        for (int i = 0; i < buildMillis.length; i++) {
+            long s = System.nanoTime();
+            builder.build(catalog);
+            buildMillis[i] = (System.nanoTime() - s) / 1_000_000;
+        }
+        Arrays.sort(buildMillis);
+        System.out.printf("full snapshot build of %d ad groups: median %d ms (min %d, max %d) of %d%n", groups, buildMillis[1],
+                buildMillis[0], buildMillis[2], buildMillis.length);
+
+        Path dataDir = Files.createTempDirectory("sync-bench");
+        Path configDir = Path.of("config").toAbsolutePath();
+        EngineConfig config = EngineConfig.defaults(configDir.resolve("sample-catalog.json")).withSync(
+                new EngineConfig.SyncConfig(dataDir, configDir, rebuildInterval, 1_000_000, SENDERS));
+        try (Engine engine = Engine.start(config, catalog, System::currentTimeMillis, () -> ThreadLocalRandom.current().nextLong(),
+                BudgetGate.UNLIMITED)) {
+            t0 = System.nanoTime();
+            engine.sync().store().catalog();
+            System.out.printf("store seeded; catalog copy for a rebuild took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            // Warm-up (JIT), not recorded.
+            serve(engine, config, 5, requestsPerSecond, null, null);
+            Histogram idle = serve(engine, config, seconds, requestsPerSecond, null, null);
+            ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
+            Histogram freshness = new Histogram(60_000_000_000L, 3);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong changesSent = new AtomicLong();
+            List<Thread> changers = new ArrayList<>();
+            int senders = SENDERS;
+            for (int s = 0; s < senders; s++) {
+                int senderId = s;
+                Thread t = new Thread(() -> change(engine, config, catalog, senderId, senders, changesPerSecond / senders, stop, pending,
+                        changesSent), "changer-" + s);
+                changers.add(t);
+            }
+            long stormStart = System.nanoTime();
+            changers.forEach(Thread::start);
+            Histogram storm = serve(engine, config, seconds, requestsPerSecond, pending, freshness);
+            stop.set(true);
+            for (Thread t : changers) {
+                t.join();
+            }
+            double stormSeconds = (System.nanoTime() - stormStart) / 1e9;
+            System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); snapshots published: %d; last rebuild %d ms; pending unresolved %d%n",
+                    changesSent.get(), stormSeconds, changesSent.get() / stormSeconds, engine.sync().publisher().builds(),
+                    engine.sync().publisher().lastBuildNanos() / 1_000_000, pending.size());
+            System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
+                    freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
+                    freshness.getTotalCount());
+            System.out.printf("serving latency idle,  ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", idle.getValueAtPercentile(50) / 1e6,
+                    idle.getValueAtPercentile(99) / 1e6, idle.getMaxValue() / 1e6, idle.getTotalCount());
+            System.out.printf("serving latency storm, ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", storm.getValueAtPercentile(50) / 1e6,
+                    storm.getValueAtPercentile(99) / 1e6, storm.getMaxValue() / 1e6, storm.getTotalCount());
+            System.out.printf("serving p99 storm / idle = %.2f%n", (double) storm.getValueAtPercentile(99) / idle.getValueAtPercentile(99));
+        }
+    }
+
+    /** Ad requests at a fixed rate on 2 connections; latency measured from the intended send time (no coordinated omission). */
+    private static Histogram serve(Engine engine, EngineConfig config, int seconds, int rate, ConcurrentSkipListMap<Long, Long> pending,
+                                   Histogram freshness) throws Exception {
+        Histogram total = new Histogram(60_000_000_000L, 3);
+        int threads = 2;
+        List<Thread> list = new ArrayList<>();
+        List<Histogram> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Histogram h = new Histogram(60_000_000_000L, 3);
+            parts.add(h);
+            int id = t;
+            Thread th = new Thread(() -> {
+                Random r = new Random(id);
+                long interval = 1_000_000_000L * threads / rate;
+                try (KeepAliveClient c = new KeepAliveClient(engine.publicPort())) {
+                    long start = System.nanoTime();
+                    long end = start + seconds * 1_000_000_000L;
+                    for (long next = start; next < end; next += interval) {
+                        long now;
+                        while ((now = System.nanoTime()) < next) {
+                            LockSupport.parkNanos(next - now);
+                        }
+                        String body = "{\"requestId\":\"b\",\"adSpaceId\":" + (1 + r.nextInt(1_000)) + ",\"count\":1,"
+                                + "\"device\":{\"os\":\"android\",\"osVersion\":\"13\",\"language\":\"en\",\"network\":\"wifi\"},"
+                                + "\"geo\":{\"country\":\"" + SyncCatalogGenerator.country(r.nextInt(SyncCatalogGenerator.COUNTRIES)) + "\"}}";
+                        KeepAliveClient.Answer a = c.send("POST", "/v1/ads", null, body.getBytes(StandardCharsets.UTF_8));
+                        long done = System.nanoTime();
+                        h.recordValue(Math.min(done - next, 59_000_000_000L));
+                        if (pending != null && a.status() == 200) {
+                            Matcher m = CATALOG_VERSION.matcher(a.body());
+                            if (m.find()) {
+                                Map<Long, Long> resolved = pending.headMap(Long.parseLong(m.group(1)), true);
+                                for (Map.Entry<Long, Long> e : resolved.entrySet()) {
+                                    if (pending.remove(e.getKey()) != null) {
+                                        synchronized (freshness) {
+                                            freshness.recordValue(Math.max(0, done - e.getValue()));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "server-load-" + t);
+            list.add(th);
+            th.start();
+        }
+        for (Thread t : list) {
+            t.join();
+        }
+        parts.forEach(total::add);
+        return total;
+    }
+
+    /** One change sender: PUTs a random ad group of its share with a new version and bid, paced; notes each 200's seq. */
+    private static void change(Engine engine, EngineConfig config, Catalog catalog, int senderId, int senders, int rate, AtomicBoolean stop,
+                               ConcurrentSkipListMap<Long, Long> pending, AtomicLong sent) {
+        Random r = new Random(100 + senderId);
+        List<AdGroup> mine = new ArrayList<>();
+        for (AdGroup g : catalog.adGroups()) {
+            if (g.id() % senders == senderId) {
+                mine.add(g);
+            }
+        }
+        long[] versions = new long[mine.size()];
+        Arrays.fill(versions, 1);
+        long interval = 1_000_000_000L / rate;
+        try (KeepAliveClient c = new KeepAliveClient(engine.adminPort())) {
+            long next = System.nanoTime();
+            while (!stop.get()) {
+                long now;
+                while ((now = System.nanoTime()) < next) {
+                    LockSupport.parkNanos(next - now);
+                }
+                next += interval;
+                int i = r.nextInt(mine.size());
+                AdGroup g = mine.get(i);
+                versions[i]++;
+                AdGroup changed = new AdGroup(g.id(), versions[i], g.campaignId(), g.name(), g.app(), g.installState(), g.placements(),
+                        g.adSpaceIds(), g.publisherIds(), g.targeting(), g.schedule(), g.budget(),
+                        new Bid(g.bid().model(), 1_000_000 + r.nextInt(9_000_000)), g.review(), g.rejectReason(), g.deliveryOn());
+                byte[] body = ObjectKind.toJson(changed).toString().getBytes(StandardCharsets.UTF_8);
+                KeepAliveClient.Answer a = c.send("PUT", "/v1/admin/catalog/ad-groups/" + g.id(), config.adminToken(), body);
+                long acked = System.nanoTime();
+                if (a.status() != 200) {
+                    throw new IllegalStateException("change refused: " + a.status() + " " + a.body());
+                }
+                Matcher m = SEQ.matcher(a.body());
+                if (m.find()) {
+                    pending.put(Long.parseLong(m.group(1)), acked);
+                }
+                sent.incrementAndGet();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

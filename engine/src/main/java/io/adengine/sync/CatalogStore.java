@@ -1,0 +1,579 @@
+package io.adengine.sync;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adengine.model.Account;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.Campaign;
+import io.adengine.model.Catalog;
+import io.adengine.model.CatalogJson;
+import io.adengine.model.Creative;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * The mutable catalog the control plane writes: every object with its control-plane version, the
+ * versions of deleted objects (so a late, older write cannot bring them back), the change log and the
+ * operation log. One writer at a time applies changes; {@link #apply} returns only once the change is on
+ * disk. A stale version is refused, the same version again is a no-op, deletes cascade
+ * (account → campaigns → ad groups → creatives). A batch is applied all or nothing.
+ *
+ * <p>On disk ({@code dataDir}): {@code snapshot.json} (a catalog document plus {@code seq}, {@code audiences}
+ * and {@code tombstones}, replaced atomically), {@code changes-<first seq>.log} files holding every change
+ * after it, and {@code operations.jsonl}. Opening replays the snapshot and the logs.
+ */
+public final class CatalogStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogStore.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final String SNAPSHOT_FILE = "snapshot.json";
+    static final String OPERATIONS_FILE = "operations.jsonl";
+
+    /** What a change does. */
+    public enum Op { PUT, DELETE }
+
+    /** How a change ended. */
+    public enum Status { APPLIED, UNCHANGED, STALE, NOT_FOUND, INVALID }
+
+    /**
+     * One change. For PUT {@code value} is the parsed object and {@code id}/{@code version} are its own;
+     * for DELETE {@code value} is null and {@code version} 0 means "whatever version is current".
+     */
+    public record Change(Op op, ObjectKind kind, long id, long version, Object value) {
+
+        public static Change put(Object value) {
+            return new Change(Op.PUT, ObjectKind.of(value), ObjectKind.id(value), ObjectKind.version(value), value);
+        }
+
+        public static Change delete(ObjectKind kind, long id, long version) {
+            return new Change(Op.DELETE, kind, id, version, null);
+        }
+    }
+
+    /** The result of {@link #apply}: the status, the problems (INVALID) or a message, and the change sequence. */
+    public record Outcome(Status status, List<Problem> problems, String message, long seq) {
+
+        public boolean accepted() {
+            return status == Status.APPLIED || status == Status.UNCHANGED;
+        }
+    }
+
+    private record Undo(ObjectKind kind, long id, Object previous, Long previousTombstone) {
+    }
+
+    private final Path dir;
+    private final CatalogRules rules;
+    private final LongSupplier clock;
+    private final int snapshotEveryChanges;
+    private final Map<ObjectKind, Map<Long, Object>> objects = new EnumMap<>(ObjectKind.class);
+    private final Map<ObjectKind, Map<Long, Long>> tombstones = new EnumMap<>(ObjectKind.class);
+    /** Per child kind: parent id → ids of its children, for cascading deletes. */
+    private final Map<ObjectKind, Map<Long, Set<Long>>> children = new EnumMap<>(ObjectKind.class);
+    private final ExecutorService snapshotter;
+    private final AtomicBoolean snapshotRunning = new AtomicBoolean();
+    private volatile Runnable onCommit = () -> { };
+    private OperationLog operations;
+    private ChangeLog log;
+    private long seq;
+    private long changesSinceSnapshot;
+
+    private CatalogStore(Path dir, CatalogRules rules, LongSupplier clock, int snapshotEveryChanges) {
+        this.dir = dir;
+        this.rules = rules;
+        this.clock = clock;
+        this.snapshotEveryChanges = snapshotEveryChanges;
+        for (ObjectKind k : ObjectKind.values()) {
+            // Id order, so that the catalog copied for each rebuild arrives already sorted.
+            objects.put(k, new TreeMap<>());
+            tombstones.put(k, new HashMap<>());
+            children.put(k, new HashMap<>());
+        }
+        this.snapshotter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "catalog-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens (or creates) the store in {@code dir}: loads the last snapshot, or when there is none the seed
+     * catalog (may be {@code null}), then replays the change logs, cutting off a torn or corrupt tail.
+     */
+    public static CatalogStore open(Path dir, Catalog seedCatalog, CatalogRules rules, LongSupplier clock, int snapshotEveryChanges)
+            throws IOException {
+        Files.createDirectories(dir);
+        CatalogStore store = new CatalogStore(dir, rules, clock, snapshotEveryChanges);
+        store.recover(seedCatalog);
+        return store;
+    }
+
+    private void recover(Catalog seedCatalog) throws IOException {
+        Path snapshot = dir.resolve(SNAPSHOT_FILE);
+        Files.deleteIfExists(dir.resolve(SNAPSHOT_FILE + ".tmp"));
+        if (Files.exists(snapshot)) {
+            JsonNode root = MAPPER.readTree(snapshot.toFile());
+            load(CatalogJson.read(root));
+            seq = root.path("seq").asLong();
+            for (JsonNode a : root.path("audiences")) {
+                put((Audience) ObjectKind.AUDIENCE.parse(a, "audiences"), null);
+            }
+            JsonNode tombs = root.path("tombstones");
+            for (ObjectKind k : ObjectKind.values()) {
+                tombs.path(k.pathName()).fields().forEachRemaining(e -> tombstones.get(k).put(Long.parseLong(e.getKey()), e.getValue().asLong()));
+            }
+            LOG.info("catalog store: snapshot at change {} loaded", seq);
+        } else if (seedCatalog != null) {
+            load(seedCatalog);
+            // Continue the seed's version so that the catalogVersion serving reports never goes backwards.
+            seq = Math.max(0, seedCatalog.version());
+            LOG.info("catalog store: empty, seeded with {} ad groups from the configured catalog", seedCatalog.adGroups().size());
+        }
+        operations = OperationLog.open(dir.resolve(OPERATIONS_FILE));
+        long snapshotSeq = seq;
+        List<Path> files = ChangeLog.list(dir);
+        int replayed = 0;
+        for (int i = 0; i < files.size(); i++) {
+            int[] count = {0};
+            boolean cut = ChangeLog.read(files.get(i), payload -> {
+                if (replay(payload)) {
+                    count[0]++;
+                }
+            });
+            replayed += count[0];
+            if (cut) {
+                for (Path later : files.subList(i + 1, files.size())) {
+                    LOG.warn("change log {}: follows a cut log, removed", later.getFileName());
+                    Files.delete(later);
+                }
+                break;
+            }
+        }
+        LOG.info("catalog store: {} changes replayed after snapshot {}, now at change {}", replayed, snapshotSeq, seq);
+        log = ChangeLog.create(dir, seq + 1);
+    }
+
+    private void load(Catalog catalog) {
+        catalog.accounts().forEach(a -> put(a, null));
+        catalog.campaigns().forEach(c -> put(c, null));
+        catalog.adGroups().forEach(g -> put(g, null));
+        catalog.creatives().forEach(c -> put(c, null));
+        catalog.adSpaces().forEach(s -> put(s, null));
+    }
+
+    private boolean replay(byte[] payload) {
+        JsonNode record;
+        try {
+            record = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long recordSeq = record.path("seq").asLong();
+        if (recordSeq <= seq) {
+            return false;
+        }
+        for (JsonNode c : record.path("changes")) {
+            ObjectKind kind = ObjectKind.ofPath(c.path("kind").asText());
+            Change change = Op.valueOf(c.path("op").asText()) == Op.PUT
+                    ? Change.put(kind.parse(c.path("object"), ""))
+                    : Change.delete(kind, c.path("id").asLong(), c.path("version").asLong());
+            applyOne(change, new ArrayList<>(), new ArrayList<>(), false, 0, "");
+        }
+        seq = recordSeq;
+        if (recordSeq > operations.lastSeq()) {
+            List<ObjectNode> entries = new ArrayList<>();
+            record.path("ops").forEach(o -> entries.add((ObjectNode) o));
+            try {
+                operations.append(recordSeq, entries);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return true;
+    }
+
+    /** Called (on the committing thread, after the change is durable) once per committed change. */
+    public void onCommit(Runnable listener) {
+        this.onCommit = listener;
+    }
+
+    /** The rules changes are checked against. */
+    public CatalogRules rules() {
+        return rules;
+    }
+
+    public OperationLog operations() {
+        return operations;
+    }
+
+    /**
+     * Applies a change or an all-or-nothing batch, made durable before returning. Every problem of every
+     * change is reported; field paths of a batch are prefixed {@code changes[i].}.
+     */
+    public Outcome apply(List<Change> changes, String operator) throws IOException {
+        ChangeLog target;
+        long position;
+        long committed;
+        synchronized (this) {
+            long time = clock.getAsLong();
+            List<Undo> undo = new ArrayList<>();
+            List<ObjectNode> ops = new ArrayList<>();
+            List<Problem> problems = new ArrayList<>();
+            Outcome firstRefusal = null;
+            for (int i = 0; i < changes.size(); i++) {
+                Outcome o = applyOne(changes.get(i), undo, ops, true, time, operator);
+                if (!o.accepted()) {
+                    String prefix = changes.size() > 1 ? "changes[" + i + "]." : "";
+                    o.problems().forEach(p -> problems.add(p.under(prefix)));
+                    if (firstRefusal == null || (o.status() == Status.INVALID && firstRefusal.status() != Status.INVALID)) {
+                        firstRefusal = new Outcome(o.status(), List.of(), (changes.size() > 1 ? "changes[" + i + "]: " : "") + o.message(), seq);
+                    }
+                }
+            }
+            if (firstRefusal != null) {
+                rollback(undo);
+                return new Outcome(problems.isEmpty() ? firstRefusal.status() : Status.INVALID, List.copyOf(problems),
+                        firstRefusal.message(), seq);
+            }
+            target = log;
+            if (ops.isEmpty()) {
+                position = log.written();
+                committed = 0;
+            } else {
+                long next = seq + 1;
+                ObjectNode record = MAPPER.createObjectNode().put("seq", next).put("time", time).put("operator", operator);
+                ArrayNode list = record.putArray("changes");
+                for (Change c : changes) {
+                    ObjectNode o = list.addObject().put("op", c.op().name()).put("kind", c.kind().pathName());
+                    if (c.op() == Op.PUT) {
+                        o.set("object", ObjectKind.toJson(c.value()));
+                    } else {
+                        o.put("id", c.id()).put("version", c.version());
+                    }
+                }
+                ArrayNode opsArray = record.putArray("ops");
+                ops.forEach(e -> opsArray.add(e.put("seq", next)));
+                try {
+                    position = log.append(MAPPER.writeValueAsBytes(record));
+                } catch (IOException | RuntimeException e) {
+                    rollback(undo);
+                    throw e;
+                }
+                seq = next;
+                committed = next;
+                operations.append(next, ops);
+                changesSinceSnapshot++;
+            }
+        }
+        target.awaitDurable(position);
+        if (committed == 0) {
+            return new Outcome(Status.UNCHANGED, List.of(), "already at this version", seq());
+        }
+        onCommit.run();
+        maybeSnapshot();
+        return new Outcome(Status.APPLIED, List.of(), "applied", committed);
+    }
+
+    private Outcome applyOne(Change c, List<Undo> undo, List<ObjectNode> ops, boolean validate, long time, String operator) {
+        Map<Long, Object> current = objects.get(c.kind());
+        Object before = current.get(c.id());
+        Long tomb = tombstones.get(c.kind()).get(c.id());
+        if (c.op() == Op.PUT) {
+            long v = c.version();
+            if (before != null) {
+                long cv = ObjectKind.version(before);
+                if (v < cv) {
+                    return refused(Status.STALE, "version " + v + " is older than the current version " + cv);
+                }
+                if (v == cv) {
+                    return before.equals(c.value()) ? new Outcome(Status.UNCHANGED, List.of(), "", seq)
+                            : refused(Status.STALE, "version " + v + " already holds different content; send a higher version");
+                }
+            } else if (tomb != null && v <= tomb) {
+                return refused(Status.STALE, "the object was deleted at version " + tomb + "; version " + v + " is not newer");
+            }
+            if (validate) {
+                List<Problem> problems = rules.check(c.value(), this::find);
+                if (!problems.isEmpty()) {
+                    return new Outcome(Status.INVALID, problems, problems.size() + " problem(s) in the " + c.kind().pathName() + " object", seq);
+                }
+            }
+            put(c.value(), undo);
+            ops.add(entry(c.kind(), c.id(), before == null ? "CREATE" : "UPDATE", v, before, c.value(), time, operator, null));
+            return new Outcome(Status.APPLIED, List.of(), "", seq);
+        }
+        if (before == null) {
+            return tomb != null ? new Outcome(Status.UNCHANGED, List.of(), "", seq)
+                    : refused(Status.NOT_FOUND, "no " + c.kind().pathName() + " object with id " + c.id());
+        }
+        long cv = ObjectKind.version(before);
+        if (c.version() != 0 && c.version() < cv) {
+            return refused(Status.STALE, "version " + c.version() + " is older than the current version " + cv);
+        }
+        cascadeDelete(c.kind(), c.id(), Math.max(c.version(), cv), undo, ops, time, operator, null);
+        return new Outcome(Status.APPLIED, List.of(), "", seq);
+    }
+
+    private Outcome refused(Status status, String message) {
+        return new Outcome(status, List.of(), message, seq);
+    }
+
+    private void cascadeDelete(ObjectKind kind, long id, long version, List<Undo> undo, List<ObjectNode> ops, long time,
+                               String operator, String cascadeOf) {
+        Object before = objects.get(kind).get(id);
+        remove(kind, id, version, undo);
+        ops.add(entry(kind, id, "DELETE", version, before, null, time, operator, cascadeOf));
+        for (ObjectKind child : ObjectKind.values()) {
+            if (child.parent() == kind) {
+                Set<Long> ids = children.get(child).get(id);
+                if (ids != null) {
+                    for (long childId : List.copyOf(ids)) {
+                        Object c = objects.get(child).get(childId);
+                        cascadeDelete(child, childId, ObjectKind.version(c), undo, ops, time, operator, kind.pathName() + "/" + id);
+                    }
+                }
+            }
+        }
+    }
+
+    private static ObjectNode entry(ObjectKind kind, long id, String operation, long version, Object before, Object after,
+                                    long time, String operator, String cascadeOf) {
+        ObjectNode e = MAPPER.createObjectNode().put("time", time).put("operator", operator).put("kind", kind.pathName())
+                .put("id", id).put("operation", operation).put("version", version);
+        e.set("before", before == null ? null : ObjectKind.toJson(before));
+        e.set("after", after == null ? null : ObjectKind.toJson(after));
+        if (cascadeOf != null) {
+            e.put("cascadeOf", cascadeOf);
+        }
+        return e;
+    }
+
+    private void put(Object value, List<Undo> undo) {
+        ObjectKind kind = ObjectKind.of(value);
+        long id = ObjectKind.id(value);
+        if (undo != null) {
+            undo.add(new Undo(kind, id, objects.get(kind).get(id), tombstones.get(kind).get(id)));
+        }
+        restore(kind, id, value, null);
+    }
+
+    private void remove(ObjectKind kind, long id, long version, List<Undo> undo) {
+        undo.add(new Undo(kind, id, objects.get(kind).get(id), tombstones.get(kind).get(id)));
+        restore(kind, id, null, version);
+    }
+
+    /** Sets one object slot (object or tombstone) and keeps the children index in step. */
+    private void restore(ObjectKind kind, long id, Object value, Long tombstone) {
+        Object old = value == null ? objects.get(kind).remove(id) : objects.get(kind).put(id, value);
+        if (kind.parent() != null) {
+            if (old != null) {
+                Set<Long> siblings = children.get(kind).get(ObjectKind.parentId(old));
+                if (siblings != null) {
+                    siblings.remove(id);
+                }
+            }
+            if (value != null) {
+                children.get(kind).computeIfAbsent(ObjectKind.parentId(value), p -> new LinkedHashSet<>()).add(id);
+            }
+        }
+        if (tombstone == null) {
+            tombstones.get(kind).remove(id);
+        } else {
+            tombstones.get(kind).put(id, tombstone);
+        }
+    }
+
+    private void rollback(List<Undo> undo) {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            Undo u = undo.get(i);
+            restore(u.kind(), u.id(), u.previous(), u.previousTombstone());
+        }
+    }
+
+    /** The current object of this kind and id, or {@code null}. */
+    public synchronized Object find(ObjectKind kind, long id) {
+        return objects.get(kind).get(id);
+    }
+
+    /** The version a deleted object was deleted at, or {@code null} when it was not deleted. */
+    public synchronized Long deletedVersion(ObjectKind kind, long id) {
+        return tombstones.get(kind).get(id);
+    }
+
+    /** Id → version of every current object of a kind (for sync clients comparing versions). */
+    public synchronized Map<Long, Long> versions(ObjectKind kind) {
+        Map<Long, Long> v = new HashMap<>();
+        objects.get(kind).forEach((id, o) -> v.put(id, ObjectKind.version(o)));
+        return v;
+    }
+
+    /** The sequence of the last committed change. */
+    public synchronized long seq() {
+        return seq;
+    }
+
+    /** An immutable catalog of the current state; its version is the change sequence. */
+    public Catalog catalog() {
+        long version;
+        List<Account> accounts;
+        List<Campaign> campaigns;
+        List<AdGroup> groups;
+        List<Creative> creatives;
+        List<AdSpace> spaces;
+        synchronized (this) {
+            version = seq;
+            accounts = copy(ObjectKind.ACCOUNT, Account.class);
+            campaigns = copy(ObjectKind.CAMPAIGN, Campaign.class);
+            groups = copy(ObjectKind.AD_GROUP, AdGroup.class);
+            creatives = copy(ObjectKind.CREATIVE, Creative.class);
+            spaces = copy(ObjectKind.AD_SPACE, AdSpace.class);
+        }
+        return new Catalog(version, accounts, campaigns, groups, creatives, spaces);
+    }
+
+    private <T> List<T> copy(ObjectKind kind, Class<T> type) {
+        List<T> list = new ArrayList<>(objects.get(kind).size());
+        objects.get(kind).values().forEach(o -> list.add(type.cast(o)));
+        return list;
+    }
+
+    private void maybeSnapshot() {
+        boolean due;
+        synchronized (this) {
+            due = changesSinceSnapshot >= snapshotEveryChanges;
+        }
+        if (due && snapshotRunning.compareAndSet(false, true)) {
+            snapshotter.execute(() -> {
+                try {
+                    snapshot();
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("catalog snapshot failed; the change log keeps growing until the next one succeeds", e);
+                } finally {
+                    snapshotRunning.set(false);
+                }
+            });
+        }
+    }
+
+    /**
+     * Writes a snapshot of the current state and deletes the change logs it covers (compaction). Writers
+     * wait only while the log is switched and the state is copied.
+     */
+    public void snapshot() throws IOException {
+        ChangeLog old;
+        long at;
+        Catalog catalog;
+        List<Account> accounts;
+        List<Campaign> campaigns;
+        List<AdGroup> groups;
+        List<Creative> creatives;
+        List<AdSpace> spaces;
+        List<Object> audiences;
+        Map<ObjectKind, Map<Long, Long>> tombs = new EnumMap<>(ObjectKind.class);
+        synchronized (this) {
+            old = log;
+            at = seq;
+            if (log.firstSeq() != seq + 1) {
+                log = ChangeLog.create(dir, seq + 1);
+            }
+            audiences = new ArrayList<>(objects.get(ObjectKind.AUDIENCE).values());
+            tombstones.forEach((k, m) -> tombs.put(k, new HashMap<>(m)));
+            changesSinceSnapshot = 0;
+            accounts = copy(ObjectKind.ACCOUNT, Account.class);
+            campaigns = copy(ObjectKind.CAMPAIGN, Campaign.class);
+            groups = copy(ObjectKind.AD_GROUP, AdGroup.class);
+            creatives = copy(ObjectKind.CREATIVE, Creative.class);
+            spaces = copy(ObjectKind.AD_SPACE, AdSpace.class);
+        }
+        catalog = new Catalog(at, accounts, campaigns, groups, creatives, spaces);
+        if (old != log) {
+            old.close();
+        }
+        Path tmp = dir.resolve(SNAPSHOT_FILE + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp); JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("version", at);
+            g.writeNumberField("seq", at);
+            writeArray(g, "accounts", catalog.accounts());
+            writeArray(g, "campaigns", catalog.campaigns());
+            writeArray(g, "adGroups", catalog.adGroups());
+            writeArray(g, "creatives", catalog.creatives());
+            writeArray(g, "adSpaces", catalog.adSpaces());
+            writeArray(g, "audiences", audiences);
+            g.writeObjectFieldStart("tombstones");
+            for (ObjectKind k : ObjectKind.values()) {
+                g.writeObjectFieldStart(k.pathName());
+                for (Map.Entry<Long, Long> e : tombs.get(k).entrySet()) {
+                    g.writeNumberField(Long.toString(e.getKey()), e.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, dir.resolve(SNAPSHOT_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DataDir.syncDirectory(dir);
+        operations.sync();
+        long keepFrom;
+        synchronized (this) {
+            keepFrom = log.firstSeq();
+        }
+        for (Path f : ChangeLog.list(dir)) {
+            if (ChangeLog.firstSeqOf(f) < keepFrom && ChangeLog.firstSeqOf(f) <= at) {
+                Files.delete(f);
+            }
+        }
+        DataDir.syncDirectory(dir);
+        LOG.info("catalog snapshot written at change {}", at);
+    }
+
+    private static void writeArray(JsonGenerator g, String name, Iterable<?> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (Object v : values) {
+            MAPPER.writeTree(g, ObjectKind.toJson(v));
+        }
+        g.writeEndArray();
+    }
+
+    @Override
+    public void close() throws IOException {
+        snapshotter.shutdown();
+        try {
+            snapshotter.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            log.close();
+            operations.close();
+        }
+    }
+}
