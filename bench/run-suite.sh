@@ -114,7 +114,7 @@ stop "$ENGINE_PID"; ENGINE_PID=""
 log "JMH DecisionBenchmark (F1)"
 # JMH refuses to run while another JMH holds /tmp/jmh.lock (other work on a shared box): wait for it a
 # bounded time, then run anyway and say so in the report.
-JMH_NOTE="JMH held the machine's JMH lock."
+JMH_NOTE="No other JMH run held /tmp/jmh.lock during this one."
 lock_held() { [[ -e /tmp/jmh.lock ]] && command -v fuser > /dev/null && fuser /tmp/jmh.lock > /dev/null 2>&1; }
 for _ in $(seq 1 "${SUITE_JMH_LOCK_WAIT:-18}"); do lock_held || break; sleep 10; done
 jmh() {
