@@ -22,14 +22,23 @@ public final class UserData {
 
     public UserData(UserDictionary dictionary, Map<Long, RoaringBitmap> audiences, Demographics demographics,
                     Map<String, InstallHistory> histories, int epochDay) {
+        this(dictionary, audiences, demographics, histories, epochDay, stateOn(histories, epochDay));
+    }
+
+    private UserData(UserDictionary dictionary, Map<Long, RoaringBitmap> audiences, Demographics demographics,
+                     Map<String, InstallHistory> histories, int epochDay, Map<String, AppInstalls> installs) {
         this.dictionary = dictionary;
         this.audiences = Map.copyOf(audiences);
         this.demographics = demographics;
         this.histories = Map.copyOf(histories);
         this.epochDay = epochDay;
+        this.installs = installs;
+    }
+
+    private static Map<String, AppInstalls> stateOn(Map<String, InstallHistory> histories, int epochDay) {
         Map<String, AppInstalls> state = new HashMap<>();
         histories.forEach((app, h) -> state.put(app, h.on(epochDay)));
-        this.installs = Map.copyOf(state);
+        return Map.copyOf(state);
     }
 
     /** Knows no users at all. */
@@ -72,7 +81,7 @@ public final class UserData {
     public UserData withAudience(long id, RoaringBitmap users) {
         Map<Long, RoaringBitmap> next = new HashMap<>(audiences);
         next.put(id, users);
-        return new UserData(dictionary, next, demographics, histories, epochDay);
+        return new UserData(dictionary, next, demographics, histories, epochDay, installs);
     }
 
     /** A copy with the install state recomputed for another day. */

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param catalogPath     catalog document served at start
  * @param auction         auction currency, exchange rates and click / conversion priors
  * @param trackers        tracker URL base, signing key and lifetime
+ * @param audiences       where user data lives and the reach priors ({@link AudienceConfig#NONE}: no user data)
  */
 public record EngineConfig(
         int publicPort,
@@ -38,7 +39,8 @@ public record EngineConfig(
         String adminToken,
         Path catalogPath,
         AuctionConfig auction,
-        TrackerConfig trackers) {
+        TrackerConfig trackers,
+        AudienceConfig audiences) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -104,21 +106,49 @@ public record EngineConfig(
     public record TrackerConfig(String baseUrl, byte[] hmacKey, long ttlSeconds) {
     }
 
+    /**
+     * User data (section {@code audiences:}, optional).
+     *
+     * @param dir                         the audience store folder ({@code null}: no user data, every user unknown)
+     * @param maxUsers                    dictionary capacity the Chronicle Map is sized for
+     * @param dailyActivePercent          reach prior: share of an audience that sends requests on a given day
+     * @param requestsPerActiveUserPerDay reach prior: ad requests per active user per day
+     */
+    public record AudienceConfig(Path dir, long maxUsers, int dailyActivePercent, int requestsPerActiveUserPerDay) {
+
+        public static final long MAX_USERS_DEFAULT = 20_000_000L;
+        public static final int DAILY_ACTIVE_PERCENT_DEFAULT = 30;
+        public static final int REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT = 20;
+        public static final AudienceConfig NONE = new AudienceConfig(null, MAX_USERS_DEFAULT, DAILY_ACTIVE_PERCENT_DEFAULT,
+                REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT);
+
+        /** The defaults with a store folder. */
+        public static AudienceConfig at(Path dir, long maxUsers) {
+            return new AudienceConfig(dir, maxUsers, DAILY_ACTIVE_PERCENT_DEFAULT, REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT);
+        }
+    }
+
     /** A configuration for tests and tools: defaults, free ports, the given catalog. */
     public static EngineConfig defaults(Path catalogPath) {
         return new EngineConfig(0, 0, BIND_ADDRESS_DEFAULT, 1, MAX_BODY_BYTES_DEFAULT, "test-admin-token", catalogPath,
                 AuctionConfig.defaults(),
-                new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400));
+                new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400),
+                AudienceConfig.NONE);
     }
 
     /** A copy listening on the given ports. */
     public EngineConfig withPorts(int publicPort, int adminPort) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, audiences);
+    }
+
+    /** A copy with other user-data settings. */
+    public EngineConfig withAudiences(AudienceConfig audiences) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, audiences);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, audiences);
     }
 
     /**
@@ -137,7 +167,9 @@ public record EngineConfig(
         Reader catalog = r.child("catalog");
         Reader auction = r.child("auction");
         Reader trackers = r.child("trackers");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers"));
+        Reader audiences = r.child("audiences");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "audiences"));
+        checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes"));
         checkKeys(trackers, Set.of("baseUrl", "hmacKey", "ttlSeconds"));
 
@@ -186,7 +218,16 @@ public record EngineConfig(
                 base.resolve(catalogFile).normalize(),
                 new AuctionConfig(currency, rates, priors),
                 new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
-                        trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)));
+                        trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
+                audienceConfig(audiences, base));
+    }
+
+    private static AudienceConfig audienceConfig(Reader a, Path base) {
+        String dir = a.text("dir", null);
+        return new AudienceConfig(dir == null ? null : base.resolve(dir).normalize(),
+                a.longValue("maxUsers", 1_000, 1_000_000_000L, AudienceConfig.MAX_USERS_DEFAULT),
+                (int) a.longValue("dailyActivePercent", 1, 100, AudienceConfig.DAILY_ACTIVE_PERCENT_DEFAULT),
+                (int) a.longValue("requestsPerActiveUserPerDay", 1, 100_000, AudienceConfig.REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT));
     }
 
     private static String stripSlash(String url) {

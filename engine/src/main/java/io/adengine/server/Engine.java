@@ -1,12 +1,13 @@
 package io.adengine.server;
 
+import io.adengine.audience.AudienceFileException;
+import io.adengine.audience.AudienceService;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.BudgetGate;
-import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogJson;
 import io.netty.bootstrap.ServerBootstrap;
@@ -45,15 +46,17 @@ public final class Engine implements AutoCloseable {
     private final EventLoopGroup adminGroup;
     private final Channel publicChannel;
     private final Channel adminChannel;
+    private final AudienceService audiences;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
-                   Channel publicChannel, Channel adminChannel) {
+                   Channel publicChannel, Channel adminChannel, AudienceService audiences) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.publicGroup = publicGroup;
         this.adminGroup = adminGroup;
         this.publicChannel = publicChannel;
         this.adminChannel = adminChannel;
+        this.audiences = audiences;
     }
 
     /** Loads the configured catalog and starts serving it. */
@@ -73,13 +76,19 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock, LongSupplier seeds, BudgetGate budget)
             throws InterruptedException {
+        AudienceService audiences;
+        try {
+            audiences = AudienceService.open(config.audiences(), clock);
+        } catch (IOException | AudienceFileException e) {
+            throw new IllegalStateException("cannot open the audience store " + config.audiences().dir() + ": " + e.getMessage(), e);
+        }
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
         AdResponseWriter writer = new AdResponseWriter(new TrackerSigner(config.trackers().hmacKey()),
                 config.trackers().baseUrl(), config.trackers().ttlSeconds());
         ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
-                budget, UserTargeting.UNKNOWN_USERS);
+                budget, audiences);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -91,10 +100,13 @@ public final class Engine implements AutoCloseable {
             LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                     snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                     pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-            return new Engine(holder, metrics, publicGroup, adminGroup, pub, admin);
+            return new Engine(holder, metrics, publicGroup, adminGroup, pub, admin, audiences);
         } catch (InterruptedException | RuntimeException e) {
             publicGroup.shutdownGracefully();
             adminGroup.shutdownGracefully();
+            if (audiences != null) {
+                audiences.close();
+            }
             throw e;
         }
     }
@@ -137,5 +149,8 @@ public final class Engine implements AutoCloseable {
         adminChannel.close().syncUninterruptibly();
         publicGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (audiences != null) {
+            audiences.close();
+        }
     }
 }

@@ -24,10 +24,12 @@ final class ServingContext {
     final LongSupplier seeds;
     final int maxBodyBytes;
     final String adminToken;
+    /** The user side, or {@code null} when no audience store is configured. */
+    final io.adengine.audience.AudienceService audiences;
     private final FastThreadLocal<Scratch> scratch;
 
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, AdResponseWriter writer, LongSupplier clock, LongSupplier seeds,
-                   int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users) {
+                   int maxBodyBytes, String adminToken, BudgetGate budget, io.adengine.audience.AudienceService audiences) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.writer = writer;
@@ -35,6 +37,8 @@ final class ServingContext {
         this.seeds = seeds;
         this.maxBodyBytes = maxBodyBytes;
         this.adminToken = adminToken;
+        this.audiences = audiences;
+        UserTargeting users = audiences == null ? UserTargeting.UNKNOWN_USERS : audiences.targeting();
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
