@@ -129,6 +129,22 @@ public final class AudienceWorkloadMain {
                     System.out.println(line);
                 }
             }
+            // Serving touches the dictionary's pages: look up 1,000,000 random users, then measure again.
+            GaidKey keys = new GaidKey();
+            byte[] key = new byte[16];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+            long found = 0;
+            long t2 = System.nanoTime();
+            for (int i = 0; i < 1_000_000; i++) {
+                keys.ofGaid(w.gaid(r.nextInt(w.users())), key);
+                found += store.dictionary().idOf(key) >= 0 ? 1 : 0;
+            }
+            System.out.printf("1,000,000 random lookups (%,d found) in %.2f s%n", found, (System.nanoTime() - t2) / 1e9);
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS") || line.startsWith("RssFile") || line.startsWith("RssAnon")) {
+                    System.out.println("after lookups " + line);
+                }
+            }
             Map<Long, RoaringBitmap> keep = data.audiences();
             System.out.println("audiences held: " + keep.size());
         }
