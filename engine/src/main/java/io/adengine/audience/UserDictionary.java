@@ -19,6 +19,14 @@ public final class UserDictionary implements AutoCloseable {
     /** What {@link #idOf} answers for a key the dictionary does not hold. */
     public static final int UNKNOWN = -1;
 
+    static {
+        // Chronicle's usage analytics would call out to the internet (and stall on a machine without
+        // access) when a launcher forgets config/jvm.options; user data tools never phone home.
+        if (System.getProperty("chronicle.analytics.disable") == null) {
+            System.setProperty("chronicle.analytics.disable", "true");
+        }
+    }
+
     private final ChronicleMap<byte[], IntValue> map;
     private final ThreadLocal<IntValue> holder;
     private int nextId;
