@@ -30,6 +30,7 @@ import java.util.Set;
  * @param trackers        tracker URL base, signing key and lifetime
  * @param events          event pipeline, journal, dedup, pacing and Kafka sink
  * @param sync            control-plane sync: where accepted catalog changes live, how often serving rebuilds
+ * @param audiences       where user data lives and the reach priors ({@link AudienceConfig#NONE}: no user data)
  */
 public record EngineConfig(
         int publicPort,
@@ -42,7 +43,8 @@ public record EngineConfig(
         AuctionConfig auction,
         TrackerConfig trackers,
         EventsConfig events,
-        SyncConfig sync) {
+        SyncConfig sync,
+        AudienceConfig audiences) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -129,33 +131,61 @@ public record EngineConfig(
         }
     }
 
+    /**
+     * User data (section {@code audiences:}, optional).
+     *
+     * @param dir                         the audience store folder ({@code null}: no user data, every user unknown)
+     * @param maxUsers                    dictionary capacity the Chronicle Map is sized for
+     * @param dailyActivePercent          reach prior: share of an audience that sends requests on a given day
+     * @param requestsPerActiveUserPerDay reach prior: ad requests per active user per day
+     */
+    public record AudienceConfig(Path dir, long maxUsers, int dailyActivePercent, int requestsPerActiveUserPerDay) {
+
+        public static final long MAX_USERS_DEFAULT = 20_000_000L;
+        public static final int DAILY_ACTIVE_PERCENT_DEFAULT = 30;
+        public static final int REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT = 20;
+        public static final AudienceConfig NONE = new AudienceConfig(null, MAX_USERS_DEFAULT, DAILY_ACTIVE_PERCENT_DEFAULT,
+                REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT);
+
+        /** The defaults with a store folder. */
+        public static AudienceConfig at(Path dir, long maxUsers) {
+            return new AudienceConfig(dir, maxUsers, DAILY_ACTIVE_PERCENT_DEFAULT, REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT);
+        }
+    }
+
     /** A configuration for tests and tools: defaults, free ports, the given catalog. */
     public static EngineConfig defaults(Path catalogPath) {
         return new EngineConfig(0, 0, BIND_ADDRESS_DEFAULT, 1, MAX_BODY_BYTES_DEFAULT, "test-admin-token", catalogPath,
                 AuctionConfig.defaults(),
                 new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400),
                 EventsConfig.disabled(),
-                SyncConfig.off(catalogPath.toAbsolutePath().getParent()));
+                SyncConfig.off(catalogPath.toAbsolutePath().getParent()),
+                AudienceConfig.NONE);
     }
 
     /** A copy listening on the given ports. */
     public EngineConfig withPorts(int publicPort, int adminPort) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
+    }
+
+    /** A copy with other user-data settings. */
+    public EngineConfig withAudiences(AudienceConfig audiences) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
     }
 
     /**
@@ -175,7 +205,9 @@ public record EngineConfig(
         Reader auction = r.child("auction");
         Reader trackers = r.child("trackers");
         Reader events = r.child("events");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events"));
+        Reader audiences = r.child("audiences");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences"));
+        checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes"));
         checkKeys(trackers, Set.of("baseUrl", "hmacKey", "ttlSeconds"));
 
@@ -226,7 +258,8 @@ public record EngineConfig(
                 new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
                         trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
                 readEvents(events, base),
-                syncConfig(catalog, base));
+                syncConfig(catalog, base),
+                audienceConfig(audiences, base));
     }
 
     private static EventsConfig readEvents(Reader e, Path base) {
@@ -271,6 +304,14 @@ public record EngineConfig(
                 catalog.longValue("rebuildIntervalMillis", 1, 60_000, SyncConfig.REBUILD_INTERVAL_MILLIS_DEFAULT),
                 (int) catalog.longValue("snapshotEveryChanges", 1, 100_000_000, SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT),
                 (int) catalog.longValue("adminWorkers", 1, 64, SyncConfig.ADMIN_WORKERS_DEFAULT));
+    }
+
+    private static AudienceConfig audienceConfig(Reader a, Path base) {
+        String dir = a.text("dir", null);
+        return new AudienceConfig(dir == null ? null : base.resolve(dir).normalize(),
+                a.longValue("maxUsers", 1_000, 1_000_000_000L, AudienceConfig.MAX_USERS_DEFAULT),
+                (int) a.longValue("dailyActivePercent", 1, 100, AudienceConfig.DAILY_ACTIVE_PERCENT_DEFAULT),
+                (int) a.longValue("requestsPerActiveUserPerDay", 1, 100_000, AudienceConfig.REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT));
     }
 
     private static String stripSlash(String url) {

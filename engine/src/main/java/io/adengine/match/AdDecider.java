@@ -36,6 +36,8 @@ public final class AdDecider {
     private final byte[] rankedTier = new byte[AdRequest.MAX_COUNT + 1];
     private int rankedSize;
     private int rankedLimit;
+    // The user of the request being decided, resolved once by filter().
+    private int user = UserTargeting.UNKNOWN_USER;
 
     public AdDecider(BudgetGate budget, UserTargeting users) {
         this.budget = budget;
@@ -85,7 +87,14 @@ public final class AdDecider {
             and(c, snapshot.accepting(DIMENSIONS[d], request.value(DIMENSIONS[d])), explain, DIMENSION_STAGES[d]);
         }
         and(c, snapshot.acceptingOsVersion(request.osVersion()), explain, FilterStage.OS_VERSION);
-        and(c, users.accepting(snapshot, request), explain, FilterStage.USER);
+        user = users.userOf(request);
+        if (explain == null) {
+            users.retainAccepting(snapshot, user, c);
+        } else {
+            long before = c.getLongCardinality();
+            users.retainAccepting(snapshot, user, c);
+            explain.removed(FilterStage.USER, before - c.getLongCardinality());
+        }
         and(c, snapshot.liveAt(request.nowMillis()), explain, FilterStage.SCHEDULE);
         return c;
     }
@@ -305,7 +314,7 @@ public final class AdDecider {
         if (o < 0) {
             return NotServedReason.UNKNOWN_AD_GROUP;
         }
-        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, budget);
+        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, user, budget);
         if (filtered != null) {
             return filtered;
         }

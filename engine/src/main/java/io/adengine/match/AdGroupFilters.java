@@ -20,7 +20,7 @@ final class AdGroupFilters {
     }
 
     static NotServedReason firstFilterReason(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, int o,
-                                             UserTargeting users, BudgetGate budget) {
+                                             UserTargeting users, int user, BudgetGate budget) {
         AdGroup g = snapshot.group(o);
         NotServedReason statik = Eligibility.check(snapshot.catalog(), g);
         if (statik != null) {
@@ -51,7 +51,7 @@ final class AdGroupFilters {
         if (!g.targeting().osVersion().accepts(request.osVersion())) {
             return NotServedReason.OS_VERSION;
         }
-        if (!users.accepting(snapshot, request).contains(o)) {
+        if (!users.accepts(snapshot, user, o)) {
             return NotServedReason.USER;
         }
         if (!g.schedule().isLive(request.nowMillis())) {

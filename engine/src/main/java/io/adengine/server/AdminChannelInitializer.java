@@ -19,6 +19,7 @@ final class AdminChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast(new HttpServerCodec())
+                .addLast(new AudienceAdminHandler(context.audiences, context.adminToken))
                 .addLast(new BodyLimitAggregator(context.maxBodyBytes))
                 .addLast(handler);
     }

@@ -1,5 +1,7 @@
 package io.adengine.server;
 
+import io.adengine.audience.AudienceFileException;
+import io.adengine.audience.AudienceService;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.EventPipeline;
 import io.adengine.events.TrackerSigner;
@@ -7,7 +9,6 @@ import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.BudgetGate;
-import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogJson;
 import io.adengine.sync.CatalogSync;
@@ -49,9 +50,10 @@ public final class Engine implements AutoCloseable {
     private final Channel adminChannel;
     private EventPipeline events;
     private final CatalogSync sync;
+    private final AudienceService audiences;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
-                   Channel publicChannel, Channel adminChannel, CatalogSync sync) {
+                   Channel publicChannel, Channel adminChannel, CatalogSync sync, AudienceService audiences) {
         this.sync = sync;
         this.snapshots = snapshots;
         this.metrics = metrics;
@@ -59,6 +61,7 @@ public final class Engine implements AutoCloseable {
         this.adminGroup = adminGroup;
         this.publicChannel = publicChannel;
         this.adminChannel = adminChannel;
+        this.audiences = audiences;
     }
 
     /** Loads the configured catalog and starts serving it. */
@@ -82,6 +85,15 @@ public final class Engine implements AutoCloseable {
         if (sync != null) {
             catalog = sync.store().catalog();
         }
+        AudienceService audiences;
+        try {
+            audiences = AudienceService.open(config.audiences(), clock);
+        } catch (IOException | AudienceFileException e) {
+            if (sync != null) {
+                sync.close();
+            }
+            throw new IllegalStateException("cannot open the audience store " + config.audiences().dir() + ": " + e.getMessage(), e);
+        }
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
@@ -89,7 +101,7 @@ public final class Engine implements AutoCloseable {
         AdResponseWriter writer = new AdResponseWriter(new TrackerSigner(config.trackers().hmacKey()),
                 config.trackers().baseUrl(), config.trackers().ttlSeconds(), events);
         ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
-                EventsWiring.gate(events, budget), UserTargeting.UNKNOWN_USERS);
+                EventsWiring.gate(events, budget), audiences);
         EventsWiring.attach(context, events, config);
         if (sync != null) {
             sync.startPublishing(new SnapshotBuilder(config.auction()), holder);
@@ -106,7 +118,7 @@ public final class Engine implements AutoCloseable {
             LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                     snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                     pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-            Engine engine = new Engine(holder, metrics, publicGroup, adminGroup, pub, admin, sync);
+            Engine engine = new Engine(holder, metrics, publicGroup, adminGroup, pub, admin, sync, audiences);
             engine.events = events;
             return engine;
         } catch (InterruptedException | RuntimeException e) {
@@ -117,6 +129,9 @@ public final class Engine implements AutoCloseable {
             }
             if (sync != null) {
                 sync.close();
+            }
+            if (audiences != null) {
+                audiences.close();
             }
             throw e;
         }
@@ -175,6 +190,9 @@ public final class Engine implements AutoCloseable {
         }
         if (sync != null) {
             sync.close();
+        }
+        if (audiences != null) {
+            audiences.close();
         }
     }
 }

@@ -27,13 +27,15 @@ final class ServingContext {
     final String adminToken;
     /** The catalog admin API when control-plane sync is on, else {@code null}. */
     volatile CatalogAdminApi catalogApi;
+    /** The user side, or {@code null} when no audience store is configured. */
+    final io.adengine.audience.AudienceService audiences;
     private final FastThreadLocal<Scratch> scratch;
     /** Tracker endpoints and reports when the event pipeline runs; set by the engine before it binds. */
     TrackerEndpoints trackers;
     ReportsApi reports;
 
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, AdResponseWriter writer, LongSupplier clock, LongSupplier seeds,
-                   int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users) {
+                   int maxBodyBytes, String adminToken, BudgetGate budget, io.adengine.audience.AudienceService audiences) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.writer = writer;
@@ -41,6 +43,8 @@ final class ServingContext {
         this.seeds = seeds;
         this.maxBodyBytes = maxBodyBytes;
         this.adminToken = adminToken;
+        this.audiences = audiences;
+        UserTargeting users = audiences == null ? UserTargeting.UNKNOWN_USERS : audiences.targeting();
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {

@@ -1,5 +1,6 @@
 package io.adengine.match;
 
+import io.adengine.audience.AudienceTargeting;
 import io.adengine.config.EngineConfig;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
@@ -40,12 +41,24 @@ class IndexedMatcherProperties {
         Catalog catalog = RandomCatalogs.catalog(random);
         EngineConfig.AuctionConfig auction = randomAuction(random);
         Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
-        AdDecider decider = new AdDecider();
+        RandomUsers.Users users = RandomUsers.users(random);
+        AdDecider decider = new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()));
         AdRequest request = new AdRequest();
         Decision decision = new Decision();
         for (int i = 0; i < REQUESTS_PER_CATALOG; i++) {
             RandomCatalogs.request(random, catalog, request);
-            ReferenceMatcher.Result expected = ReferenceMatcher.match(catalog, auction, request);
+            RandomUsers.Facts facts = null;
+            int pick = random.nextInt(10);
+            if (pick < 6) {
+                int user = random.nextInt(RandomUsers.USERS);
+                request.gaid(users.gaid(user, random));
+                facts = users.facts()[user];
+            } else if (pick == 6) {
+                request.gaid("00000000-0000-4000-8000-00000000beef");
+            } else if (pick == 7) {
+                request.gaid("not-a-gaid");
+            }
+            ReferenceMatcher.Result expected = ReferenceMatcher.match(catalog, auction, request, facts);
 
             Set<Long> entrants = new TreeSet<>();
             RoaringBitmap bitmap = decider.auctionEntrants(snapshot, request);

@@ -145,11 +145,12 @@ final class RandomCatalogs {
             os = kind == 0 ? new OsVersionRange(Math.min(a, b), Math.max(a, b))
                     : kind == 1 ? new OsVersionRange(a, Integer.MAX_VALUE) : new OsVersionRange(0, a);
         }
+        int ageMin = 13 + r.nextInt(40);
         Targeting targeting = new Targeting(dims, os,
-                r.nextInt(7) == 0 ? Set.of(Gender.FEMALE) : Set.of(),
-                r.nextInt(10) == 0 ? new AgeRange(18, 34) : AgeRange.ANY,
-                r.nextInt(7) == 0 ? Set.of(1L) : Set.of(),
-                r.nextInt(10) == 0 ? Set.of(2L) : Set.of());
+                r.nextInt(7) == 0 ? Set.of(Gender.FEMALE) : r.nextInt(12) == 0 ? Set.of(Gender.MALE, Gender.FEMALE) : Set.of(),
+                r.nextInt(8) == 0 ? new AgeRange(ageMin, ageMin + r.nextInt(30)) : AgeRange.ANY,
+                r.nextInt(6) == 0 ? audiences(r) : Set.of(),
+                r.nextInt(8) == 0 ? audiences(r) : Set.of());
         LocalDate base = LocalDate.of(2026, 11, 28);
         LocalDate start = base.plusDays(r.nextInt(12) - 10);
         LocalDate end = r.nextInt(3) == 0 ? start.plusDays(r.nextInt(10)) : null;
@@ -172,6 +173,16 @@ final class RandomCatalogs {
                 placements, pinnedSpaces, pinnedPublishers, targeting, new Schedule(r.nextInt(25) - 12, start, end, hours),
                 Budget.UNLIMITED, new Bid(model, amount), r.nextInt(8) == 0 ? ReviewStatus.REJECTED : ReviewStatus.APPROVED, null,
                 r.nextInt(10) != 0);
+    }
+
+    /** One to three of the audience ids 1..3 (audience 3 is often never uploaded). */
+    private static Set<Long> audiences(Random r) {
+        Set<Long> ids = new HashSet<>();
+        int n = 1 + r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            ids.add(1L + r.nextInt(3));
+        }
+        return ids;
     }
 
     static AdRequest request(Random r, Catalog catalog, AdRequest out) {

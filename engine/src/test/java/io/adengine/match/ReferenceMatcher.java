@@ -12,7 +12,6 @@ import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
 import io.adengine.model.Dimension;
 import io.adengine.model.IncludeExclude;
-import io.adengine.model.InstallStateTarget;
 import io.adengine.model.Objective;
 import io.adengine.model.OsVersionRange;
 import io.adengine.model.PaymentMode;
@@ -52,6 +51,11 @@ final class ReferenceMatcher {
     }
 
     static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request) {
+        return match(catalog, auction, request, null);
+    }
+
+    /** The answer for a request whose user has these facts ({@code null}: an unknown user). */
+    static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request, RandomUsers.Facts user) {
         AdSpace space = catalog.adSpace(request.adSpaceId());
         if (space == null) {
             return new Result(Set.of(), List.of());
@@ -61,7 +65,7 @@ final class ReferenceMatcher {
         for (AdGroup g : catalog.adGroups()) {
             Campaign campaign = catalog.campaign(g.campaignId());
             Account account = catalog.account(campaign.accountId());
-            if (!passes(catalog, account, campaign, g, space, request)) {
+            if (!passes(catalog, account, campaign, g, space, request, user)) {
                 continue;
             }
             long rate = auction.microsPerUnit().get(account.currency());
@@ -121,7 +125,8 @@ final class ReferenceMatcher {
         return perUnit.multiply(MILLION).divide(BigInteger.valueOf(auction.microsPerUnit().get(account.currency()))).longValueExact();
     }
 
-    private static boolean passes(Catalog catalog, Account account, Campaign campaign, AdGroup g, AdSpace space, AdRequest r) {
+    private static boolean passes(Catalog catalog, Account account, Campaign campaign, AdGroup g, AdSpace space, AdRequest r,
+                                  RandomUsers.Facts user) {
         long spendable = account.balanceMicros() + (account.paymentMode() == PaymentMode.POSTPAID ? account.creditLimitMicros() : 0);
         if (account.type() == AccountType.INDIVIDUAL || account.status() != AccountStatus.APPROVED || spendable <= 0
                 || !campaign.enabled() || g.review() != ReviewStatus.APPROVED || !g.deliveryOn()) {
@@ -154,9 +159,8 @@ final class ReferenceMatcher {
         if (!os.isAny() && (r.osVersion() < 0 || r.osVersion() < os.min() || r.osVersion() > os.max())) {
             return false;
         }
-        // An unknown user: no gender, no age, in no audience, nothing installed.
-        if (!g.targeting().genders().isEmpty() || !g.targeting().age().isAny() || !g.targeting().includeAudiences().isEmpty()
-                || g.app() != null && g.installState() == InstallStateTarget.ALREADY_INSTALLED) {
+        // An unknown user (null facts): no gender, no age, in no audience, nothing installed.
+        if (!RandomUsers.accepts(g, user)) {
             return false;
         }
         return live(g.schedule(), r.nowMillis());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "loader", mixinStandardHelpOptions = true, version = "loader 0.1",
         description = "Control-plane tools for the ad engine.",
-        subcommands = {ValidateCatalogCommand.class, ValidateExportCommand.class, SyncExportCommand.class})
+        subcommands = {ValidateCatalogCommand.class, ValidateExportCommand.class, SyncExportCommand.class, ImportAudienceCommand.class})
 public final class LoaderMain implements Runnable {
 
     @CommandLine.Spec

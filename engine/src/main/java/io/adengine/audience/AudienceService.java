@@ -1,0 +1,105 @@
+package io.adengine.audience;
+
+import io.adengine.config.EngineConfig;
+import io.adengine.match.UserTargeting;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The engine's user side: opens the audience store at start (so a restart serves the same dictionary and
+ * audiences without re-import), publishes {@link UserData}, swaps in uploaded audiences, and recomputes
+ * install state when the UTC day changes (checked every minute on a daemon thread).
+ */
+public final class AudienceService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AudienceService.class);
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final EngineConfig.AudienceConfig config;
+    private final AudienceStore store;
+    private final UserDataHolder holder;
+    private final AudienceTargeting targeting;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService days;
+
+    private AudienceService(EngineConfig.AudienceConfig config, AudienceStore store, UserDataHolder holder, LongSupplier clock) {
+        this.config = config;
+        this.store = store;
+        this.holder = holder;
+        this.targeting = new AudienceTargeting(holder);
+        this.clock = clock;
+        this.days = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "audience-day");
+            t.setDaemon(true);
+            return t;
+        });
+        days.scheduleWithFixedDelay(this::recomputeIfNewDay, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Opens the configured store, or returns {@code null} when no store is configured. */
+    public static AudienceService open(EngineConfig.AudienceConfig config, LongSupplier clock) throws IOException, AudienceFileException {
+        if (config.dir() == null) {
+            return null;
+        }
+        AudienceStore store = AudienceStore.open(config.dir(), config.maxUsers());
+        try {
+            UserData data = store.load(day(clock.getAsLong()));
+            LOG.info("user data: {} users, {} audiences, {} apps with install state, {} bytes of bitmaps",
+                    store.dictionary().size(), data.audiences().size(), data.histories().size(), data.sizeInBytes());
+            return new AudienceService(config, store, new UserDataHolder(data), clock);
+        } catch (IOException | AudienceFileException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static int day(long millis) {
+        return (int) Math.floorDiv(millis, DAY_MILLIS);
+    }
+
+    public UserTargeting targeting() {
+        return targeting;
+    }
+
+    public UserData current() {
+        return holder.current();
+    }
+
+    public EngineConfig.AudienceConfig config() {
+        return config;
+    }
+
+    /** Turns a parsed upload into a bitmap, persists it and swaps it in; returns the bitmap. */
+    public synchronized RoaringBitmap importAudience(long audienceId, AudienceUpload.Parsed parsed) throws IOException {
+        RoaringBitmap users = store.toBitmap(parsed);
+        store.save(audienceId, users);
+        holder.update(d -> d.withAudience(audienceId, users));
+        return users;
+    }
+
+    /** Recomputes install state when the clock has entered a new UTC day. */
+    public void recomputeIfNewDay() {
+        try {
+            int today = day(clock.getAsLong());
+            if (holder.current().epochDay() != today) {
+                holder.update(d -> d.epochDay() == today ? d : d.onDay(today));
+            }
+        } catch (RuntimeException e) {
+            // Keep serving yesterday's install state rather than stop the daily task.
+            LOG.error("install state recompute failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        days.shutdownNow();
+        store.close();
+    }
+}

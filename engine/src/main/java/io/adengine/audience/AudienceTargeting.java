@@ -1,0 +1,182 @@
+package io.adengine.audience;
+
+import io.adengine.index.Snapshot;
+import io.adengine.match.AdRequest;
+import io.adengine.match.UserTargeting;
+import io.adengine.model.AdGroup;
+import io.adengine.model.Gender;
+import io.adengine.model.InstallStateTarget;
+import io.adengine.model.Targeting;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The user-side filter over published {@link UserData}. The request's GAID is hashed and looked up once;
+ * the user rules are then checked per candidate that survived the request-side bitmaps (candidates are
+ * few, while many groups carry user rules). Rules are compiled per (snapshot, user data) pair into flat
+ * per-ordinal arrays and cached behind a volatile reference, so the check touches no maps and allocates
+ * nothing.
+ */
+public final class AudienceTargeting implements UserTargeting {
+
+    private static final RoaringBitmap[] NONE = new RoaringBitmap[0];
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final UserDataHolder data;
+    private volatile Rules rules;
+
+    public AudienceTargeting(UserDataHolder data) {
+        this.data = data;
+    }
+
+    /** One thread's hashing state and removal list. */
+    private static final class Scratch {
+        final GaidKey gaids = new GaidKey();
+        final byte[] key = new byte[16];
+        int[] rejected = new int[64];
+    }
+
+    @Override
+    public int userOf(AdRequest request) {
+        String gaid = request.gaid();
+        if (gaid == null) {
+            return UNKNOWN_USER;
+        }
+        Scratch s = SCRATCH.get();
+        if (!s.gaids.ofGaid(gaid, s.key)) {
+            return UNKNOWN_USER;
+        }
+        return data.current().dictionary().idOf(s.key);
+    }
+
+    @Override
+    public void retainAccepting(Snapshot snapshot, int user, RoaringBitmap candidates) {
+        if (user < 0) {
+            candidates.and(snapshot.acceptingUnknownUser());
+            return;
+        }
+        Rules r = rulesFor(snapshot);
+        Scratch s = SCRATCH.get();
+        int n = 0;
+        PeekableIntIterator it = candidates.getIntIterator();
+        while (it.hasNext()) {
+            int o = it.next();
+            if (r.restricted[o] && !r.accepts(o, user)) {
+                if (n == s.rejected.length) {
+                    s.rejected = java.util.Arrays.copyOf(s.rejected, n * 2);
+                }
+                s.rejected[n++] = o;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            candidates.remove(s.rejected[i]);
+        }
+    }
+
+    @Override
+    public boolean accepts(Snapshot snapshot, int user, int ordinal) {
+        if (user < 0) {
+            return snapshot.acceptingUnknownUser().contains(ordinal);
+        }
+        Rules r = rulesFor(snapshot);
+        return !r.restricted[ordinal] || r.accepts(ordinal, user);
+    }
+
+    private Rules rulesFor(Snapshot snapshot) {
+        UserData d = data.current();
+        Rules r = rules;
+        if (r != null && r.snapshot == snapshot && r.data == d) {
+            return r;
+        }
+        r = new Rules(snapshot, d);
+        rules = r;
+        return r;
+    }
+
+    /** The user rules of every ordinal of one snapshot, resolved against one user data version. */
+    private static final class Rules {
+        final Snapshot snapshot;
+        final UserData data;
+        final Demographics demographics;
+        final boolean[] restricted;
+        final int[] genderMask;
+        final int[] ageMin;
+        final int[] ageMax;
+        final RoaringBitmap[][] include;
+        final RoaringBitmap[][] exclude;
+        final InstallStateTarget[] installTarget;
+        final AppInstalls[] installs;
+
+        Rules(Snapshot snapshot, UserData data) {
+            this.snapshot = snapshot;
+            this.data = data;
+            this.demographics = data.demographics();
+            int n = snapshot.size();
+            restricted = new boolean[n];
+            genderMask = new int[n];
+            ageMin = new int[n];
+            ageMax = new int[n];
+            include = new RoaringBitmap[n][];
+            exclude = new RoaringBitmap[n][];
+            installTarget = new InstallStateTarget[n];
+            installs = new AppInstalls[n];
+            for (int o = 0; o < n; o++) {
+                AdGroup g = snapshot.group(o);
+                Targeting t = g.targeting();
+                for (Gender gender : t.genders()) {
+                    genderMask[o] |= 1 << gender.ordinal();
+                }
+                ageMin[o] = t.age().isAny() ? -1 : t.age().min();
+                ageMax[o] = t.age().max();
+                include[o] = t.includeAudiences().isEmpty() ? null : bitmaps(t.includeAudiences(), data);
+                exclude[o] = bitmaps(t.excludeAudiences(), data);
+                boolean install = g.app() != null && g.installState() != null && g.installState() != InstallStateTarget.ALL_USERS;
+                installTarget[o] = install ? g.installState() : null;
+                installs[o] = install ? data.installs(g.app().packageName()) : null;
+                restricted[o] = genderMask[o] != 0 || ageMin[o] >= 0 || include[o] != null || exclude[o].length > 0 || install;
+            }
+        }
+
+        private static RoaringBitmap[] bitmaps(java.util.Set<Long> ids, UserData data) {
+            if (ids.isEmpty()) {
+                return NONE;
+            }
+            // An audience that was never uploaded has nobody in it.
+            return ids.stream().map(data::audience).map(b -> b == null ? new RoaringBitmap() : b).toArray(RoaringBitmap[]::new);
+        }
+
+        boolean accepts(int o, int user) {
+            if (genderMask[o] != 0) {
+                int g = demographics.gender(user);
+                if (g == Demographics.UNKNOWN || (genderMask[o] & (1 << g)) == 0) {
+                    return false;
+                }
+            }
+            if (ageMin[o] >= 0) {
+                int age = demographics.age(user);
+                if (age == Demographics.UNKNOWN || age < ageMin[o] || age > ageMax[o]) {
+                    return false;
+                }
+            }
+            RoaringBitmap[] in = include[o];
+            if (in != null) {
+                boolean any = false;
+                for (RoaringBitmap b : in) {
+                    if (b.contains(user)) {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any) {
+                    return false;
+                }
+            }
+            for (RoaringBitmap b : exclude[o]) {
+                if (b.contains(user)) {
+                    return false;
+                }
+            }
+            return installTarget[o] == null || installs[o].accepts(installTarget[o], user);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.adengine.audience;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The dictionary key of a user: MD5 of the trimmed, lower-cased GAID, 16 bytes. One instance per thread
+ * (it holds a digest and scratch buffers), so hashing a request's GAID allocates nothing.
+ */
+public final class GaidKey {
+
+    /** Length of a GAID in its canonical 8-4-4-4-12 form. */
+    public static final int GAID_LENGTH = 36;
+
+    private final MessageDigest md5;
+    private final byte[] chars = new byte[GAID_LENGTH];
+
+    public GaidKey() {
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no MD5", e);
+        }
+    }
+
+    /**
+     * Writes the key of a raw GAID into {@code out} (16 bytes). Returns false, writing nothing, when the
+     * text (after trimming) is not a GAID in 8-4-4-4-12 hex form or is the all-zero id that devices send
+     * when the user limited ad tracking.
+     */
+    public boolean ofGaid(CharSequence text, byte[] out) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && text.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && text.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (end - start != GAID_LENGTH) {
+            return false;
+        }
+        boolean allZero = true;
+        for (int i = 0; i < GAID_LENGTH; i++) {
+            char c = text.charAt(start + i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+                chars[i] = '-';
+                continue;
+            }
+            int v = hex(c);
+            if (v < 0) {
+                return false;
+            }
+            allZero &= v == 0;
+            chars[i] = (byte) Character.forDigit(v, 16);
+        }
+        if (allZero) {
+            return false;
+        }
+        md5.update(chars, 0, GAID_LENGTH);
+        try {
+            md5.digest(out, 0, 16);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        return true;
+    }
+
+    /** Parses 32 hex digits (either case, surrounding blanks trimmed) into {@code out}; false when it is not one. */
+    public static boolean ofMd5Hex(CharSequence text, byte[] out) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && text.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && text.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (end - start != 32) {
+            return false;
+        }
+        for (int i = 0; i < 16; i++) {
+            int hi = hex(text.charAt(start + 2 * i));
+            int lo = hex(text.charAt(start + 2 * i + 1));
+            if (hi < 0 || lo < 0) {
+                return false;
+            }
+            out[i] = (byte) (hi << 4 | lo);
+        }
+        return true;
+    }
+
+    /** Lower-case hex of a key (for tests and tools; keys are not private, raw GAIDs are). */
+    public static String hex(byte[] key) {
+        StringBuilder s = new StringBuilder(32);
+        for (byte b : key) {
+            s.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return s.toString();
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,150 @@
+package io.adengine.audience;
+
+import io.adengine.model.Gender;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The profile feed: demographics and install events, one record per line, comma-separated, UTF-8.
+ * <pre>
+ * # comment; blank lines are ignored
+ * profile,USER,GENDER,AGE          GENDER: M, F or U (unknown); AGE: 0..200 or empty (unknown)
+ * install,USER,PACKAGE,YYYY-MM-DD
+ * uninstall,USER,PACKAGE,YYYY-MM-DD
+ * </pre>
+ * USER is a raw GAID (8-4-4-4-12 hex, hashed on read) or its MD5 (32 hex). The last profile line of a
+ * user wins. Users new to the dictionary get ids. The first malformed line rejects the feed, naming it.
+ */
+public final class ProfileFeed {
+
+    /** What a feed holds, resolved to user ids. */
+    public record Contents(Demographics demographics, Map<String, InstallHistory> apps, long lines) {
+    }
+
+    private ProfileFeed() {
+    }
+
+    public static Contents read(Path file, UserDictionary users) throws IOException, AudienceFileException {
+        GaidKey gaids = new GaidKey();
+        byte[] key = new byte[16];
+        byte[] genders = new byte[1024];
+        byte[] ages = new byte[1024];
+        Arrays.fill(genders, (byte) Demographics.UNKNOWN);
+        Arrays.fill(ages, (byte) Demographics.UNKNOWN);
+        Map<String, Events> apps = new HashMap<>();
+        long number = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                number++;
+                if (number == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] f = t.split(",", -1);
+                String where = file.getFileName() + " line " + number + ": ";
+                if (f.length != 4) {
+                    throw new AudienceFileException(where + "expected 4 comma-separated fields, found " + f.length);
+                }
+                String user = f[1].strip();
+                boolean ok = user.length() == 32 ? GaidKey.ofMd5Hex(user, key) : gaids.ofGaid(user, key);
+                if (!ok) {
+                    throw new AudienceFileException(where + "field 2 is not a GAID or a GAID MD5");
+                }
+                int id = users.idOrAssign(key);
+                switch (f[0].strip()) {
+                    case "profile" -> {
+                        if (id >= genders.length) {
+                            int size = Math.max(id + 1, genders.length * 2);
+                            genders = grow(genders, size);
+                            ages = grow(ages, size);
+                        }
+                        genders[id] = (byte) gender(f[2].strip(), where);
+                        ages[id] = (byte) age(f[3].strip(), where);
+                    }
+                    case "install", "uninstall" -> {
+                        String app = f[2].strip();
+                        if (app.isEmpty() || app.length() > 255) {
+                            throw new AudienceFileException(where + "field 3 must be an app package name (1..255 characters)");
+                        }
+                        int day;
+                        try {
+                            day = (int) LocalDate.parse(f[3].strip()).toEpochDay();
+                        } catch (DateTimeParseException e) {
+                            throw new AudienceFileException(where + "field 4 must be a date YYYY-MM-DD");
+                        }
+                        apps.computeIfAbsent(app, k -> new Events()).add(id, day, f[0].strip().equals("install"));
+                    }
+                    default -> throw new AudienceFileException(where + "field 1 must be profile, install or uninstall");
+                }
+            }
+        }
+        int size = users.size();
+        Map<String, InstallHistory> histories = new HashMap<>();
+        apps.forEach((app, e) -> histories.put(app, new InstallHistory(e.users, e.days, e.installs, e.count)));
+        return new Contents(new Demographics(grow(genders, size), grow(ages, size)), Map.copyOf(histories), number);
+    }
+
+    private static byte[] grow(byte[] a, int size) {
+        byte[] b = Arrays.copyOf(a, size);
+        if (size > a.length) {
+            Arrays.fill(b, a.length, size, (byte) Demographics.UNKNOWN);
+        }
+        return b;
+    }
+
+    private static int gender(String v, String where) throws AudienceFileException {
+        return switch (v) {
+            case "M", "m" -> Gender.MALE.ordinal();
+            case "F", "f" -> Gender.FEMALE.ordinal();
+            case "U", "u", "" -> Demographics.UNKNOWN;
+            default -> throw new AudienceFileException(where + "field 3 (gender) must be M, F or U");
+        };
+    }
+
+    private static int age(String v, String where) throws AudienceFileException {
+        if (v.isEmpty()) {
+            return Demographics.UNKNOWN;
+        }
+        try {
+            int age = Integer.parseInt(v);
+            if (age >= 0 && age <= 200) {
+                return age;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new AudienceFileException(where + "field 4 (age) must be 0..200 or empty");
+    }
+
+    private static final class Events {
+        int[] users = new int[16];
+        int[] days = new int[16];
+        boolean[] installs = new boolean[16];
+        int count;
+
+        void add(int user, int day, boolean install) {
+            if (count == users.length) {
+                users = Arrays.copyOf(users, count * 2);
+                days = Arrays.copyOf(days, count * 2);
+                installs = Arrays.copyOf(installs, count * 2);
+            }
+            users[count] = user;
+            days[count] = day;
+            installs[count] = install;
+            count++;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.adengine.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adengine.config.EngineConfig;
+import io.adengine.model.Catalog;
+import io.adengine.model.CatalogJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The audience admin routes on a real engine: upload, serving with the audience, reach, rejection
+ * messages, and a restart onto the same store without re-import.
+ */
+class AudienceAdminHttpTest {
+
+    private static final Path CONFIG_DIR = Path.of("..", "config");
+    private static final long NOW = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String SAMPLE_GAID = "38400000-8cf0-11bd-b23e-10b96e40000d";
+
+    @TempDir
+    Path dir;
+
+    /** The sample catalog with group 100 restricted to audience 7. */
+    private Catalog catalog() throws Exception {
+        ObjectNode root = (ObjectNode) JSON.readTree(CONFIG_DIR.resolve("sample-catalog.json").toFile());
+        ObjectNode group = (ObjectNode) root.get("adGroups").get(0);
+        ((ObjectNode) group.get("targeting")).putObject("audiences").putArray("include").add(7);
+        Path file = dir.resolve("catalog.json");
+        JSON.writeValue(file.toFile(), root);
+        return CatalogJson.read(file);
+    }
+
+    private static List<String> gaids(int n) {
+        Random r = new Random(11);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(String.format("%08x-%04x-%04x-%04x-%012x", r.nextInt(), r.nextInt(0x10000), r.nextInt(0x10000),
+                    r.nextInt(0x10000), r.nextLong() & 0xFFFFFFFFFFFFL));
+        }
+        return out;
+    }
+
+    private static HttpResponse<String> admin(Engine engine, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.adminPort() + path))
+                .header("Authorization", "Bearer test-admin-token")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode explainGroup100(Engine engine) throws Exception {
+        ObjectNode request = (ObjectNode) JSON.readTree(CONFIG_DIR.resolve("sample-request.json").toFile());
+        request.put("explainAdGroupId", 100);
+        HttpResponse<String> r = admin(engine, "/v1/admin/explain", JSON.writeValueAsString(request));
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("explain").path("adGroup");
+    }
+
+    @Test
+    void engineShouldServeAnUploadedAudienceAndKeepItAfterRestartWhenTheStoreIsConfigured() throws Exception {
+        EngineConfig config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))
+                .withAudiences(EngineConfig.AudienceConfig.at(dir.resolve("store"), 100_000));
+        Catalog catalog = catalog();
+        List<String> people = gaids(1_499);
+        people.add(SAMPLE_GAID.toUpperCase());
+        try (Engine engine = Engine.start(config, catalog, () -> NOW, () -> 42L, (s, o) -> true)) {
+            assertThat(explainGroup100(engine).path("reason").asText()).isEqualTo("USER");
+
+            HttpResponse<String> upload = admin(engine, "/v1/admin/audiences/7?type=gaid", String.join("\r\n", people) + "\r\n\r\n");
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
+            JsonNode report = JSON.readTree(upload.body());
+            assertThat(report.path("users").asLong()).isEqualTo(1_500);
+            assertThat(report.path("invalid").asLong()).isZero();
+
+            assertThat(explainGroup100(engine).path("reason").asText()).isNotEqualTo("USER");
+
+            HttpResponse<String> reach = admin(engine, "/v1/admin/audiences/reach", "{\"includeAudiences\":[7],\"excludeAudiences\":[]}");
+            assertThat(reach.statusCode()).as(reach.body()).isEqualTo(200);
+            JsonNode estimate = JSON.readTree(reach.body());
+            assertThat(estimate.path("users").asLong()).isEqualTo(1_500);
+            assertThat(estimate.path("maxDailyUsers").asLong()).isEqualTo(1_500L * 30 / 100);
+            assertThat(estimate.path("maxDailyImpressions").asLong()).isEqualTo(1_500L * 30 / 100 * 20);
+        }
+        try (Engine restarted = Engine.start(config, catalog, () -> NOW, () -> 42L, (s, o) -> true)) {
+            assertThat(explainGroup100(restarted).path("reason").asText()).isNotEqualTo("USER");
+            JsonNode estimate = JSON.readTree(admin(restarted, "/v1/admin/audiences/reach", "{\"includeAudiences\":[7]}").body());
+            assertThat(estimate.path("users").asLong()).isEqualTo(1_500);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("store").resolve("audiences").resolve("7.roaring")).length).isPositive();
+    }
+
+    @Test
+    void uploadShouldAnswer400WithTheReasonWhenTheFileIsRejected() throws Exception {
+        EngineConfig config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))
+                .withAudiences(EngineConfig.AudienceConfig.at(dir.resolve("store"), 100_000));
+        try (Engine engine = Engine.start(config, catalog(), () -> NOW, () -> 42L, (s, o) -> true)) {
+            HttpResponse<String> small = admin(engine, "/v1/admin/audiences/7?type=gaid", String.join("\n", gaids(10)));
+            assertThat(small.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(small.body()).path("error").path("message").asText())
+                    .isEqualTo("the file has 10 distinct valid entries; an audience needs at least 1000");
+
+            HttpResponse<String> type = admin(engine, "/v1/admin/audiences/7?type=csv", "x");
+            assertThat(type.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(type.body()).path("error").path("field").asText()).isEqualTo("type");
+
+            HttpResponse<String> binary = admin(engine, "/v1/admin/audiences/8?type=md5", "\u0001\u0002garbage");
+            assertThat(binary.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(binary.body()).path("error").path("message").asText()).startsWith("the file is not text");
+
+            HttpResponse<String> badReach = admin(engine, "/v1/admin/audiences/reach", "{\"installState\":\"SOMETIMES\",\"app\":\"x\"}");
+            assertThat(badReach.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(badReach.body()).path("error").path("message").asText())
+                    .isEqualTo("installState: unknown value \"SOMETIMES\"");
+
+            HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + engine.adminPort() + "/v1/admin/audiences/7?type=gaid"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).isEqualTo(401);
+            assertThat(Files.exists(dir.resolve("store").resolve("audiences").resolve("7.roaring"))).isFalse();
+
+            // The rest of the admin API still answers behind the audience handler.
+            assertThat(explainGroup100(engine).path("reason").asText()).isEqualTo("USER");
+        }
+    }
+}
