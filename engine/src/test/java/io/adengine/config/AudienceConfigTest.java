@@ -20,7 +20,7 @@ class AudienceConfigTest {
     @Test
     void loadShouldResolveTheStoreBesideTheFileWhenTheSampleConfigNamesOne() throws Exception {
         EngineConfig config = EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of());
-        assertThat(config.audiences().dir()).isEqualTo(Path.of("..", "data", "audiences").toAbsolutePath().normalize());
+        assertThat(config.audiences().dir()).isEqualTo(Path.of("..", "engine", "data", "audiences").toAbsolutePath().normalize());
         assertThat(config.audiences().maxUsers()).isEqualTo(20_000_000L);
         assertThat(config.audiences().requestsPerActiveUserPerDay()).isEqualTo(20);
     }
