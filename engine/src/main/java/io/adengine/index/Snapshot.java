@@ -228,7 +228,6 @@ public final class Snapshot {
                 live.add(i);
             }
         }
-        live.runOptimize();
         return live;
     }
 

@@ -112,7 +112,6 @@ public final class SnapshotBuilder {
             servable.and(RoaringBitmap.or(unpinnedSpace, pinnedSpace.getOrDefault(space.id(), new RoaringBitmap())));
             servable.and(RoaringBitmap.or(unpinnedPublisher, pinnedPublisher.getOrDefault(space.publisherId(), new RoaringBitmap())));
             servable.and(FastAggregation.or(formats.iterator()));
-            servable.runOptimize();
             spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), servable));
         }
 
@@ -120,8 +119,6 @@ public final class SnapshotBuilder {
         for (Dimension d : Dimension.values()) {
             dims[d.ordinal()] = buildDimension(groups, d);
         }
-        eligible.runOptimize();
-        acceptsUnknownUser.runOptimize();
         return new Snapshot(catalog, auction, groups, blockStarts, campaignIds, tiers, bidAuction, ecpmByPlacement, accountRate,
                 flightStart, flightEnd, offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
     }
@@ -228,10 +225,8 @@ public final class SnapshotBuilder {
             if (ex != null) {
                 b.andNot(ex);
             }
-            b.runOptimize();
             accept.put(v, b);
         }
-        unrestricted.runOptimize();
         return new DimensionIndex(accept, unrestricted);
     }
 
@@ -266,10 +261,8 @@ public final class SnapshotBuilder {
                     }
                 }
             }
-            b.runOptimize();
             accept[interval] = b;
         }
-        unrestricted.runOptimize();
         return new OsVersionIndex(boundaries, accept, unrestricted);
     }
 }

@@ -36,6 +36,8 @@ public final class AdDecider {
     private final byte[] rankedTier = new byte[AdRequest.MAX_COUNT + 1];
     private int rankedSize;
     private int rankedLimit;
+    // The request's posting lists the serving path checks per visited candidate (see prepareLazyFilters).
+    private final RoaringBitmap[] lazyLists = new RoaringBitmap[DIMENSIONS.length + 1];
     // The user of the request being decided, resolved once by filter().
     private int user = UserTargeting.UNKNOWN_USER;
 
@@ -62,8 +64,14 @@ public final class AdDecider {
             out.outcome = Outcome.UNKNOWN_AD_SPACE;
             return out;
         }
-        RoaringBitmap candidates = filter(snapshot, request, entry, explain ? out.explain : null);
-        rank(snapshot, candidates, entry, request.count(), explain ? out.explain : null);
+        rankedSize = 0;
+        rankedLimit = request.count() + 1;
+        if (explain) {
+            rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain);
+        } else {
+            prepareLazyFilters(snapshot, request);
+            rankBestFirst(snapshot, entry, snapshot.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)));
+        }
         price(snapshot, entry, request, out);
         if (explain && request.explainAdGroupId() != 0) {
             out.explain.adGroup(request.explainAdGroupId(), reasonFor(snapshot, request, entry, out));
@@ -97,6 +105,31 @@ public final class AdDecider {
         }
         and(c, snapshot.liveAt(request.nowMillis()), explain, FilterStage.SCHEDULE);
         return c;
+    }
+
+    /**
+     * The serving path materialises no candidate set: it walks the ad space's servable list and the
+     * country list together (the two selective lists) and checks every other filter (schedule, user,
+     * region, language, network, carrier, device model, OS version) on the few candidates the best-first
+     * walk visits, each with one bitmap lookup, instead of intersecting thousands of ordinals per list.
+     */
+    private void prepareLazyFilters(Snapshot snapshot, AdRequest request) {
+        user = users.userOf(request);
+        for (int d = 1; d < DIMENSIONS.length; d++) {
+            lazyLists[d - 1] = snapshot.accepting(DIMENSIONS[d], request.value(DIMENSIONS[d]));
+        }
+        lazyLists[DIMENSIONS.length - 1] = snapshot.acceptingOsVersion(request.osVersion());
+        lazyLists[DIMENSIONS.length] = snapshot.liveAt(request.nowMillis());
+    }
+
+    /** Every filter but ad space and country, for one candidate (see {@link #prepareLazyFilters}). */
+    private boolean passesLazyFilters(Snapshot snapshot, int o) {
+        for (RoaringBitmap list : lazyLists) {
+            if (!list.contains(o)) {
+                return false;
+            }
+        }
+        return user == UserTargeting.UNKNOWN_USER ? snapshot.acceptingUnknownUser().contains(o) : users.accepts(snapshot, user, o);
     }
 
     /**
@@ -136,30 +169,38 @@ public final class AdDecider {
         explain.removed(stage, before - c.getLongCardinality());
     }
 
-    private void rank(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, int count, Explain explain) {
-        rankedSize = 0;
-        rankedLimit = count + 1;
-        if (explain != null) {
-            rankEveryCandidate(snapshot, candidates, entry, explain);
-        } else {
-            rankBestFirst(snapshot, candidates, entry);
-        }
-    }
-
     /**
      * Visits candidates in ordinal order, which is rank order inside each rank block (eCPM never rises
      * along a block), and leaves a block as soon as the rest of it cannot matter: below the floor, or
      * strictly worse than the last of a full ranked list (a tie may still win on the lower id).
      */
-    private void rankBestFirst(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry) {
+    private void rankBestFirst(Snapshot snapshot, AdSpaceEntry entry, RoaringBitmap country) {
         long floor = entry.space().floorCpmMicros();
         long[] ecpms = snapshot.ecpmOn(entry.space().placement());
-        PeekableIntIterator it = candidates.getIntIterator();
+        PeekableIntIterator servable = entry.servable().getIntIterator();
+        PeekableIntIterator inCountry = country.getIntIterator();
         for (int block = 0; block < Snapshot.RANK_BLOCKS; block++) {
             int end = snapshot.blockStart(block + 1);
-            it.advanceIfNeeded(snapshot.blockStart(block));
-            while (it.hasNext() && it.peekNext() < end) {
-                int o = it.next();
+            servable.advanceIfNeeded(snapshot.blockStart(block));
+            inCountry.advanceIfNeeded(snapshot.blockStart(block));
+            while (servable.hasNext() && inCountry.hasNext()) {
+                int a = servable.peekNext();
+                int b = inCountry.peekNext();
+                if (a >= end || b >= end) {
+                    break;
+                }
+                if (a != b) {
+                    // Leapfrog: the lagging list jumps to the other's position.
+                    if (a < b) {
+                        servable.advanceIfNeeded(b);
+                    } else {
+                        inCountry.advanceIfNeeded(a);
+                    }
+                    continue;
+                }
+                servable.next();
+                inCountry.next();
+                int o = a;
                 byte tier = snapshot.tier(o);
                 long ecpm = ecpms[o];
                 if (tier != Snapshot.TIER_CPT && ecpm < floor) {
@@ -169,7 +210,7 @@ public final class AdDecider {
                         || tier == rankedTier[rankedSize - 1] && ecpm < rankedEcpm[rankedSize - 1])) {
                     break;
                 }
-                if (budget.allows(snapshot, o)) {
+                if (passesLazyFilters(snapshot, o) && budget.allows(snapshot, o)) {
                     offer(snapshot, o, tier, ecpm);
                 }
             }
