@@ -4,11 +4,12 @@
  *
  * <pre>
  *  AdRequest ──▶ AdDecider.decide(snapshot, request, decision)
- *                 │ servable(ad space) ∧ country ∧ region ∧ language ∧ network ∧ carrier
- *                 │   ∧ device model ∧ OS version ∧ user ∧ schedule(now)        (RoaringBitmap, in place)
- *                 │ per candidate: floor, budget gate, eCPM                      (parallel arrays)
+ *                 │ walk servable(ad space) and the country list together, in ordinal (= rank) order
+ *                 │ per visited candidate: floor or worse than the last ⇒ next rank block;
+ *                 │   schedule, user, region, language, network, carrier, model, OS: one contains each
  *                 │ top count+1 by (tier, eCPM, id), at most one per campaign   (fixed scratch arrays)
  *                 └▶ Decision: ads with clearing price, charge, creative; Explain when asked
+ *                    (explain runs the full bitmap chain so that it can count each stage)
  * </pre>
  *
  * Ranking: booked slots (CPT) first, then brand guaranteed CPM, then performance by eCPM, where
