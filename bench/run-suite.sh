@@ -134,6 +134,27 @@ F1_ALLOC="$(grep -E '^DecisionBenchmark\.decide:gc\.alloc\.rate\.norm' "$RUN_DIR
 F1_NS="$(awk '{print $(NF-3)" ± "$(NF-1)" ns/op"}' <<< "$F1_LINE")"
 F1_B="$(awk '{print $(NF-3)" ± "$(NF-1)" B/op"}' <<< "$F1_ALLOC")"
 
+# F5-F7: the harnesses of the sync and billing issues, each bounded in time.
+JAVA_OPTS_FILE="$ROOT/config/jvm.options"
+log "F6 journal throughput (2 publishers, ${SUITE_F6_SECONDS:-5} s, fsync per batch)"
+java @"$JAVA_OPTS_FILE" -cp "$BENCH_JAR" io.adengine.bench.events.JournalThroughput 2 "${SUITE_F6_SECONDS:-5}" BATCH 256 \
+  > "$RUN_DIR/f6-journal.txt" 2>&1 || echo "F6 failed" >> "$RUN_DIR/f6-journal.txt"
+log "F7 simulated day (${SUITE_F7_GROUPS:-2000} ad groups, ${SUITE_F7_REQUESTS:-1000000} requests)"
+java @"$JAVA_OPTS_FILE" -Djava.awt.headless=true -cp "$BENCH_JAR" io.adengine.bench.events.SimulatedDay \
+  "${SUITE_F7_GROUPS:-2000}" "${SUITE_F7_REQUESTS:-1000000}" "$RUN_DIR/f7-simulated-day.png" \
+  > "$RUN_DIR/f7-day.txt" 2>&1 || echo "F7 failed" >> "$RUN_DIR/f7-day.txt"
+log "F5 sync storm (${SUITE_F5_GROUPS:-100000} ad groups, ${SUITE_F5_SECONDS:-10} s at ${SUITE_F5_CHANGES:-1000} changes/s)"
+java @"$JAVA_OPTS_FILE" -Xmx3g -cp "$BENCH_JAR" io.adengine.bench.sync.SyncStormBench \
+  "${SUITE_F5_GROUPS:-100000}" "${SUITE_F5_SECONDS:-10}" "${SUITE_F5_CHANGES:-1000}" 200 \
+  > "$RUN_DIR/f5-sync.txt" 2>&1 || echo "F5 failed" >> "$RUN_DIR/f5-sync.txt"
+F5_FRESH="$(grep -m1 '^freshness' "$RUN_DIR/f5-sync.txt" | sed 's/.*ms: //')"
+F5_ACKED="$(grep -m1 '^changes acknowledged' "$RUN_DIR/f5-sync.txt" | sed 's/;.*//')"
+F5_RATIO="$(grep -m1 'serving p99 storm / idle' "$RUN_DIR/f5-sync.txt" | sed 's/.*= //')"
+F6_RATE="$(grep -m1 '^acknowledged events/s' "$RUN_DIR/f6-journal.txt" | sed 's/^acknowledged events\/s: //')"
+F6_LAT="$(grep -m1 '^publish->ack latency' "$RUN_DIR/f6-journal.txt" | sed 's/^publish->ack latency us: //')"
+F7_EVEN="$(grep -m1 '^EVEN' "$RUN_DIR/f7-day.txt" | sed 's/, wall.*//')"
+F7_ASAP="$(grep -m1 '^ASAP' "$RUN_DIR/f7-day.txt" | sed 's/, wall.*//')"
+
 F2="$(awk -v e="$ENGINE_MAX" -v h="$HELLO_MAX" 'BEGIN { if (h > 0) printf "%.3f", e / h; else print "n/a" }')"
 ELAPSED=$(( $(date +%s) - SUITE_START ))
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
@@ -167,9 +188,9 @@ row() { # label
   echo "| F3 | open loop at 50 % ($RATE50 req/s): p50 / p99 / p99.9 / max ms | $(prop "$RUN_DIR/engine-open-50.properties" p50ms) / $(prop "$RUN_DIR/engine-open-50.properties" p99ms) / $(prop "$RUN_DIR/engine-open-50.properties" p999ms) / $(prop "$RUN_DIR/engine-open-50.properties" maxms) |"
   echo "| F3 | open loop at 80 % ($RATE80 req/s): p50 / p99 / p99.9 / max ms | $(prop "$RUN_DIR/engine-open-80.properties" p50ms) / $(prop "$RUN_DIR/engine-open-80.properties" p99ms) / $(prop "$RUN_DIR/engine-open-80.properties" p999ms) / $(prop "$RUN_DIR/engine-open-80.properties" maxms) |"
   echo "| F4 | memory | partial: engine RSS $(( ENGINE_RSS_KB / 1024 )) MiB after loading M's catalog ($(( ENGINE_RSS_KB * 1024 / 100000 )) B per ad group), $(( ENGINE_RSS_AFTER_KB / 1024 )) MiB after the load runs; no user data yet, so no bytes per user |"
-  echo "| F5 | sync freshness | not yet |"
-  echo "| F6 | event pipeline | not yet |"
-  echo "| F7 | budget and pacing | not yet |"
+  echo "| F5 | sync freshness: change 200 -> first answer with it (SyncStormBench, ${SUITE_F5_GROUPS:-100000} ad groups) | ${F5_FRESH:-failed, see $STAMP/f5-sync.txt}; ${F5_ACKED:-}; serving p99 storm / idle ${F5_RATIO:-n/a} |"
+  echo "| F6 | events/s to the fsynced journal, 2 publishing threads (JournalThroughput) | ${F6_RATE:-failed, see $STAMP/f6-journal.txt}; publish -> ack µs ${F6_LAT:-n/a} |"
+  echo "| F7 | simulated day, ${SUITE_F7_GROUPS:-2000} ad groups (SimulatedDay) | ${F7_EVEN:-failed, see $STAMP/f7-day.txt}; ${F7_ASAP:-} |"
   echo
   echo "Aims: F1 median under 50 µs and under 1 KB per decision; F2 ≥ 0.5; F3 p99 under 5 ms at 80 %."
   echo
@@ -183,6 +204,8 @@ row() { # label
   echo "\`$STAMP/<run>.hgrm\` (HdrHistogram percentile distribution, ms) and \`$STAMP/<run>.png\`."
   echo
   echo "![engine-open-80]($STAMP/engine-open-80.png)"
+  echo
+  echo "![F7 planned vs actual spend]($STAMP/f7-simulated-day.png)"
   echo
   echo "## F1 (JMH)"
   echo
