@@ -1,6 +1,5 @@
 package io.adengine.match;
 
-import io.adengine.config.EngineConfig;
 import io.adengine.index.AdSpaceEntry;
 import io.adengine.index.Snapshot;
 import io.adengine.model.AdGroup;
@@ -38,7 +37,7 @@ public final class AdDecider {
     private int rankedLimit;
     // The request's posting lists the serving path checks per visited candidate (see prepareLazyFilters).
     private final RoaringBitmap[] lazyLists = new RoaringBitmap[DIMENSIONS.length + 1];
-    // The user of the request being decided, resolved once by filter().
+    // The user of the request being decided, resolved once per decision (filter or prepareLazyFilters).
     private int user = UserTargeting.UNKNOWN_USER;
 
     public AdDecider(BudgetGate budget, UserTargeting users) {
