@@ -130,24 +130,28 @@ public final class SnapshotBuilder {
      * best-first and stop early.
      */
     private AdGroup[] rankOrder(Catalog catalog) {
-        AdGroup[] groups = catalog.adGroups().toArray(new AdGroup[0]);
-        long[] bid = new long[groups.length];
-        int[] block = new int[groups.length];
-        java.util.Map<AdGroup, Integer> index = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < groups.length; i++) {
-            AdGroup g = groups[i];
+        AdGroup[] byId = catalog.adGroups().toArray(new AdGroup[0]);
+        int n = byId.length;
+        long[] bid = new long[n];
+        int[] block = new int[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            AdGroup g = byId[i];
             Campaign campaign = catalog.campaign(g.campaignId());
             Account account = campaign == null ? null : catalog.account(campaign.accountId());
             long rate = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
             bid[i] = Money.mulDiv(g.bid().amountMicros(), rate, 1_000_000L);
             block[i] = Snapshot.rankBlock(tierOf(campaign, g.bid().model()), g.bid().model());
-            index.put(g, i);
+            order[i] = i;
         }
-        java.util.Arrays.sort(groups, java.util.Comparator
-                .comparingInt((AdGroup g) -> block[index.get(g)])
-                .thenComparing(java.util.Comparator.comparingLong((AdGroup g) -> bid[index.get(g)]).reversed())
-                .thenComparingLong(AdGroup::id));
-        return groups;
+        // byId is in id order, so ties on (block, bid) keep id order by comparing positions.
+        java.util.Arrays.sort(order, (a, b) -> block[a] != block[b] ? Integer.compare(block[a], block[b])
+                : bid[a] != bid[b] ? Long.compare(bid[b], bid[a]) : Integer.compare(a, b));
+        AdGroup[] ranked = new AdGroup[n];
+        for (int i = 0; i < n; i++) {
+            ranked[i] = byId[order[i]];
+        }
+        return ranked;
     }
 
     private static int[] blockStarts(Catalog catalog, AdGroup[] ranked) {

@@ -1,7 +1,6 @@
 package io.adengine.model;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The static serving rule: whether an ad group may serve at all, whatever the request. An ad group
@@ -58,7 +57,7 @@ public final class Eligibility {
         if (url == null) {
             return false;
         }
-        String lower = url.toLowerCase(Locale.ROOT);
-        return (lower.startsWith("https://") && lower.length() > 8) || (lower.startsWith("http://") && lower.length() > 7);
+        return (url.regionMatches(true, 0, "https://", 0, 8) && url.length() > 8)
+                || (url.regionMatches(true, 0, "http://", 0, 7) && url.length() > 7);
     }
 }
