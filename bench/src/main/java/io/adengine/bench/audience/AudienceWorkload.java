@@ -101,7 +101,8 @@ public final class AudienceWorkload {
         SplittableRandom r = new SplittableRandom(seed * 7919 + k);
         RoaringBitmap installers = sample(r, installRate(k));
         int n = installers.getCardinality();
-        int[] u = new int[n + n / 2];
+        // Each installer adds one install and at most one uninstall.
+        int[] u = new int[2 * n];
         int[] d = new int[u.length];
         boolean[] ins = new boolean[u.length];
         int count = 0;

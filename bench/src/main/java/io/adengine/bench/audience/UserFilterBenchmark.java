@@ -96,11 +96,11 @@ public class UserFilterBenchmark {
     int candidates;
 
     private AudienceStore store;
-    private Snapshot snapshot;
+    Snapshot snapshot;
     private AdDecider baseline;
     private AdDecider withUsers;
-    private AudienceTargeting targeting;
-    private final AdRequest[] requests = new AdRequest[REQUESTS];
+    AudienceTargeting targeting;
+    final AdRequest[] requests = new AdRequest[REQUESTS];
     private final Decision decision = new Decision();
     private int next;
 
