@@ -163,11 +163,6 @@ public record EngineConfig(
                 AudienceConfig.NONE);
     }
 
-    /** A copy listening on the given ports. */
-    public EngineConfig withPorts(int publicPort, int adminPort) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
-    }
-
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
         return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);

@@ -26,12 +26,4 @@ final class DimensionIndex {
         RoaringBitmap bitmap = acceptByValue.get(value);
         return bitmap != null ? bitmap : unrestricted;
     }
-
-    long sizeInBytes() {
-        long bytes = unrestricted.getLongSizeInBytes();
-        for (RoaringBitmap b : acceptByValue.values()) {
-            bytes += b.getLongSizeInBytes();
-        }
-        return bytes;
-    }
 }

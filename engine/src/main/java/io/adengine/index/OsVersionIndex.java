@@ -31,12 +31,4 @@ final class OsVersionIndex {
         int interval = pos >= 0 ? pos + 1 : -pos - 1;
         return acceptByInterval[interval];
     }
-
-    long sizeInBytes() {
-        long bytes = unrestricted.getLongSizeInBytes();
-        for (RoaringBitmap b : acceptByInterval) {
-            bytes += b.getLongSizeInBytes();
-        }
-        return bytes;
-    }
 }

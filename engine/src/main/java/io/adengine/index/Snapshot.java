@@ -125,11 +125,6 @@ public final class Snapshot {
         return tiers[ordinal];
     }
 
-    /** The bid converted to micros of the auction currency. */
-    public long bidAuctionMicros(int ordinal) {
-        return bidAuctionMicros[ordinal];
-    }
-
     /** Micros of the auction currency one unit of this group's account currency is worth. */
     public long accountMicrosPerUnit(int ordinal) {
         return accountMicrosPerUnit[ordinal];
@@ -229,17 +224,5 @@ public final class Snapshot {
             }
         }
         return live;
-    }
-
-    /** Bytes held by the posting lists (an estimate of the index's own footprint). */
-    public long indexSizeInBytes() {
-        long bytes = eligible.getLongSizeInBytes() + acceptsUnknownUser.getLongSizeInBytes() + osVersions.sizeInBytes();
-        for (DimensionIndex d : dimensions) {
-            bytes += d.sizeInBytes();
-        }
-        for (AdSpaceEntry e : adSpaces.values()) {
-            bytes += e.servable().getLongSizeInBytes();
-        }
-        return bytes;
     }
 }
