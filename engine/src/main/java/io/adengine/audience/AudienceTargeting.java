@@ -1,5 +1,6 @@
 package io.adengine.audience;
 
+import io.adengine.index.Segment;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
 import io.adengine.match.UserTargeting;
@@ -13,9 +14,10 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * The user-side filter over published {@link UserData}. The request's GAID is hashed and looked up once;
  * the user rules are then checked per candidate that survived the request-side bitmaps (candidates are
- * few, while many groups carry user rules). Rules are compiled per (snapshot, user data) pair into flat
+ * few, while many groups carry user rules). Rules are compiled per (segment, user data) pair into flat
  * per-ordinal arrays and cached behind a volatile reference, so the check touches no maps and allocates
- * nothing.
+ * nothing. A snapshot's base and delta segments have a cache slot each, so a new delta (every catalog
+ * change) recompiles only the delta's few rules.
  */
 public final class AudienceTargeting implements UserTargeting {
 
@@ -23,7 +25,8 @@ public final class AudienceTargeting implements UserTargeting {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final UserDataHolder data;
-    private volatile Rules rules;
+    private volatile Rules baseRules;
+    private volatile Rules deltaRules;
 
     public AudienceTargeting(UserDataHolder data) {
         this.data = data;
@@ -55,13 +58,12 @@ public final class AudienceTargeting implements UserTargeting {
             candidates.and(snapshot.acceptingUnknownUser());
             return;
         }
-        Rules r = rulesFor(snapshot);
         Scratch s = SCRATCH.get();
         int n = 0;
         PeekableIntIterator it = candidates.getIntIterator();
         while (it.hasNext()) {
             int o = it.next();
-            if (r.restricted[o] && !r.accepts(o, user)) {
+            if (!accepts(snapshot, user, o)) {
                 if (n == s.rejected.length) {
                     s.rejected = java.util.Arrays.copyOf(s.rejected, n * 2);
                 }
@@ -76,26 +78,43 @@ public final class AudienceTargeting implements UserTargeting {
     @Override
     public boolean accepts(Snapshot snapshot, int user, int ordinal) {
         if (user < 0) {
-            return snapshot.acceptingUnknownUser().contains(ordinal);
+            return snapshot.acceptsUnknownUser(ordinal);
         }
-        Rules r = rulesFor(snapshot);
-        return !r.restricted[ordinal] || r.accepts(ordinal, user);
+        int offset = snapshot.deltaOffset();
+        if (ordinal < offset) {
+            Rules r = rules(snapshot.base(), true);
+            return !r.restricted[ordinal] || r.accepts(ordinal, user);
+        }
+        Rules r = rules(snapshot.delta(), false);
+        int local = ordinal - offset;
+        return !r.restricted[local] || r.accepts(local, user);
     }
 
-    private Rules rulesFor(Snapshot snapshot) {
-        UserData d = data.current();
-        Rules r = rules;
-        if (r != null && r.snapshot == snapshot && r.data == d) {
-            return r;
+    /** Compiles the rules of a snapshot's segments now, so the first request after a swap does not. */
+    public void prepare(Snapshot snapshot) {
+        rules(snapshot.base(), true);
+        if (snapshot.delta() != null) {
+            rules(snapshot.delta(), false);
         }
-        r = new Rules(snapshot, d);
-        rules = r;
+    }
+
+    private Rules rules(Segment segment, boolean base) {
+        UserData d = data.current();
+        Rules r = base ? baseRules : deltaRules;
+        if (r == null || r.segment != segment || r.data != d) {
+            r = new Rules(segment, d);
+            if (base) {
+                baseRules = r;
+            } else {
+                deltaRules = r;
+            }
+        }
         return r;
     }
 
-    /** The user rules of every ordinal of one snapshot, resolved against one user data version. */
+    /** The user rules of every ordinal of one segment, resolved against one user data version. */
     private static final class Rules {
-        final Snapshot snapshot;
+        final Segment segment;
         final UserData data;
         final Demographics demographics;
         final boolean[] restricted;
@@ -107,11 +126,11 @@ public final class AudienceTargeting implements UserTargeting {
         final InstallStateTarget[] installTarget;
         final AppInstalls[] installs;
 
-        Rules(Snapshot snapshot, UserData data) {
-            this.snapshot = snapshot;
+        Rules(Segment segment, UserData data) {
+            this.segment = segment;
             this.data = data;
             this.demographics = data.demographics();
-            int n = snapshot.size();
+            int n = segment.size();
             restricted = new boolean[n];
             genderMask = new int[n];
             ageMin = new int[n];
@@ -121,7 +140,7 @@ public final class AudienceTargeting implements UserTargeting {
             installTarget = new InstallStateTarget[n];
             installs = new AppInstalls[n];
             for (int o = 0; o < n; o++) {
-                AdGroup g = snapshot.group(o);
+                AdGroup g = segment.group(o);
                 Targeting t = g.targeting();
                 for (Gender gender : t.genders()) {
                     genderMask[o] |= 1 << gender.ordinal();

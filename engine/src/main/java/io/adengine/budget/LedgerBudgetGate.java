@@ -1,6 +1,7 @@
 package io.adengine.budget;
 
 import io.adengine.config.EngineConfig;
+import io.adengine.index.Segment;
 import io.adengine.index.Snapshot;
 import io.adengine.match.BudgetGate;
 import io.adengine.model.Account;
@@ -24,9 +25,11 @@ public final class LedgerBudgetGate implements BudgetGate {
     private final SpendLedger ledger;
     private final LongSupplier clock;
     private final boolean paced;
-    private volatile View view;
+    private volatile View baseView;
+    private volatile View deltaView;
 
-    private record View(Snapshot snapshot, GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
+    /** Per-ordinal spend counters and limits of one segment (base and delta have a cache slot each). */
+    private record View(Segment segment, GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
                         long[] spendable, long[] offsetMillis) {
     }
 
@@ -37,8 +40,9 @@ public final class LedgerBudgetGate implements BudgetGate {
     }
 
     @Override
-    public boolean allows(Snapshot snapshot, int ordinal) {
-        View v = view(snapshot);
+    public boolean allows(Snapshot snapshot, int global) {
+        View v = view(snapshot, global);
+        int ordinal = local(snapshot, global);
         GroupSpend g = v.groups[ordinal];
         AccountSpend a = v.accounts[ordinal];
         long reserved = Math.max(0, g.reserved);
@@ -68,18 +72,20 @@ public final class LedgerBudgetGate implements BudgetGate {
      * impression (charge / 1000, rounded up), CPC charge × pCTR, CPA charge × pCTR × pCVR (the placement
      * priors the auction ranked with), CPT nothing (a booked slot is paid once a day whatever it serves).
      */
-    public long reserveServed(Snapshot snapshot, int ordinal, BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
+    public long reserveServed(Snapshot snapshot, int global, BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
         long micros = expectedCost(billing, chargePerUnit, prior);
         if (micros > 0) {
-            View v = view(snapshot);
+            View v = view(snapshot, global);
+            int ordinal = local(snapshot, global);
             ledger.reserve(v.groups[ordinal], v.accounts[ordinal], micros);
         }
         return micros;
     }
 
     /** Gives back a reservation of {@link #reserveServed} whose event could not be published. */
-    public void unreserve(Snapshot snapshot, int ordinal, long micros) {
-        View v = view(snapshot);
+    public void unreserve(Snapshot snapshot, int global, long micros) {
+        int ordinal = local(snapshot, global);
+        View v = view(snapshot, global);
         ledger.unreserve(v.groups[ordinal], v.accounts[ordinal], micros);
     }
 
@@ -94,17 +100,35 @@ public final class LedgerBudgetGate implements BudgetGate {
     }
 
     /** The account id of an ordinal's ad group in a snapshot. */
-    public long accountId(Snapshot snapshot, int ordinal) {
-        return view(snapshot).accounts[ordinal].accountId;
+    public long accountId(Snapshot snapshot, int global) {
+        return view(snapshot, global).accounts[local(snapshot, global)].accountId;
     }
 
-    private View view(Snapshot snapshot) {
-        View v = view;
-        if (v != null && v.snapshot == snapshot) {
+    /** Builds the views of a snapshot's segments now, so the first request after a swap does not. */
+    public void prepare(Snapshot snapshot) {
+        view(snapshot.base(), true);
+        if (snapshot.delta() != null) {
+            view(snapshot.delta(), false);
+        }
+    }
+
+    private static int local(Snapshot snapshot, int global) {
+        return global < snapshot.deltaOffset() ? global : global - snapshot.deltaOffset();
+    }
+
+    private View view(Snapshot snapshot, int global) {
+        return global < snapshot.deltaOffset() ? view(snapshot.base(), true) : view(snapshot.delta(), false);
+    }
+
+    private View view(Segment segment, boolean base) {
+        View v = base ? baseView : deltaView;
+        if (v != null && v.segment == segment) {
             return v;
         }
-        int n = snapshot.size();
-        Catalog c = snapshot.catalog();
+        // The segment's own catalog holds the campaigns and accounts of its groups; a base group whose
+        // campaign or account changed since is hidden and lives in the delta, so this is never stale.
+        int n = segment.size();
+        Catalog c = segment.catalog();
         GroupSpend[] groups = new GroupSpend[n];
         AccountSpend[] accounts = new AccountSpend[n];
         long[] daily = new long[n];
@@ -112,7 +136,7 @@ public final class LedgerBudgetGate implements BudgetGate {
         long[] spendable = new long[n];
         long[] offset = new long[n];
         for (int o = 0; o < n; o++) {
-            AdGroup ag = snapshot.group(o);
+            AdGroup ag = segment.group(o);
             groups[o] = ledger.group(ag.id());
             long accountId = c.campaign(ag.campaignId()).accountId();
             Account acc = c.account(accountId);
@@ -122,8 +146,12 @@ public final class LedgerBudgetGate implements BudgetGate {
             spendable[o] = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
             offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
         }
-        v = new View(snapshot, groups, accounts, daily, total, spendable, offset);
-        view = v;
+        v = new View(segment, groups, accounts, daily, total, spendable, offset);
+        if (base) {
+            baseView = v;
+        } else {
+            deltaView = v;
+        }
         return v;
     }
 }

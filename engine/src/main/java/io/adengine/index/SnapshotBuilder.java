@@ -7,6 +7,7 @@ import io.adengine.model.AdSpace;
 import io.adengine.model.BidModel;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
+import io.adengine.model.CatalogPatch;
 import io.adengine.model.Creative;
 import io.adengine.model.CreativeFormat;
 import io.adengine.model.Dimension;
@@ -31,8 +32,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Builds a {@link Snapshot} from a {@link Catalog}. Runs on a background thread; nothing here is on the
- * serving path. Not thread-safe: one builder per build.
+ * Builds a {@link Snapshot} from a {@link Catalog}. Runs on background threads; nothing here is on the
+ * serving path. Holds only its configuration, so one builder may run several builds at once.
  */
 public final class SnapshotBuilder {
 
@@ -42,8 +43,67 @@ public final class SnapshotBuilder {
         this.auction = auction;
     }
 
-    /** Builds the snapshot of a catalog. */
+    /** Builds the snapshot of a whole catalog (one base segment, no delta). */
     public Snapshot build(Catalog catalog) {
+        return Snapshot.of(buildSegment(catalog));
+    }
+
+    /**
+     * The snapshot of {@code snapshot}'s base with a patch (every change since the base) laid over it: the
+     * patch's ad groups become a fresh delta segment and their base ordinals are hidden; changed ad spaces
+     * are folded again over the base. Costs the size of the patch, not of the catalog. Any delta
+     * {@code snapshot} already has is replaced, so the patch must cover everything since the base.
+     */
+    public Snapshot patch(Snapshot snapshot, CatalogPatch patch) {
+        Segment base = snapshot.base();
+        Catalog current = Catalog.overlay(base.catalog(), patch);
+        RoaringBitmap hidden = new RoaringBitmap();
+        Map<Long, Account> accounts = new HashMap<>();
+        Map<Long, Campaign> campaigns = new HashMap<>();
+        List<AdGroup> groups = new ArrayList<>();
+        List<Creative> creatives = new ArrayList<>();
+        for (Map.Entry<Long, AdGroup> e : patch.adGroups().entrySet()) {
+            int o = base.ordinalOf(e.getKey());
+            if (o >= 0) {
+                hidden.add(o);
+            }
+            AdGroup g = e.getValue();
+            if (g == null) {
+                continue;
+            }
+            groups.add(g);
+            creatives.addAll(current.creativesOf(g.id()));
+            Campaign campaign = current.campaign(g.campaignId());
+            if (campaign != null) {
+                campaigns.put(campaign.id(), campaign);
+                Account account = current.account(campaign.accountId());
+                if (account != null) {
+                    accounts.put(account.id(), account);
+                }
+            }
+        }
+        Map<Long, AdSpaceEntry> spaces = base.adSpaces();
+        if (!patch.adSpaces().isEmpty()) {
+            spaces = new HashMap<>(spaces);
+            for (Map.Entry<Long, AdSpace> e : patch.adSpaces().entrySet()) {
+                if (e.getValue() == null) {
+                    spaces.remove(e.getKey());
+                } else {
+                    spaces.put(e.getKey(), base.entryFor(e.getValue()));
+                }
+            }
+        }
+        Segment delta = null;
+        if (!groups.isEmpty()) {
+            List<AdSpace> currentSpaces = new ArrayList<>(spaces.size());
+            spaces.values().forEach(entry -> currentSpaces.add(entry.space()));
+            delta = buildSegment(new Catalog(patch.version(), accounts.values(), campaigns.values(), groups, creatives, currentSpaces));
+        }
+        return new Snapshot(current, base, delta, hidden, Map.copyOf(spaces));
+    }
+
+    /** Builds one segment over every ad group of a catalog (all of it for a base, the changed part for a delta). */
+    Segment buildSegment(Catalog catalog) {
         AdGroup[] groups = rankOrder(catalog);
         int n = groups.length;
         int[] blockStarts = blockStarts(catalog, groups);
@@ -102,25 +162,43 @@ public final class SnapshotBuilder {
             }
         }
 
+        Segment.ServableParts parts = new Segment.ServableParts(eligible, byPlacement, byFormat, unpinnedSpace, pinnedSpace,
+                unpinnedPublisher, pinnedPublisher);
         Map<Long, AdSpaceEntry> spaces = new HashMap<>();
         for (AdSpace space : catalog.adSpaces()) {
-            List<RoaringBitmap> formats = new ArrayList<>();
-            for (CreativeFormat f : space.formats()) {
-                formats.add(byFormat.getOrDefault(f, new RoaringBitmap()));
-            }
-            RoaringBitmap servable = RoaringBitmap.and(eligible, byPlacement.getOrDefault(space.placement(), new RoaringBitmap()));
-            servable.and(RoaringBitmap.or(unpinnedSpace, pinnedSpace.getOrDefault(space.id(), new RoaringBitmap())));
-            servable.and(RoaringBitmap.or(unpinnedPublisher, pinnedPublisher.getOrDefault(space.publisherId(), new RoaringBitmap())));
-            servable.and(FastAggregation.or(formats.iterator()));
-            spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), servable));
+            spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), servable(parts, space)));
         }
 
         DimensionIndex[] dims = new DimensionIndex[Dimension.values().length];
         for (Dimension d : Dimension.values()) {
             dims[d.ordinal()] = buildDimension(groups, d);
         }
-        return new Snapshot(catalog, auction, groups, blockStarts, campaignIds, tiers, bidAuction, ecpmByPlacement, accountRate,
+        return new Segment(catalog, parts, auction, groups, blockStarts, campaignIds, tiers, bidAuction, ecpmByPlacement, accountRate,
                 flightStart, flightEnd, offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
+    }
+
+    /** The ordinals of a segment that may serve on an ad space: eligible, placement, pinning, publisher and format. */
+    static RoaringBitmap servable(Segment.ServableParts parts, AdSpace space) {
+        RoaringBitmap placement = parts.byPlacement().get(space.placement());
+        if (placement == null) {
+            return new RoaringBitmap();
+        }
+        List<RoaringBitmap> formats = new ArrayList<>();
+        for (CreativeFormat f : space.formats()) {
+            RoaringBitmap b = parts.byFormat().get(f);
+            if (b != null) {
+                formats.add(b);
+            }
+        }
+        RoaringBitmap servable = RoaringBitmap.and(parts.eligible(), placement);
+        servable.and(FastAggregation.or(formats.iterator()));
+        servable.and(orOf(parts.unpinnedSpace(), parts.pinnedSpace().get(space.id())));
+        servable.and(orOf(parts.unpinnedPublisher(), parts.pinnedPublisher().get(space.publisherId())));
+        return servable;
+    }
+
+    private static RoaringBitmap orOf(RoaringBitmap a, RoaringBitmap maybe) {
+        return maybe == null ? a : RoaringBitmap.or(a, maybe);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.adengine.match;
 
 import io.adengine.index.AdSpaceEntry;
+import io.adengine.index.Segment;
 import io.adengine.index.Snapshot;
 import io.adengine.model.AdGroup;
 import io.adengine.model.AdSpace;
@@ -37,7 +38,7 @@ public final class AdDecider {
     private int rankedLimit;
     // The request's posting lists the serving path checks per visited candidate (see prepareLazyFilters).
     private final RoaringBitmap[] lazyLists = new RoaringBitmap[DIMENSIONS.length + 1];
-    // The user of the request being decided, resolved once per decision (filter or prepareLazyFilters).
+    // The user of the request being decided, resolved once per decision (in filter or decide).
     private int user = UserTargeting.UNKNOWN_USER;
 
     public AdDecider(BudgetGate budget, UserTargeting users) {
@@ -68,8 +69,12 @@ public final class AdDecider {
         if (explain) {
             rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain);
         } else {
-            prepareLazyFilters(snapshot, request);
-            rankBestFirst(snapshot, entry, snapshot.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)));
+            user = users.userOf(request);
+            rankBestFirst(snapshot, snapshot.base(), 0, entry.servable(), snapshot.hidden(), request, entry);
+            Segment delta = snapshot.delta();
+            if (delta != null) {
+                rankBestFirst(snapshot, delta, snapshot.deltaOffset(), delta.adSpace(request.adSpaceId()).servable(), null, request, entry);
+            }
         }
         price(snapshot, entry, request, out);
         if (explain && request.explainAdGroupId() != 0) {
@@ -82,11 +87,12 @@ public final class AdDecider {
     public RoaringBitmap filter(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, Explain explain) {
         // The country list is the most selective request-side list in practice, so it meets the ad space
         // first; every later AND runs in place on the (small) intersection and allocates nothing new.
-        RoaringBitmap c = RoaringBitmap.and(entry.servable(), snapshot.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)));
+        RoaringBitmap servableHere = snapshot.servable(request.adSpaceId());
+        RoaringBitmap c = RoaringBitmap.and(servableHere, snapshot.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)));
         if (explain != null) {
             long eligible = snapshot.eligible().getLongCardinality();
-            long servable = entry.servable().getLongCardinality();
-            explain.removed(FilterStage.STATIC_ELIGIBILITY, snapshot.size() - eligible);
+            long servable = servableHere.getLongCardinality();
+            explain.removed(FilterStage.STATIC_ELIGIBILITY, snapshot.adGroupCount() - eligible);
             explain.removed(FilterStage.AD_SPACE, eligible - servable);
             explain.removed(FilterStage.COUNTRY, servable - c.getLongCardinality());
         }
@@ -112,23 +118,25 @@ public final class AdDecider {
      * region, language, network, carrier, device model, OS version) on the few candidates the best-first
      * walk visits, each with one bitmap lookup, instead of intersecting thousands of ordinals per list.
      */
-    private void prepareLazyFilters(Snapshot snapshot, AdRequest request) {
-        user = users.userOf(request);
+    private void prepareLazyFilters(Segment segment, AdRequest request) {
         for (int d = 1; d < DIMENSIONS.length; d++) {
-            lazyLists[d - 1] = snapshot.accepting(DIMENSIONS[d], request.value(DIMENSIONS[d]));
+            lazyLists[d - 1] = segment.accepting(DIMENSIONS[d], request.value(DIMENSIONS[d]));
         }
-        lazyLists[DIMENSIONS.length - 1] = snapshot.acceptingOsVersion(request.osVersion());
-        lazyLists[DIMENSIONS.length] = snapshot.liveAt(request.nowMillis());
+        lazyLists[DIMENSIONS.length - 1] = segment.acceptingOsVersion(request.osVersion());
+        lazyLists[DIMENSIONS.length] = segment.liveAt(request.nowMillis());
     }
 
-    /** Every filter but ad space and country, for one candidate (see {@link #prepareLazyFilters}). */
-    private boolean passesLazyFilters(Snapshot snapshot, int o) {
+    /**
+     * Every filter but ad space and country, for one candidate of a segment (see {@link #prepareLazyFilters});
+     * {@code offset} turns the segment's ordinal into the snapshot's.
+     */
+    private boolean passesLazyFilters(Snapshot snapshot, Segment segment, int offset, int o) {
         for (RoaringBitmap list : lazyLists) {
             if (!list.contains(o)) {
                 return false;
             }
         }
-        return user == UserTargeting.UNKNOWN_USER ? snapshot.acceptingUnknownUser().contains(o) : users.accepts(snapshot, user, o);
+        return user == UserTargeting.UNKNOWN_USER ? segment.acceptingUnknownUser().contains(o) : users.accepts(snapshot, user, offset + o);
     }
 
     /**
@@ -155,7 +163,7 @@ public final class AdDecider {
     }
 
     private static long ecpm(Snapshot snapshot, int o, AdSpaceEntry entry) {
-        return snapshot.ecpmOn(entry.space().placement())[o];
+        return snapshot.ecpm(entry.space().placement(), o);
     }
 
     private static void and(RoaringBitmap c, RoaringBitmap other, Explain explain, FilterStage stage) {
@@ -169,19 +177,25 @@ public final class AdDecider {
     }
 
     /**
-     * Visits candidates in ordinal order, which is rank order inside each rank block (eCPM never rises
-     * along a block), and leaves a block as soon as the rest of it cannot matter: below the floor, or
-     * strictly worse than the last of a full ranked list (a tie may still win on the lower id).
+     * Visits one segment's candidates in ordinal order, which is rank order inside each rank block (eCPM
+     * never rises along a block), and leaves a block as soon as the rest of it cannot matter: below the
+     * floor, or strictly worse than the last of a full ranked list (a tie may still win on the lower id).
+     * Segments are walked one after the other into the same ranked list; each walk's early exit only
+     * relies on the order inside its own segment. {@code hidden} ordinals (superseded by the delta) are
+     * skipped, {@code offset} maps the segment's ordinals to the snapshot's.
      */
-    private void rankBestFirst(Snapshot snapshot, AdSpaceEntry entry, RoaringBitmap country) {
+    private void rankBestFirst(Snapshot snapshot, Segment segment, int offset, RoaringBitmap servableHere, RoaringBitmap hidden,
+                               AdRequest request, AdSpaceEntry entry) {
+        prepareLazyFilters(segment, request);
+        boolean anyHidden = hidden != null && !hidden.isEmpty();
         long floor = entry.space().floorCpmMicros();
-        long[] ecpms = snapshot.ecpmOn(entry.space().placement());
-        PeekableIntIterator servable = entry.servable().getIntIterator();
-        PeekableIntIterator inCountry = country.getIntIterator();
+        long[] ecpms = segment.ecpmOn(entry.space().placement());
+        PeekableIntIterator servable = servableHere.getIntIterator();
+        PeekableIntIterator inCountry = segment.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)).getIntIterator();
         for (int block = 0; block < Snapshot.RANK_BLOCKS; block++) {
-            int end = snapshot.blockStart(block + 1);
-            servable.advanceIfNeeded(snapshot.blockStart(block));
-            inCountry.advanceIfNeeded(snapshot.blockStart(block));
+            int end = segment.blockStart(block + 1);
+            servable.advanceIfNeeded(segment.blockStart(block));
+            inCountry.advanceIfNeeded(segment.blockStart(block));
             while (servable.hasNext() && inCountry.hasNext()) {
                 int a = servable.peekNext();
                 int b = inCountry.peekNext();
@@ -200,7 +214,7 @@ public final class AdDecider {
                 servable.next();
                 inCountry.next();
                 int o = a;
-                byte tier = snapshot.tier(o);
+                byte tier = segment.tier(o);
                 long ecpm = ecpms[o];
                 if (tier != Snapshot.TIER_CPT && ecpm < floor) {
                     break;
@@ -209,8 +223,11 @@ public final class AdDecider {
                         || tier == rankedTier[rankedSize - 1] && ecpm < rankedEcpm[rankedSize - 1])) {
                     break;
                 }
-                if (passesLazyFilters(snapshot, o) && budget.allows(snapshot, o)) {
-                    offer(snapshot, o, tier, ecpm);
+                if (anyHidden && hidden.contains(o)) {
+                    continue;
+                }
+                if (passesLazyFilters(snapshot, segment, offset, o) && budget.allows(snapshot, offset + o)) {
+                    offer(snapshot, offset + o, tier, ecpm);
                 }
             }
         }
@@ -218,7 +235,6 @@ public final class AdDecider {
 
     /** Explain needs exact counts per stage, so it looks at every candidate. */
     private void rankEveryCandidate(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, Explain explain) {
-        long[] ecpms = snapshot.ecpmOn(entry.space().placement());
         long belowFloor = 0;
         long overBudget = 0;
         PeekableIntIterator it = candidates.getIntIterator();
@@ -232,7 +248,7 @@ public final class AdDecider {
                 overBudget++;
                 continue;
             }
-            offer(snapshot, o, snapshot.tier(o), ecpms[o]);
+            offer(snapshot, o, snapshot.tier(o), ecpm(snapshot, o, entry));
         }
         explain.removed(FilterStage.BELOW_FLOOR, belowFloor);
         explain.removed(FilterStage.BUDGET, overBudget);

@@ -28,7 +28,7 @@ public interface UserTargeting {
 
         @Override
         public boolean accepts(Snapshot snapshot, int user, int ordinal) {
-            return snapshot.acceptingUnknownUser().contains(ordinal);
+            return snapshot.acceptsUnknownUser(ordinal);
         }
     };
 

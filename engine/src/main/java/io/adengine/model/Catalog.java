@@ -11,6 +11,11 @@ import java.util.stream.Collectors;
 /**
  * One consistent version of the whole catalog. Immutable; lookups by id. Objects are kept in id order
  * so that anything derived from a catalog (ordinals, tie-breaks) is deterministic.
+ *
+ * <p>A catalog is either full (built from collections) or an {@linkplain #overlay overlay}: a full
+ * catalog with a {@link CatalogPatch} laid over it, so that following a change costs the size of the
+ * change, not of the catalog. Lookups on an overlay answer from the patch first; the collections of an
+ * overlay are merged on first use.
  */
 public final class Catalog {
 
@@ -21,6 +26,9 @@ public final class Catalog {
     private final Map<Long, Creative> creatives;
     private final Map<Long, AdSpace> adSpaces;
     private final Map<Long, List<Creative>> creativesByAdGroup;
+    private final Catalog base;
+    private final CatalogPatch patch;
+    private volatile Catalog merged;
 
     public Catalog(long version,
                    Collection<Account> accounts,
@@ -36,6 +44,73 @@ public final class Catalog {
         this.adSpaces = byId(adSpaces, AdSpace::id);
         this.creativesByAdGroup = this.creatives.values().stream()
                 .collect(Collectors.groupingBy(Creative::adGroupId, LinkedHashMap::new, Collectors.toUnmodifiableList()));
+        this.base = null;
+        this.patch = null;
+    }
+
+    private Catalog(Catalog base, CatalogPatch patch) {
+        this.version = patch.version();
+        this.accounts = null;
+        this.campaigns = null;
+        this.adGroups = null;
+        this.creatives = null;
+        this.adSpaces = null;
+        this.creativesByAdGroup = null;
+        this.base = base;
+        this.patch = patch;
+    }
+
+    /** A full catalog with a patch laid over it (an overlay of an overlay lays both patches over the full one). */
+    public static Catalog overlay(Catalog full, CatalogPatch patch) {
+        if (full.base != null) {
+            throw new IllegalArgumentException("an overlay needs a full catalog below it, not another overlay");
+        }
+        return new Catalog(full, patch);
+    }
+
+    /** The catalog as collections: itself when full, otherwise the overlay merged once. */
+    private Catalog full() {
+        if (base == null) {
+            return this;
+        }
+        Catalog m = merged;
+        if (m == null) {
+            m = new Catalog(version, mergedValues(base.accounts, patch.accounts()), mergedValues(base.campaigns, patch.campaigns()),
+                    mergedValues(base.adGroups, patch.adGroups()), mergedCreatives(), mergedValues(base.adSpaces, patch.adSpaces()));
+            merged = m;
+        }
+        return m;
+    }
+
+    private static <T> Collection<T> mergedValues(Map<Long, T> below, Map<Long, T> over) {
+        Map<Long, T> all = new LinkedHashMap<>(below);
+        over.forEach((id, value) -> {
+            if (value == null) {
+                all.remove(id);
+            } else {
+                all.put(id, value);
+            }
+        });
+        return all.values();
+    }
+
+    private Collection<Creative> mergedCreatives() {
+        List<Creative> all = new java.util.ArrayList<>();
+        for (Creative c : base.creatives.values()) {
+            if (!patch.adGroups().containsKey(c.adGroupId())) {
+                all.add(c);
+            }
+        }
+        patch.creativesByGroup().values().forEach(all::addAll);
+        return all;
+    }
+
+    private static <T> T lookup(Map<Long, T> over, long id, Function<Long, T> below) {
+        T value = over.get(id);
+        if (value != null || !over.containsKey(id)) {
+            return value != null ? value : below.apply(id);
+        }
+        return null;
     }
 
     private static <T> Map<Long, T> byId(Collection<T> items, Function<T, Long> id) {
@@ -53,44 +128,53 @@ public final class Catalog {
     }
 
     public Collection<Account> accounts() {
-        return accounts.values();
+        return full().accounts.values();
     }
 
     public Collection<Campaign> campaigns() {
-        return campaigns.values();
+        return full().campaigns.values();
     }
 
     /** Ad groups in id order. */
     public Collection<AdGroup> adGroups() {
-        return adGroups.values();
+        return full().adGroups.values();
     }
 
     public Collection<Creative> creatives() {
-        return creatives.values();
+        return full().creatives.values();
     }
 
     public Collection<AdSpace> adSpaces() {
-        return adSpaces.values();
+        return full().adSpaces.values();
     }
 
     public Account account(long id) {
-        return accounts.get(id);
+        return base == null ? accounts.get(id) : lookup(patch.accounts(), id, base::account);
     }
 
     public Campaign campaign(long id) {
-        return campaigns.get(id);
+        return base == null ? campaigns.get(id) : lookup(patch.campaigns(), id, base::campaign);
     }
 
     public AdGroup adGroup(long id) {
-        return adGroups.get(id);
+        return base == null ? adGroups.get(id) : lookup(patch.adGroups(), id, base::adGroup);
     }
 
     public AdSpace adSpace(long id) {
-        return adSpaces.get(id);
+        return base == null ? adSpaces.get(id) : lookup(patch.adSpaces(), id, base::adSpace);
     }
 
     /** The creatives of an ad group in id order (empty when it has none). */
     public List<Creative> creativesOf(long adGroupId) {
+        if (base != null) {
+            return patch.adGroups().containsKey(adGroupId) ? patch.creativesByGroup().getOrDefault(adGroupId, List.of())
+                    : base.creativesOf(adGroupId);
+        }
         return creativesByAdGroup.getOrDefault(adGroupId, List.of());
+    }
+
+    /** A creative by id, or {@code null}. */
+    public Creative creative(long id) {
+        return full().creatives.get(id);
     }
 }

@@ -103,6 +103,14 @@ public final class Engine implements AutoCloseable {
         ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
                 EventsWiring.gate(events, budget), audiences);
         EventsWiring.attach(context, events, config);
+        // Per-snapshot caches are filled by the publishing thread before each swap, not by the first request after it.
+        if (events != null) {
+            holder.beforePublish(events.budgetGate()::prepare);
+        }
+        if (audiences != null && audiences.targeting() instanceof io.adengine.audience.AudienceTargeting t) {
+            holder.beforePublish(t::prepare);
+        }
+        holder.beforePublish(s -> s.prepareSchedules(clock.getAsLong()));
         if (sync != null) {
             sync.startPublishing(new SnapshotBuilder(config.auction()), holder);
             context.catalogApi = sync.api();

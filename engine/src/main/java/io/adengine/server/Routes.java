@@ -22,7 +22,7 @@ final class Routes {
 
     static FullHttpResponse health(ChannelHandlerContext ctx, Snapshot snapshot) {
         ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(),
-                "{\"status\":\"ok\",\"catalogVersion\":" + snapshot.version() + ",\"adGroups\":" + snapshot.size() + "}");
+                "{\"status\":\"ok\",\"catalogVersion\":" + snapshot.version() + ",\"adGroups\":" + snapshot.adGroupCount() + "}");
         return HttpResponses.json(HttpResponseStatus.OK, body);
     }
 

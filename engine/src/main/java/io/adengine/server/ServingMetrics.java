@@ -54,7 +54,7 @@ public final class ServingMetrics {
         GaugeWithCallback.builder().name("adengine_catalog_version").help("Version of the catalog being served")
                 .callback(cb -> cb.call(snapshots.current().version())).register(registry);
         GaugeWithCallback.builder().name("adengine_ad_groups").help("Ad groups in the serving snapshot")
-                .callback(cb -> cb.call(snapshots.current().size())).register(registry);
+                .callback(cb -> cb.call(snapshots.current().adGroupCount())).register(registry);
     }
 
     /** The registry, for other components' metrics (exported on the same {@code GET /metrics}). */

@@ -11,6 +11,7 @@ import io.adengine.model.AdSpace;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogJson;
+import io.adengine.model.CatalogPatch;
 import io.adengine.model.Creative;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,15 @@ public final class CatalogStore implements AutoCloseable {
     private ChangeLog log;
     private long seq;
     private long changesSinceSnapshot;
+    /**
+     * Which objects each committed change touched, in commit order: {@code touchSeq[i]} committed
+     * {@code touchKind[i]}/{@code touchId[i]}. Serving asks for what was touched after its base
+     * ({@link #patchSince}); {@link #forgetTouchesUpTo} drops what no base needs any more.
+     */
+    private long[] touchSeq = new long[1024];
+    private byte[] touchKind = new byte[1024];
+    private long[] touchId = new long[1024];
+    private int touches;
 
     private CatalogStore(Path dir, CatalogRules rules, LongSupplier clock, int snapshotEveryChanges) {
         this.dir = dir;
@@ -286,6 +296,9 @@ public final class CatalogStore implements AutoCloseable {
                 }
                 seq = next;
                 committed = next;
+                for (Undo u : undo) {
+                    touched(next, u.kind(), u.id());
+                }
                 operations.append(next, ops);
                 changesSinceSnapshot++;
             }
@@ -435,6 +448,104 @@ public final class CatalogStore implements AutoCloseable {
     /** The sequence of the last committed change. */
     public synchronized long seq() {
         return seq;
+    }
+
+    private void touched(long at, ObjectKind kind, long id) {
+        if (touches == touchSeq.length) {
+            touchSeq = java.util.Arrays.copyOf(touchSeq, touches * 2);
+            touchKind = java.util.Arrays.copyOf(touchKind, touches * 2);
+            touchId = java.util.Arrays.copyOf(touchId, touches * 2);
+        }
+        touchSeq[touches] = at;
+        touchKind[touches] = (byte) kind.ordinal();
+        touchId[touches] = id;
+        touches++;
+    }
+
+    /** Drops the touch records of changes up to {@code seq}: no snapshot base older than that is still followed. */
+    public synchronized void forgetTouchesUpTo(long upTo) {
+        int keep = 0;
+        while (keep < touches && touchSeq[keep] <= upTo) {
+            keep++;
+        }
+        System.arraycopy(touchSeq, keep, touchSeq, 0, touches - keep);
+        System.arraycopy(touchKind, keep, touchKind, 0, touches - keep);
+        System.arraycopy(touchId, keep, touchId, 0, touches - keep);
+        touches -= keep;
+    }
+
+    /**
+     * Everything serving needs to bring {@code base} (a full catalog copied at change {@code base.version()})
+     * to the current state: the current state of every ad group touched since, directly or through its
+     * campaign, account or creatives (a creative that moved affects both of its groups), with its creatives,
+     * campaign and account, plus every touched account, campaign and ad space ({@code null}: deleted).
+     * Costs the size of the changes, not of the catalog. Audience metadata does not reach the snapshot.
+     */
+    public synchronized CatalogPatch patchSince(Catalog base) {
+        Map<Long, Account> accounts = new HashMap<>();
+        Map<Long, Campaign> campaigns = new HashMap<>();
+        Map<Long, AdSpace> spaces = new HashMap<>();
+        java.util.TreeSet<Long> groups = new java.util.TreeSet<>();
+        Map<Long, Object> accountObjects = objects.get(ObjectKind.ACCOUNT);
+        Map<Long, Object> campaignObjects = objects.get(ObjectKind.CAMPAIGN);
+        Map<Long, Object> groupObjects = objects.get(ObjectKind.AD_GROUP);
+        Map<Long, Object> creativeObjects = objects.get(ObjectKind.CREATIVE);
+        ObjectKind[] kinds = ObjectKind.values();
+        for (int i = 0; i < touches; i++) {
+            if (touchSeq[i] <= base.version()) {
+                continue;
+            }
+            long id = touchId[i];
+            switch (kinds[touchKind[i]]) {
+                case ACCOUNT -> {
+                    accounts.put(id, (Account) accountObjects.get(id));
+                    for (long campaign : children.get(ObjectKind.CAMPAIGN).getOrDefault(id, Set.of())) {
+                        groups.addAll(children.get(ObjectKind.AD_GROUP).getOrDefault(campaign, Set.of()));
+                    }
+                }
+                case CAMPAIGN -> {
+                    campaigns.put(id, (Campaign) campaignObjects.get(id));
+                    groups.addAll(children.get(ObjectKind.AD_GROUP).getOrDefault(id, Set.of()));
+                }
+                case AD_GROUP -> groups.add(id);
+                case CREATIVE -> {
+                    Creative now = (Creative) creativeObjects.get(id);
+                    if (now != null) {
+                        groups.add(now.adGroupId());
+                    }
+                    Creative before = base.creative(id);
+                    if (before != null) {
+                        groups.add(before.adGroupId());
+                    }
+                }
+                case AD_SPACE -> spaces.put(id, (AdSpace) objects.get(ObjectKind.AD_SPACE).get(id));
+                case AUDIENCE -> { }
+            }
+        }
+        Map<Long, AdGroup> adGroups = new HashMap<>();
+        Map<Long, List<Creative>> creatives = new HashMap<>();
+        for (long id : groups) {
+            AdGroup g = (AdGroup) groupObjects.get(id);
+            adGroups.put(id, g);
+            if (g == null) {
+                continue;
+            }
+            Set<Long> ids = children.get(ObjectKind.CREATIVE).get(id);
+            if (ids != null && !ids.isEmpty()) {
+                List<Creative> list = new ArrayList<>(ids.size());
+                ids.stream().sorted().forEach(c -> list.add((Creative) creativeObjects.get(c)));
+                creatives.put(id, List.copyOf(list));
+            }
+            Campaign campaign = (Campaign) campaignObjects.get(g.campaignId());
+            if (campaign != null) {
+                campaigns.putIfAbsent(campaign.id(), campaign);
+                Account account = (Account) accountObjects.get(campaign.accountId());
+                if (account != null) {
+                    accounts.putIfAbsent(account.id(), account);
+                }
+            }
+        }
+        return new CatalogPatch(seq, accounts, campaigns, adGroups, creatives, spaces);
     }
 
     /** An immutable catalog of the current state; its version is the change sequence. */

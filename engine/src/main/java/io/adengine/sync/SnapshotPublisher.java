@@ -1,51 +1,87 @@
 package io.adengine.sync;
 
+import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
-import io.adengine.model.Catalog;
+import io.adengine.model.CatalogPatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
- * Turns committed catalog changes into serving snapshots on one background thread. Changes are
- * coalesced: after a change, the thread waits until {@code intervalMillis} (or, when longer, the
- * duration of its last build) have passed since its last build started, then builds one snapshot of
- * the whole current catalog and swaps it in. Serving threads never
- * wait: they keep reading the previous snapshot until the swap.
+ * Turns committed catalog changes into serving snapshots, off the serving threads:
+ *
+ * <pre>
+ *   change committed ──markDirty──▶ publisher thread (every intervalMillis at most)
+ *                                     store.patchSince(base) ─▶ builder.patch(base, patch) ─▶ holder.publish
+ *                                     delta too large? ──▶ compactor thread: store.catalog() ─▶ builder.build
+ *                                                                 └── new base handed back, installed on the next round
+ * </pre>
+ *
+ * A publish builds only the delta (every ad group changed since the base, in milliseconds), so changes
+ * reach serving within about one interval. When the delta holds more than {@link #compactAfter} ad groups
+ * the compactor builds a new base from a full copy of the store in the background (seconds at 100,000
+ * ad groups); deltas keep being published on the old base meanwhile, and the first publish after it is
+ * done lays the changes since its copy over the new base. Serving threads never wait: they keep reading
+ * the previous snapshot until each swap.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
+    /** A delta of at least this many ad groups always triggers a new base. */
+    private static final int MIN_COMPACT_AFTER = 1_000;
 
     private final CatalogStore store;
     private final SnapshotBuilder builder;
     private final SnapshotHolder holder;
     private final long intervalMillis;
     private final Thread thread;
+    private final ExecutorService compactor;
+    private final AtomicReference<Snapshot> compacted = new AtomicReference<>();
     private boolean dirty;
     private boolean running = true;
+    // Set by the publisher thread when it starts a compaction; cleared when it installs the result, or by
+    // the compactor when the build failed (so a later publish may try again).
+    private volatile boolean compacting;
     private volatile long lastBuildNanos;
+    private volatile long lastCompactionNanos;
     private volatile long builds;
+    private volatile long compactions;
+    private volatile int deltaAdGroups;
 
     public SnapshotPublisher(CatalogStore store, SnapshotBuilder builder, SnapshotHolder holder, long intervalMillis) {
         this.store = store;
         this.builder = builder;
         this.holder = holder;
         this.intervalMillis = intervalMillis;
+        this.compactor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "catalog-compactor");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::run, "catalog-publisher");
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
-    /** Notes that the catalog changed; a rebuild follows within the interval plus one build time. */
+    /** Notes that the catalog changed; a publish follows within the interval plus one delta build. */
     public synchronized void markDirty() {
         dirty = true;
         notifyAll();
     }
 
-    /** How long the last rebuild took (catalog copy, index build, swap), in nanoseconds. */
+    /** How long the last publish took (patch from the store, delta build, preparers, swap), in nanoseconds. */
     public long lastBuildNanos() {
         return lastBuildNanos;
+    }
+
+    /** How long the last full build of a new base took (store copy and build), in nanoseconds. */
+    public long lastCompactionNanos() {
+        return lastCompactionNanos;
     }
 
     /** How many snapshots this publisher has swapped in. */
@@ -53,8 +89,23 @@ public final class SnapshotPublisher implements AutoCloseable {
         return builds;
     }
 
+    /** How many new bases the compactor has built. */
+    public long compactions() {
+        return compactions;
+    }
+
+    /** Ad groups in the delta of the last published snapshot. */
+    public int deltaAdGroups() {
+        return deltaAdGroups;
+    }
+
+    /** The delta size at which a new base is built: 5 % of the base, at least {@value #MIN_COMPACT_AFTER} ad groups. */
+    static int compactAfter(int baseSize) {
+        return Math.max(MIN_COMPACT_AFTER, baseSize / 20);
+    }
+
     private void run() {
-        long lastBuild = 0;
+        long lastPublish = 0;
         while (true) {
             synchronized (this) {
                 while (running && !dirty) {
@@ -68,9 +119,8 @@ public final class SnapshotPublisher implements AutoCloseable {
                     return;
                 }
             }
-            // At least as long idle as the last build took: the rebuild thread then uses at most half a core,
-            // leaving the rest to serving on small machines, at the price of freshness when builds are slow.
-            long wait = lastBuild + Math.max(intervalMillis, lastBuildNanos / 1_000_000) - System.currentTimeMillis();
+            // At least as long idle as the last publish took: this thread then uses at most half a core.
+            long wait = lastPublish + Math.max(intervalMillis, lastBuildNanos / 1_000_000) - System.currentTimeMillis();
             if (wait > 0) {
                 try {
                     Thread.sleep(wait);
@@ -81,19 +131,51 @@ public final class SnapshotPublisher implements AutoCloseable {
             synchronized (this) {
                 dirty = false;
             }
-            lastBuild = System.currentTimeMillis();
+            lastPublish = System.currentTimeMillis();
             try {
-                long start = System.nanoTime();
-                Catalog catalog = store.catalog();
-                if (catalog.version() != holder.current().version()) {
-                    holder.publish(builder.build(catalog));
-                    builds++;
-                }
-                lastBuildNanos = System.nanoTime() - start;
+                publishOnce();
             } catch (RuntimeException e) {
-                LOG.error("snapshot rebuild failed; serving keeps the previous snapshot", e);
+                LOG.error("snapshot publish failed; serving keeps the previous snapshot", e);
             }
         }
+    }
+
+    private void publishOnce() {
+        long start = System.nanoTime();
+        Snapshot fresh = compacted.getAndSet(null);
+        Snapshot current = holder.current();
+        Snapshot base = fresh != null ? fresh : current;
+        if (fresh != null) {
+            compacting = false;
+            store.forgetTouchesUpTo(fresh.version());
+        }
+        CatalogPatch patch = store.patchSince(base.base().catalog());
+        if (fresh == null && patch.version() == current.version()) {
+            return;
+        }
+        Snapshot next = builder.patch(base, patch);
+        holder.publish(next);
+        builds++;
+        deltaAdGroups = next.delta() == null ? 0 : next.delta().size();
+        lastBuildNanos = System.nanoTime() - start;
+        if (!compacting && patch.adGroups().size() >= compactAfter(base.base().size())) {
+            compacting = true;
+            compactor.execute(this::compact);
+        }
+    }
+
+    /** On the compactor thread: a full build of the current store, handed to the publisher thread. */
+    private void compact() {
+        long start = System.nanoTime();
+        try {
+            compacted.set(builder.build(store.catalog()));
+            compactions++;
+            lastCompactionNanos = System.nanoTime() - start;
+        } catch (RuntimeException e) {
+            LOG.error("full snapshot build failed; serving keeps the previous base and its growing delta", e);
+            compacting = false;
+        }
+        markDirty();
     }
 
     @Override
@@ -103,8 +185,10 @@ public final class SnapshotPublisher implements AutoCloseable {
             notifyAll();
         }
         thread.interrupt();
+        compactor.shutdownNow();
         try {
             thread.join(5_000);
+            compactor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
