@@ -104,9 +104,10 @@ public final class SnapshotBuilder {
 
     /** Builds one segment over every ad group of a catalog (all of it for a base, the changed part for a delta). */
     Segment buildSegment(Catalog catalog) {
-        AdGroup[] groups = rankOrder(catalog);
+        Ranked ranked = rankOrder(catalog);
+        AdGroup[] groups = ranked.groups();
         int n = groups.length;
-        int[] blockStarts = blockStarts(catalog, groups);
+        int[] blockStarts = blockStarts(ranked.blocks());
         long[] campaignIds = new long[n];
         byte[] tiers = new byte[n];
         long[] bidAuction = new long[n];
@@ -127,8 +128,8 @@ public final class SnapshotBuilder {
 
         for (int i = 0; i < n; i++) {
             AdGroup g = groups[i];
-            Campaign campaign = catalog.campaign(g.campaignId());
-            Account account = campaign == null ? null : catalog.account(campaign.accountId());
+            Campaign campaign = ranked.campaigns()[i];
+            Account account = ranked.accounts()[i];
             campaignIds[i] = g.campaignId();
             tiers[i] = tierOf(campaign, g.bid().model());
             accountRate[i] = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
@@ -169,10 +170,7 @@ public final class SnapshotBuilder {
             spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), servable(parts, space)));
         }
 
-        DimensionIndex[] dims = new DimensionIndex[Dimension.values().length];
-        for (Dimension d : Dimension.values()) {
-            dims[d.ordinal()] = buildDimension(groups, d);
-        }
+        DimensionIndex[] dims = buildDimensions(groups);
         return new Segment(catalog, parts, auction, groups, blockStarts, campaignIds, tiers, bidAuction, ecpmByPlacement, accountRate,
                 flightStart, flightEnd, offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
     }
@@ -207,16 +205,20 @@ public final class SnapshotBuilder {
      * ordinals are non-increasing eCPM for every placement's priors: the auction can visit candidates
      * best-first and stop early.
      */
-    private AdGroup[] rankOrder(Catalog catalog) {
+    private Ranked rankOrder(Catalog catalog) {
         AdGroup[] byId = catalog.adGroups().toArray(new AdGroup[0]);
         int n = byId.length;
         long[] bid = new long[n];
         int[] block = new int[n];
+        Campaign[] campaignById = new Campaign[n];
+        Account[] accountById = new Account[n];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             AdGroup g = byId[i];
             Campaign campaign = catalog.campaign(g.campaignId());
             Account account = campaign == null ? null : catalog.account(campaign.accountId());
+            campaignById[i] = campaign;
+            accountById[i] = account;
             long rate = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
             bid[i] = Money.mulDiv(g.bid().amountMicros(), rate, 1_000_000L);
             block[i] = Snapshot.rankBlock(tierOf(campaign, g.bid().model()), g.bid().model());
@@ -225,27 +227,31 @@ public final class SnapshotBuilder {
         // byId is in id order, so ties on (block, bid) keep id order by comparing positions.
         java.util.Arrays.sort(order, (a, b) -> block[a] != block[b] ? Integer.compare(block[a], block[b])
                 : bid[a] != bid[b] ? Long.compare(bid[b], bid[a]) : Integer.compare(a, b));
-        AdGroup[] ranked = new AdGroup[n];
+        Ranked ranked = new Ranked(new AdGroup[n], new Campaign[n], new Account[n], new int[n]);
         for (int i = 0; i < n; i++) {
-            ranked[i] = byId[order[i]];
+            int from = order[i];
+            ranked.groups[i] = byId[from];
+            ranked.campaigns[i] = campaignById[from];
+            ranked.accounts[i] = accountById[from];
+            ranked.blocks[i] = block[from];
         }
         return ranked;
     }
 
-    private static int[] blockStarts(Catalog catalog, AdGroup[] ranked) {
+    /** Ad groups in ordinal (rank) order with their campaign, account ({@code null} when missing) and rank block. */
+    private record Ranked(AdGroup[] groups, Campaign[] campaigns, Account[] accounts, int[] blocks) {
+    }
+
+    private static int[] blockStarts(int[] blocks) {
         int[] starts = new int[Snapshot.RANK_BLOCKS + 1];
         int o = 0;
         for (int b = 0; b < Snapshot.RANK_BLOCKS; b++) {
             starts[b] = o;
-            while (o < ranked.length) {
-                Campaign campaign = catalog.campaign(ranked[o].campaignId());
-                if (Snapshot.rankBlock(tierOf(campaign, ranked[o].bid().model()), ranked[o].bid().model()) != b) {
-                    break;
-                }
+            while (o < blocks.length && blocks[o] == b) {
                 o++;
             }
         }
-        starts[Snapshot.RANK_BLOCKS] = ranked.length;
+        starts[Snapshot.RANK_BLOCKS] = blocks.length;
         return starts;
     }
 
@@ -282,34 +288,56 @@ public final class SnapshotBuilder {
         }
     }
 
-    private static DimensionIndex buildDimension(AdGroup[] groups, Dimension d) {
-        RoaringBitmap unrestricted = new RoaringBitmap();
-        Map<String, RoaringBitmap> includes = new HashMap<>();
-        Map<String, RoaringBitmap> excludes = new HashMap<>();
+    /**
+     * The posting lists of every request-side dimension, in one pass over the groups' restricted rules
+     * only (most groups restrict few dimensions, so this is much cheaper than asking every group about
+     * every dimension).
+     */
+    private static DimensionIndex[] buildDimensions(AdGroup[] groups) {
+        int dimensions = Dimension.values().length;
+        RoaringBitmap[] restricted = new RoaringBitmap[dimensions];
+        List<Map<String, RoaringBitmap>> includes = new ArrayList<>();
+        List<Map<String, RoaringBitmap>> excludes = new ArrayList<>();
+        for (int d = 0; d < dimensions; d++) {
+            restricted[d] = new RoaringBitmap();
+            includes.add(new HashMap<>());
+            excludes.add(new HashMap<>());
+        }
         for (int i = 0; i < groups.length; i++) {
-            IncludeExclude rule = groups[i].targeting().rule(d);
-            if (rule.include().isEmpty()) {
-                unrestricted.add(i);
-            }
-            for (String v : rule.include()) {
-                includes.computeIfAbsent(v, k -> new RoaringBitmap()).add(i);
-            }
-            for (String v : rule.exclude()) {
-                excludes.computeIfAbsent(v, k -> new RoaringBitmap()).add(i);
+            for (Map.Entry<Dimension, IncludeExclude> e : groups[i].targeting().dimensions().entrySet()) {
+                int d = e.getKey().ordinal();
+                IncludeExclude rule = e.getValue();
+                if (!rule.include().isEmpty()) {
+                    restricted[d].add(i);
+                }
+                for (String v : rule.include()) {
+                    includes.get(d).computeIfAbsent(v, k -> new RoaringBitmap()).add(i);
+                }
+                for (String v : rule.exclude()) {
+                    excludes.get(d).computeIfAbsent(v, k -> new RoaringBitmap()).add(i);
+                }
             }
         }
-        TreeSet<String> values = new TreeSet<>(includes.keySet());
-        values.addAll(excludes.keySet());
-        Map<String, RoaringBitmap> accept = new HashMap<>();
-        for (String v : values) {
-            RoaringBitmap b = RoaringBitmap.or(unrestricted, includes.getOrDefault(v, new RoaringBitmap()));
-            RoaringBitmap ex = excludes.get(v);
-            if (ex != null) {
-                b.andNot(ex);
+        DimensionIndex[] out = new DimensionIndex[dimensions];
+        for (int d = 0; d < dimensions; d++) {
+            RoaringBitmap unrestricted = new RoaringBitmap();
+            unrestricted.add(0L, groups.length);
+            unrestricted.andNot(restricted[d]);
+            Map<String, RoaringBitmap> accept = new HashMap<>();
+            TreeSet<String> values = new TreeSet<>(includes.get(d).keySet());
+            values.addAll(excludes.get(d).keySet());
+            for (String v : values) {
+                RoaringBitmap inc = includes.get(d).get(v);
+                RoaringBitmap b = inc == null ? unrestricted.clone() : RoaringBitmap.or(unrestricted, inc);
+                RoaringBitmap ex = excludes.get(d).get(v);
+                if (ex != null) {
+                    b.andNot(ex);
+                }
+                accept.put(v, b);
             }
-            accept.put(v, b);
+            out[d] = new DimensionIndex(accept, unrestricted);
         }
-        return new DimensionIndex(accept, unrestricted);
+        return out;
     }
 
     private static OsVersionIndex buildOsIndex(AdGroup[] groups) {
