@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
         "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
         "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true"})
+        "-Dchronicle.analytics.disable=true",
+        "-XX:+UseShenandoahGC"})
 public class DecisionBenchmark {
 
     static final int REQUESTS = 8_192;

@@ -1,5 +1,8 @@
 package io.adengine.bench.sync;
 
+import io.adengine.bench.workload.CatalogGenerator;
+import io.adengine.bench.workload.RequestGenerator;
+import io.adengine.bench.workload.WorkloadSize;
 import io.adengine.config.EngineConfig;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.match.BudgetGate;
@@ -8,6 +11,7 @@ import io.adengine.model.Catalog;
 import io.adengine.model.Bid;
 import io.adengine.server.Engine;
 import io.adengine.sync.ObjectKind;
+import io.adengine.sync.SnapshotPublisher;
 import org.HdrHistogram.Histogram;
 
 import java.nio.charset.StandardCharsets;
@@ -31,7 +35,9 @@ import java.util.regex.Pattern;
  * full snapshot rebuilds, starts an engine with sync on, then runs an idle phase (ad requests only, open
  * loop at a fixed rate) and a storm phase (the same requests plus ad-group changes at {@code changesPerSecond}).
  * Reports freshness (a change's 200 → the first ad response whose catalogVersion includes it) and serving
- * p99 storm ÷ idle. Arguments: {@code groups seconds changesPerSecond requestsPerSecond rebuildIntervalMillis}.
+ * p99 storm ÷ idle. Arguments: {@code catalog seconds changesPerSecond requestsPerSecond rebuildIntervalMillis}, where
+ * {@code catalog} is a workload size of BENCHMARKS.md ({@code S}, {@code M}, {@code L}: its catalog and request stream, seed 1)
+ * or a number of ad groups for the simpler {@link SyncCatalogGenerator} catalog (FEED only, one creative per group).
  */
 public final class SyncStormBench {
 
@@ -44,14 +50,18 @@ public final class SyncStormBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int groups = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        String catalogArg = args.length > 0 ? args[0] : "M";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int changesPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         int requestsPerSecond = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         long rebuildInterval = args.length > 4 ? Long.parseLong(args[4]) : 200;
 
         long t0 = System.nanoTime();
-        Catalog catalog = SyncCatalogGenerator.generate(groups, 42);
+        WorkloadSize workload = catalogArg.matches("[SML]") ? WorkloadSize.valueOf(catalogArg) : null;
+        Catalog catalog = workload != null ? new CatalogGenerator(workload, 1).generate()
+                : SyncCatalogGenerator.generate(Integer.parseInt(catalogArg), 42);
+        int groups = catalog.adGroups().size();
+        RequestGenerator requests = workload != null ? new RequestGenerator(workload, 1) : null;
         System.out.printf("generated %d ad groups, %d creatives in %d ms%n", catalog.adGroups().size(), catalog.creatives().size(),
                 (System.nanoTime() - t0) / 1_000_000);
         SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
@@ -75,8 +85,8 @@ public final class SyncStormBench {
             engine.sync().store().catalog();
             System.out.printf("store seeded; catalog copy for a rebuild took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             // Warm-up (JIT), not recorded.
-            serve(engine, config, 5, requestsPerSecond, null, null);
-            Histogram idle = serve(engine, config, seconds, requestsPerSecond, null, null);
+            serve(engine, requests, 5, requestsPerSecond, null, null);
+            Histogram idle = serve(engine, requests, seconds, requestsPerSecond, null, null);
             ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
             Histogram freshness = new Histogram(60_000_000_000L, 3);
             AtomicBoolean stop = new AtomicBoolean();
@@ -91,15 +101,17 @@ public final class SyncStormBench {
             }
             long stormStart = System.nanoTime();
             changers.forEach(Thread::start);
-            Histogram storm = serve(engine, config, seconds, requestsPerSecond, pending, freshness);
+            Histogram storm = serve(engine, requests, seconds, requestsPerSecond, pending, freshness);
             stop.set(true);
             for (Thread t : changers) {
                 t.join();
             }
             double stormSeconds = (System.nanoTime() - stormStart) / 1e9;
-            System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); snapshots published: %d; last rebuild %d ms; pending unresolved %d%n",
-                    changesSent.get(), stormSeconds, changesSent.get() / stormSeconds, engine.sync().publisher().builds(),
-                    engine.sync().publisher().lastBuildNanos() / 1_000_000, pending.size());
+            SnapshotPublisher publisher = engine.sync().publisher();
+            System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); snapshots published: %d (last publish %d ms, delta %d ad groups); "
+                            + "new bases built: %d (last %d ms); pending unresolved %d%n",
+                    changesSent.get(), stormSeconds, changesSent.get() / stormSeconds, publisher.builds(), publisher.lastBuildNanos() / 1_000_000,
+                    publisher.deltaAdGroups(), publisher.compactions(), publisher.lastCompactionNanos() / 1_000_000, pending.size());
             System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
                     freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
                     freshness.getTotalCount());
@@ -111,8 +123,11 @@ public final class SyncStormBench {
         }
     }
 
-    /** Ad requests at a fixed rate on 2 connections; latency measured from the intended send time (no coordinated omission). */
-    private static Histogram serve(Engine engine, EngineConfig config, int seconds, int rate, ConcurrentSkipListMap<Long, Long> pending,
+    /**
+     * Ad requests at a fixed rate on 2 connections; latency measured from the intended send time (no coordinated
+     * omission). Bodies come from the workload's request stream, or (for the simple catalog) a random ad space and country.
+     */
+    private static Histogram serve(Engine engine, RequestGenerator requests, int seconds, int rate, ConcurrentSkipListMap<Long, Long> pending,
                                    Histogram freshness) throws Exception {
         Histogram total = new Histogram(60_000_000_000L, 3);
         int threads = 2;
@@ -133,7 +148,8 @@ public final class SyncStormBench {
                         while ((now = System.nanoTime()) < next) {
                             LockSupport.parkNanos(next - now);
                         }
-                        String body = "{\"requestId\":\"b\",\"adSpaceId\":" + (1 + r.nextInt(1_000)) + ",\"count\":1,"
+                        String body = requests != null ? requests.request(r.nextInt(1_000_000)).toJson()
+                                : "{\"requestId\":\"b\",\"adSpaceId\":" + (1 + r.nextInt(1_000)) + ",\"count\":1,"
                                 + "\"device\":{\"os\":\"android\",\"osVersion\":\"13\",\"language\":\"en\",\"network\":\"wifi\"},"
                                 + "\"geo\":{\"country\":\"" + SyncCatalogGenerator.country(r.nextInt(SyncCatalogGenerator.COUNTRIES)) + "\"}}";
                         KeepAliveClient.Answer a = c.send("POST", "/v1/ads", null, body.getBytes(StandardCharsets.UTF_8));
