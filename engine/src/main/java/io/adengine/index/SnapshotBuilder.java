@@ -155,11 +155,17 @@ public final class SnapshotBuilder {
             pin(i, g.publisherIds(), unpinnedPublisher, pinnedPublisher);
         }
 
+        // The bid models are read once into an array: the loop below visits every group once per placement type.
+        BidModel[] models = new BidModel[n];
+        for (int i = 0; i < n; i++) {
+            models[i] = groups[i].bid().model();
+        }
         long[][] ecpmByPlacement = new long[PlacementType.values().length][n];
         for (PlacementType p : PlacementType.values()) {
             EngineConfig.Prior prior = auction.priors().get(p);
+            long[] ecpm = ecpmByPlacement[p.ordinal()];
             for (int i = 0; i < n; i++) {
-                ecpmByPlacement[p.ordinal()][i] = Pricing.ecpm(groups[i].bid().model(), bidAuction[i], prior);
+                ecpm[i] = Pricing.ecpm(models[i], bidAuction[i], prior);
             }
         }
 

@@ -114,12 +114,24 @@ public final class Catalog {
     }
 
     private static <T> Map<Long, T> byId(Collection<T> items, Function<T, Long> id) {
-        Map<Long, T> map = new LinkedHashMap<>();
-        items.stream().sorted(Comparator.comparing(id)).forEach(item -> {
+        Map<Long, T> map = new LinkedHashMap<>(Math.max(16, items.size() * 4 / 3 + 1));
+        // The store hands its objects over already in id order: then there is nothing to sort.
+        long previous = Long.MIN_VALUE;
+        boolean sorted = true;
+        for (T item : items) {
+            long key = id.apply(item);
+            if (key <= previous) {
+                sorted = false;
+                break;
+            }
+            previous = key;
+        }
+        Iterable<T> ordered = sorted ? items : items.stream().sorted(Comparator.comparing(id))::iterator;
+        for (T item : ordered) {
             if (map.putIfAbsent(id.apply(item), item) != null) {
                 throw new IllegalArgumentException("duplicate id " + id.apply(item) + " in " + item.getClass().getSimpleName());
             }
-        });
+        }
         return java.util.Collections.unmodifiableMap(map);
     }
 

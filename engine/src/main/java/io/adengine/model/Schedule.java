@@ -1,7 +1,6 @@
 package io.adengine.model;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /**
  * When an ad group delivers: its time zone (a whole-hour UTC offset, -12..+12), a start date, an
@@ -20,7 +19,8 @@ public record Schedule(int utcOffsetHours, LocalDate start, LocalDate end, Hours
 
     /** First instant of the flight, epoch millis. */
     public long startMillis() {
-        return start.atStartOfDay().toInstant(ZoneOffset.ofHours(utcOffsetHours)).toEpochMilli();
+        // Local midnight of the start day, as plain arithmetic (no java.time objects: snapshot builds call this per group).
+        return (start.toEpochDay() * 86_400L - utcOffsetHours * 3_600L) * 1_000L;
     }
 
     /** First instant after the flight ({@link Long#MAX_VALUE} without an end date), epoch millis. */
@@ -28,7 +28,7 @@ public record Schedule(int utcOffsetHours, LocalDate start, LocalDate end, Hours
         if (end == null) {
             return Long.MAX_VALUE;
         }
-        return end.plusDays(1).atStartOfDay().toInstant(ZoneOffset.ofHours(utcOffsetHours)).toEpochMilli();
+        return ((end.toEpochDay() + 1) * 86_400L - utcOffsetHours * 3_600L) * 1_000L;
     }
 
     /** Whether the ad group's schedule is live at this instant. */

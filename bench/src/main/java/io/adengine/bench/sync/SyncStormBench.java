@@ -10,6 +10,8 @@ import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
 import io.adengine.model.Bid;
 import io.adengine.server.Engine;
+import io.adengine.sync.Audience;
+import io.adengine.sync.CatalogStore;
 import io.adengine.sync.ObjectKind;
 import io.adengine.sync.SnapshotPublisher;
 import org.HdrHistogram.Histogram;
@@ -81,6 +83,14 @@ public final class SyncStormBench {
                 new EngineConfig.SyncConfig(dataDir, configDir, rebuildInterval, 1_000_000, SENDERS));
         try (Engine engine = Engine.start(config, catalog, System::currentTimeMillis, () -> ThreadLocalRandom.current().nextLong(),
                 BudgetGate.UNLIMITED)) {
+            if (workload != null) {
+                // Ad groups of the workload include and exclude audiences 1..n: the store checks references, so register them.
+                List<CatalogStore.Change> audiences = new ArrayList<>();
+                for (long id = 1; id <= workload.audiences(); id++) {
+                    audiences.add(CatalogStore.Change.put(new Audience(id, 1, "audience " + id, "global", "GAID")));
+                }
+                engine.sync().store().apply(audiences, "bench");
+            }
             t0 = System.nanoTime();
             engine.sync().store().catalog();
             System.out.printf("store seeded; catalog copy for a rebuild took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
