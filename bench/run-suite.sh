@@ -143,9 +143,9 @@ log "F7 simulated day (${SUITE_F7_GROUPS:-2000} ad groups, ${SUITE_F7_REQUESTS:-
 java @"$JAVA_OPTS_FILE" -Djava.awt.headless=true -cp "$BENCH_JAR" io.adengine.bench.events.SimulatedDay \
   "${SUITE_F7_GROUPS:-2000}" "${SUITE_F7_REQUESTS:-1000000}" "$RUN_DIR/f7-simulated-day.png" \
   > "$RUN_DIR/f7-day.txt" 2>&1 || echo "F7 failed" >> "$RUN_DIR/f7-day.txt"
-log "F5 sync storm (${SUITE_F5_GROUPS:-100000} ad groups, ${SUITE_F5_SECONDS:-10} s at ${SUITE_F5_CHANGES:-1000} changes/s)"
+log "F5 sync storm (catalog ${SUITE_F5_CATALOG:-M}, ${SUITE_F5_SECONDS:-10} s at ${SUITE_F5_CHANGES:-1000} changes/s)"
 java @"$JAVA_OPTS_FILE" -Xmx3g -cp "$BENCH_JAR" io.adengine.bench.sync.SyncStormBench \
-  "${SUITE_F5_GROUPS:-100000}" "${SUITE_F5_SECONDS:-10}" "${SUITE_F5_CHANGES:-1000}" 200 \
+  "${SUITE_F5_CATALOG:-M}" "${SUITE_F5_SECONDS:-10}" "${SUITE_F5_CHANGES:-1000}" 200 \
   > "$RUN_DIR/f5-sync.txt" 2>&1 || echo "F5 failed" >> "$RUN_DIR/f5-sync.txt"
 F5_FRESH="$(grep -m1 '^freshness' "$RUN_DIR/f5-sync.txt" | sed 's/.*ms: //')"
 F5_ACKED="$(grep -m1 '^changes acknowledged' "$RUN_DIR/f5-sync.txt" | sed 's/;.*//')"
@@ -188,7 +188,7 @@ row() { # label
   echo "| F3 | open loop at 50 % ($RATE50 req/s): p50 / p99 / p99.9 / max ms | $(prop "$RUN_DIR/engine-open-50.properties" p50ms) / $(prop "$RUN_DIR/engine-open-50.properties" p99ms) / $(prop "$RUN_DIR/engine-open-50.properties" p999ms) / $(prop "$RUN_DIR/engine-open-50.properties" maxms) |"
   echo "| F3 | open loop at 80 % ($RATE80 req/s): p50 / p99 / p99.9 / max ms | $(prop "$RUN_DIR/engine-open-80.properties" p50ms) / $(prop "$RUN_DIR/engine-open-80.properties" p99ms) / $(prop "$RUN_DIR/engine-open-80.properties" p999ms) / $(prop "$RUN_DIR/engine-open-80.properties" maxms) |"
   echo "| F4 | memory | partial: engine RSS $(( ENGINE_RSS_KB / 1024 )) MiB after loading M's catalog ($(( ENGINE_RSS_KB * 1024 / 100000 )) B per ad group), $(( ENGINE_RSS_AFTER_KB / 1024 )) MiB after the load runs; no user data yet, so no bytes per user |"
-  echo "| F5 | sync freshness: change 200 -> first answer with it (SyncStormBench, ${SUITE_F5_GROUPS:-100000} ad groups) | ${F5_FRESH:-failed, see $STAMP/f5-sync.txt}; ${F5_ACKED:-}; serving p99 storm / idle ${F5_RATIO:-n/a} |"
+  echo "| F5 | sync freshness: change 200 -> first answer with it (SyncStormBench, catalog ${SUITE_F5_CATALOG:-M}) | ${F5_FRESH:-failed, see $STAMP/f5-sync.txt}; ${F5_ACKED:-}; serving p99 storm / idle ${F5_RATIO:-n/a} |"
   echo "| F6 | events/s to the fsynced journal, 2 publishing threads (JournalThroughput) | ${F6_RATE:-failed, see $STAMP/f6-journal.txt}; publish -> ack µs ${F6_LAT:-n/a} |"
   echo "| F7 | simulated day, ${SUITE_F7_GROUPS:-2000} ad groups (SimulatedDay) | ${F7_EVEN:-failed, see $STAMP/f7-day.txt}; ${F7_ASAP:-} |"
   echo
