@@ -39,6 +39,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final SnapshotBuilder builder;
     private final SnapshotHolder holder;
     private final long intervalMillis;
+    private final int minCompactAfter;
     private final Thread thread;
     private final ExecutorService compactor;
     private final AtomicReference<Snapshot> compacted = new AtomicReference<>();
@@ -52,8 +53,15 @@ public final class SnapshotPublisher implements AutoCloseable {
     private volatile long builds;
     private volatile long compactions;
     private volatile int deltaAdGroups;
+    private volatile Runnable afterCompactionCopy = () -> { };
 
     public SnapshotPublisher(CatalogStore store, SnapshotBuilder builder, SnapshotHolder holder, long intervalMillis) {
+        this(store, builder, holder, intervalMillis, MIN_COMPACT_AFTER);
+    }
+
+    /** With a smaller compaction floor than {@value #MIN_COMPACT_AFTER} ad groups: tests drive compactions on small catalogs. */
+    SnapshotPublisher(CatalogStore store, SnapshotBuilder builder, SnapshotHolder holder, long intervalMillis, int minCompactAfter) {
+        this.minCompactAfter = minCompactAfter;
         this.store = store;
         this.builder = builder;
         this.holder = holder;
@@ -99,9 +107,13 @@ public final class SnapshotPublisher implements AutoCloseable {
         return deltaAdGroups;
     }
 
-    /** The delta size at which a new base is built: 5 % of the base, at least {@value #MIN_COMPACT_AFTER} ad groups. */
-    static int compactAfter(int baseSize) {
-        return Math.max(MIN_COMPACT_AFTER, baseSize / 20);
+    /**
+     * The delta size at which a new base is built: 5 % of the base, at least {@value #MIN_COMPACT_AFTER} ad groups.
+     * Per-publish cost grows with the delta, compaction cost with the base: at 100,000 ad groups and 1,000
+     * changes/s this keeps a publish at tens of milliseconds and builds a new base every few seconds.
+     */
+    int compactAfter(int baseSize) {
+        return Math.max(minCompactAfter, baseSize / 20);
     }
 
     private void run() {
@@ -168,7 +180,9 @@ public final class SnapshotPublisher implements AutoCloseable {
     private void compact() {
         long start = System.nanoTime();
         try {
-            compacted.set(builder.build(store.catalog()));
+            io.adengine.model.Catalog copy = store.catalog();
+            afterCompactionCopy.run();
+            compacted.set(builder.build(copy));
             compactions++;
             lastCompactionNanos = System.nanoTime() - start;
         } catch (RuntimeException e) {
@@ -176,6 +190,11 @@ public final class SnapshotPublisher implements AutoCloseable {
             compacting = false;
         }
         markDirty();
+    }
+
+    /** Runs {@code hook} on the compactor thread between its copy of the store and its build: tests change the store there. */
+    void afterCompactionCopy(Runnable hook) {
+        this.afterCompactionCopy = hook;
     }
 
     @Override

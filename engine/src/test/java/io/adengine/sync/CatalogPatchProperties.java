@@ -86,7 +86,7 @@ class CatalogPatchProperties {
     }
 
     /** One random change the store accepts (refusals are fine too: they must leave no trace in the patch). */
-    private static void change(CatalogStore store, Random r) throws IOException {
+    static void change(CatalogStore store, Random r) throws IOException {
         Catalog c = store.catalog();
         List<CatalogStore.Change> batch = new ArrayList<>();
         for (int i = 0, n = r.nextInt(4) == 0 ? 2 + r.nextInt(3) : 1; i < n; i++) {
@@ -158,7 +158,7 @@ class CatalogPatchProperties {
         return json.put("version", ObjectKind.version(value) + 1);
     }
 
-    private static void sameDecisions(Snapshot patched, Snapshot full, Catalog current, Random r) {
+    static void sameDecisions(Snapshot patched, Snapshot full, Catalog current, Random r) {
         AdDecider decider = new AdDecider();
         AdRequest request = new AdRequest();
         Decision a = new Decision();
