@@ -25,8 +25,22 @@ public final class AudienceTargeting implements UserTargeting {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final UserDataHolder data;
-    private volatile Rules baseRules;
-    private volatile Rules deltaRules;
+    // Per slot (base, delta) the rules of the two latest segments seen: while a new snapshot is prepared and
+    // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
+    private volatile Recent baseRules = Recent.EMPTY;
+    private volatile Recent deltaRules = Recent.EMPTY;
+
+    /** The rules of the latest segment of a slot and of the one before it. */
+    private record Recent(Rules latest, Rules previous) {
+        static final Recent EMPTY = new Recent(null, null);
+
+        Rules find(Segment segment, UserData data) {
+            if (latest != null && latest.segment == segment && latest.data == data) {
+                return latest;
+            }
+            return previous != null && previous.segment == segment && previous.data == data ? previous : null;
+        }
+    }
 
     public AudienceTargeting(UserDataHolder data) {
         this.data = data;
@@ -100,13 +114,15 @@ public final class AudienceTargeting implements UserTargeting {
 
     private Rules rules(Segment segment, boolean base) {
         UserData d = data.current();
-        Rules r = base ? baseRules : deltaRules;
-        if (r == null || r.segment != segment || r.data != d) {
+        Recent recent = base ? baseRules : deltaRules;
+        Rules r = recent.find(segment, d);
+        if (r == null) {
             r = new Rules(segment, d);
+            Recent next = new Recent(r, recent.latest);
             if (base) {
-                baseRules = r;
+                baseRules = next;
             } else {
-                deltaRules = r;
+                deltaRules = next;
             }
         }
         return r;

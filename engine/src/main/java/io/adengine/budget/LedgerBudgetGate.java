@@ -25,8 +25,22 @@ public final class LedgerBudgetGate implements BudgetGate {
     private final SpendLedger ledger;
     private final LongSupplier clock;
     private final boolean paced;
-    private volatile View baseView;
-    private volatile View deltaView;
+    // Per slot (base, delta) the views of the two latest segments seen: while a new snapshot is prepared and
+    // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
+    private volatile Recent baseViews = Recent.EMPTY;
+    private volatile Recent deltaViews = Recent.EMPTY;
+
+    /** The views of the latest segment of a slot and of the one before it. */
+    private record Recent(View latest, View previous) {
+        static final Recent EMPTY = new Recent(null, null);
+
+        View find(Segment segment) {
+            if (latest != null && latest.segment == segment) {
+                return latest;
+            }
+            return previous != null && previous.segment == segment ? previous : null;
+        }
+    }
 
     /** Per-ordinal spend counters and limits of one segment (base and delta have a cache slot each). */
     private record View(Segment segment, GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
@@ -121,8 +135,9 @@ public final class LedgerBudgetGate implements BudgetGate {
     }
 
     private View view(Segment segment, boolean base) {
-        View v = base ? baseView : deltaView;
-        if (v != null && v.segment == segment) {
+        Recent recent = base ? baseViews : deltaViews;
+        View v = recent.find(segment);
+        if (v != null) {
             return v;
         }
         // The segment's own catalog holds the campaigns and accounts of its groups; a base group whose
@@ -147,10 +162,11 @@ public final class LedgerBudgetGate implements BudgetGate {
             offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
         }
         v = new View(segment, groups, accounts, daily, total, spendable, offset);
+        Recent next = new Recent(v, recent.latest);
         if (base) {
-            baseView = v;
+            baseViews = next;
         } else {
-            deltaView = v;
+            deltaViews = next;
         }
         return v;
     }

@@ -23,7 +23,7 @@ import java.util.function.LongFunction;
  * Later versions of a random catalog and the patches that lead to them, computed by brute force (compare
  * every object of both versions), as an oracle for the store's incremental {@code patchSince}.
  */
-final class CatalogPatches {
+public final class CatalogPatches {
 
     private CatalogPatches() {
     }
@@ -33,7 +33,7 @@ final class CatalogPatches {
      * groups, creatives and ad spaces sometimes none (a delete); ids only the other catalog has are new.
      * Accounts and campaigns are never deleted, so every ad group keeps a campaign.
      */
-    static Catalog mix(Random r, Catalog base, Catalog other) {
+    public static Catalog mix(Random r, Catalog base, Catalog other) {
         List<AdGroup> groups = pick(r, base.adGroups(), other.adGroups(), AdGroup::id, true);
         java.util.Set<Long> groupIds = new java.util.HashSet<>();
         groups.forEach(g -> groupIds.add(g.id()));
@@ -72,7 +72,7 @@ final class CatalogPatches {
     }
 
     /** The patch from {@code base} to {@code later}: every ad group whose own, campaign's, account's or creatives' state differs. */
-    static CatalogPatch diff(Catalog base, Catalog later) {
+    public static CatalogPatch diff(Catalog base, Catalog later) {
         Map<Long, Account> accounts = changed(base.accounts(), later.accounts(), Account::id, later::account);
         Map<Long, Campaign> campaigns = changed(base.campaigns(), later.campaigns(), Campaign::id, later::campaign);
         Map<Long, AdSpace> spaces = changed(base.adSpaces(), later.adSpaces(), AdSpace::id, later::adSpace);

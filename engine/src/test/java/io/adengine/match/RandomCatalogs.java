@@ -45,7 +45,7 @@ import java.util.Set;
  * Small random catalogs and requests drawn from narrow value pools, so that targeting rules collide
  * often and every filter both passes and fails in a typical run.
  */
-final class RandomCatalogs {
+public final class RandomCatalogs {
 
     /** 2026-11-28T12:00Z: the middle of the generated flights. */
     static final long BASE_MILLIS = 1_795_867_200_000L;
@@ -66,7 +66,7 @@ final class RandomCatalogs {
     private RandomCatalogs() {
     }
 
-    static Catalog catalog(Random r) {
+    public static Catalog catalog(Random r) {
         List<Account> accounts = new ArrayList<>();
         int accountCount = 1 + r.nextInt(4);
         for (int i = 1; i <= accountCount; i++) {
