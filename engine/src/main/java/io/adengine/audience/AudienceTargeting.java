@@ -25,10 +25,9 @@ public final class AudienceTargeting implements UserTargeting {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final UserDataHolder data;
-    // Per slot (base, delta) the rules of the two latest segments seen: while a new snapshot is prepared and
+    // Per segment position (base, first delta, second delta) the rules of the two latest segments seen: while a new snapshot is prepared and
     // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
-    private volatile Recent baseRules = Recent.EMPTY;
-    private volatile Recent deltaRules = Recent.EMPTY;
+    private final Recent[] slots = new Recent[Snapshot.MAX_SEGMENTS];
 
     /** The rules of the latest segment of a slot and of the one before it. */
     private record Recent(Rules latest, Rules previous) {
@@ -94,36 +93,27 @@ public final class AudienceTargeting implements UserTargeting {
         if (user < 0) {
             return snapshot.acceptsUnknownUser(ordinal);
         }
-        int offset = snapshot.deltaOffset();
-        if (ordinal < offset) {
-            Rules r = rules(snapshot.base(), true);
-            return !r.restricted[ordinal] || r.accepts(ordinal, user);
-        }
-        Rules r = rules(snapshot.delta(), false);
-        int local = ordinal - offset;
+        int i = snapshot.segmentOf(ordinal);
+        int local = ordinal - snapshot.offset(i);
+        Rules r = rules(snapshot.segment(i), i);
         return !r.restricted[local] || r.accepts(local, user);
     }
 
     /** Compiles the rules of a snapshot's segments now, so the first request after a swap does not. */
     public void prepare(Snapshot snapshot) {
-        rules(snapshot.base(), true);
-        if (snapshot.delta() != null) {
-            rules(snapshot.delta(), false);
+        for (int i = 0; i < snapshot.segmentCount(); i++) {
+            rules(snapshot.segment(i), i);
         }
     }
 
-    private Rules rules(Segment segment, boolean base) {
+    private Rules rules(Segment segment, int slot) {
         UserData d = data.current();
-        Recent recent = base ? baseRules : deltaRules;
+        // Slots are written without a lock: a race only costs a rebuild, and a Recent is immutable (final fields).
+        Recent recent = slots[slot] == null ? Recent.EMPTY : slots[slot];
         Rules r = recent.find(segment, d);
         if (r == null) {
             r = new Rules(segment, d);
-            Recent next = new Recent(r, recent.latest);
-            if (base) {
-                baseRules = next;
-            } else {
-                deltaRules = next;
-            }
+            slots[slot] = new Recent(r, recent.latest);
         }
         return r;
     }

@@ -25,10 +25,9 @@ public final class LedgerBudgetGate implements BudgetGate {
     private final SpendLedger ledger;
     private final LongSupplier clock;
     private final boolean paced;
-    // Per slot (base, delta) the views of the two latest segments seen: while a new snapshot is prepared and
+    // Per segment position (base, first delta, second delta) the views of the two latest segments seen: while a new snapshot is prepared and
     // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
-    private volatile Recent baseViews = Recent.EMPTY;
-    private volatile Recent deltaViews = Recent.EMPTY;
+    private final Recent[] slots = new Recent[Snapshot.MAX_SEGMENTS];
 
     /** The views of the latest segment of a slot and of the one before it. */
     private record Recent(View latest, View previous) {
@@ -120,22 +119,23 @@ public final class LedgerBudgetGate implements BudgetGate {
 
     /** Builds the views of a snapshot's segments now, so the first request after a swap does not. */
     public void prepare(Snapshot snapshot) {
-        view(snapshot.base(), true);
-        if (snapshot.delta() != null) {
-            view(snapshot.delta(), false);
+        for (int i = 0; i < snapshot.segmentCount(); i++) {
+            view(snapshot.segment(i), i);
         }
     }
 
     private static int local(Snapshot snapshot, int global) {
-        return global < snapshot.deltaOffset() ? global : global - snapshot.deltaOffset();
+        return global - snapshot.offset(snapshot.segmentOf(global));
     }
 
     private View view(Snapshot snapshot, int global) {
-        return global < snapshot.deltaOffset() ? view(snapshot.base(), true) : view(snapshot.delta(), false);
+        int i = snapshot.segmentOf(global);
+        return view(snapshot.segment(i), i);
     }
 
-    private View view(Segment segment, boolean base) {
-        Recent recent = base ? baseViews : deltaViews;
+    private View view(Segment segment, int slot) {
+        // Slots are written without a lock: a race only costs a rebuild, and a Recent is immutable (final fields).
+        Recent recent = slots[slot] == null ? Recent.EMPTY : slots[slot];
         View v = recent.find(segment);
         if (v != null) {
             return v;
@@ -162,12 +162,7 @@ public final class LedgerBudgetGate implements BudgetGate {
             offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
         }
         v = new View(segment, groups, accounts, daily, total, spendable, offset);
-        Recent next = new Recent(v, recent.latest);
-        if (base) {
-            baseViews = next;
-        } else {
-            deltaViews = next;
-        }
+        slots[slot] = new Recent(v, recent.latest);
         return v;
     }
 }

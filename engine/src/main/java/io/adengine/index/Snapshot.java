@@ -10,18 +10,18 @@ import io.adengine.model.PlacementType;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Everything the serving path reads for one catalog version, immutable once built. It is a large
- * <em>base</em> {@link Segment} (a full build of some earlier catalog version) plus, when the catalog
- * changed since, a small <em>delta</em> segment holding the current state of every ad group the changes
- * touched; the base ordinals of those groups are <em>hidden</em>. Ordinals are global: the base's run
- * {@code 0 .. deltaOffset()}, the delta's follow. A change therefore reaches serving by building only
- * the delta (milliseconds), while full builds (seconds at 100,000 ad groups) run rarely, in the
- * background, and fold the delta back into a new base.
+ * Everything the serving path reads for one catalog version, immutable once built. It is a list of
+ * {@link Segment}s: a large <em>base</em> (a full build of some earlier catalog version), then up to
+ * {@link #MAX_SEGMENTS} − 1 small <em>deltas</em>, oldest first, each holding the current state (as of
+ * when it was built) of ad groups changed since the segment before it. Ordinals a later segment
+ * supersedes are <em>hidden</em> in the earlier one. Ordinals are global: segment {@code i} owns
+ * {@code offset(i) .. offset(i + 1)}. A change reaches serving by building only the newest, smallest
+ * delta (milliseconds); deltas are folded together now and then, and full builds (seconds at 100,000 ad
+ * groups) run rarely, in the background.
  *
- * <p>{@code base (v0): [0 ........ n) minus hidden   +   delta (v1 − v0): [n .. n + d)}
+ * <p>{@code base (v0): [0 .. n) minus hidden  +  delta (v0 → v1): [n .. n + d) minus hidden  +  delta (v1 → v2): [n + d .. n + d + e)}
  *
  * <p>The serving path walks each segment separately (see {@code AdDecider}); the composite bitmaps below
  * ({@link #eligible}, {@link #accepting}, …) are materialised on demand for explain and tests.
@@ -41,30 +41,46 @@ public final class Snapshot {
      */
     public static final int RANK_BLOCKS = 5;
 
+    /** Most segments a snapshot has: the base, a delta since the base, and a delta since that delta. */
+    public static final int MAX_SEGMENTS = 3;
+
     private static final RoaringBitmap NOTHING = new RoaringBitmap();
 
     private final Catalog catalog;
-    private final Segment base;
-    private final Segment delta;
-    private final RoaringBitmap hidden;
-    private final Map<Long, AdSpaceEntry> adSpaces;
-    private final int deltaOffset;
+    private final Segment[] segments;
+    private final int[] offsets;
+    private final RoaringBitmap[] hidden;
+    private final java.util.List<Map<Long, AdSpaceEntry>> adSpaces;
+    private final int hiddenCount;
 
-    Snapshot(Catalog catalog, Segment base, Segment delta, RoaringBitmap hidden, Map<Long, AdSpaceEntry> adSpaces) {
+    /**
+     * @param segments base first; at most {@link #MAX_SEGMENTS}
+     * @param hidden   per segment, its local ordinals a later segment supersedes (the last one's is empty)
+     * @param adSpaces per segment, its entries of the current ad spaces (the same key set for every segment)
+     */
+    Snapshot(Catalog catalog, Segment[] segments, RoaringBitmap[] hidden, java.util.List<Map<Long, AdSpaceEntry>> adSpaces) {
+        if (segments.length < 1 || segments.length > MAX_SEGMENTS || hidden.length != segments.length || adSpaces.size() != segments.length) {
+            throw new IllegalArgumentException("1.." + MAX_SEGMENTS + " segments, each with its hidden set and ad spaces");
+        }
         this.catalog = catalog;
-        this.base = base;
-        this.delta = delta;
+        this.segments = segments;
         this.hidden = hidden;
         this.adSpaces = adSpaces;
-        this.deltaOffset = base.size();
+        this.offsets = new int[segments.length + 1];
+        int hiddenTotal = 0;
+        for (int i = 0; i < segments.length; i++) {
+            offsets[i + 1] = offsets[i] + segments[i].size();
+            hiddenTotal += hidden[i].getCardinality();
+        }
+        this.hiddenCount = hiddenTotal;
     }
 
     /** A snapshot of one full build: no delta, nothing hidden. */
     static Snapshot of(Segment base) {
-        return new Snapshot(base.catalog, base, null, NOTHING, base.adSpaces());
+        return new Snapshot(base.catalog, new Segment[] {base}, new RoaringBitmap[] {NOTHING}, java.util.List.of(base.adSpaces()));
     }
 
-    /** The current catalog (the base's with the delta's changes laid over it). */
+    /** The current catalog (the base's with the deltas' changes laid over it). */
     public Catalog catalog() {
         return catalog;
     }
@@ -74,81 +90,107 @@ public final class Snapshot {
     }
 
     public EngineConfig.AuctionConfig auction() {
-        return base.auction;
+        return segments[0].auction;
     }
 
     /** The full build this snapshot starts from. */
     public Segment base() {
-        return base;
+        return segments[0];
     }
 
-    /** The ad groups changed since the base was built, or {@code null} when there are none. */
-    public Segment delta() {
-        return delta;
+    /** How many segments: 1 (a full build) to {@link #MAX_SEGMENTS}. */
+    public int segmentCount() {
+        return segments.length;
     }
 
-    /** Base ordinals superseded by the delta (changed or deleted since the base). Never modify the result. */
-    public RoaringBitmap hidden() {
-        return hidden;
+    /** Segment {@code i}: 0 is the base, later ones are deltas, newest last. */
+    public Segment segment(int i) {
+        return segments[i];
     }
 
-    /** The first delta ordinal: the base's size. */
-    public int deltaOffset() {
-        return deltaOffset;
+    /** The global ordinal of segment {@code i}'s local ordinal 0 ({@code offset(segmentCount())} is {@link #size}). */
+    public int offset(int i) {
+        return offsets[i];
+    }
+
+    /** Local ordinals of segment {@code i} superseded by a later segment (changed or deleted since). Never modify the result. */
+    public RoaringBitmap hidden(int i) {
+        return hidden[i];
+    }
+
+    /** Segment {@code i}'s entry of an ad space, or {@code null} for an unknown ad space. */
+    public AdSpaceEntry adSpace(int i, long adSpaceId) {
+        return adSpaces.get(i).get(adSpaceId);
+    }
+
+    /** The segment holding a global ordinal. */
+    public int segmentOf(int ordinal) {
+        for (int i = segments.length - 1; i > 0; i--) {
+            if (ordinal >= offsets[i]) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** The range of ordinals (0 until this), hidden ones included: size arrays indexed by ordinal with it. */
     public int size() {
-        return deltaOffset + (delta == null ? 0 : delta.size());
+        return offsets[segments.length];
     }
 
     /** How many ad groups the catalog holds (hidden ordinals do not count). */
     public int adGroupCount() {
-        return size() - hidden.getCardinality();
+        return size() - hiddenCount;
     }
 
     public AdGroup group(int ordinal) {
-        return ordinal < deltaOffset ? base.group(ordinal) : delta.group(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].group(ordinal - offsets[i]);
     }
 
     public long campaignId(int ordinal) {
-        return ordinal < deltaOffset ? base.campaignId(ordinal) : delta.campaignId(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].campaignId(ordinal - offsets[i]);
     }
 
     public byte tier(int ordinal) {
-        return ordinal < deltaOffset ? base.tier(ordinal) : delta.tier(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].tier(ordinal - offsets[i]);
     }
 
     /** Micros of the auction currency one unit of this group's account currency is worth. */
     public long accountMicrosPerUnit(int ordinal) {
-        return ordinal < deltaOffset ? base.accountMicrosPerUnit(ordinal) : delta.accountMicrosPerUnit(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].accountMicrosPerUnit(ordinal - offsets[i]);
     }
 
     /** Servable creatives of the group (approved, http(s) click URL), in id order. */
     public Creative[] creatives(int ordinal) {
-        return ordinal < deltaOffset ? base.creatives(ordinal) : delta.creatives(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].creatives(ordinal - offsets[i]);
     }
 
     /** The ad group id of an ordinal (the auction's tie-break: lower id first). */
     public long groupId(int ordinal) {
-        return ordinal < deltaOffset ? base.groupId(ordinal) : delta.groupId(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].groupId(ordinal - offsets[i]);
     }
 
     /** Precomputed eCPM (auction-currency micros) of an ordinal on one placement type's priors. */
     public long ecpm(PlacementType placement, int ordinal) {
-        return ordinal < deltaOffset ? base.ecpmOn(placement)[ordinal] : delta.ecpmOn(placement)[ordinal - deltaOffset];
+        int i = segmentOf(ordinal);
+        return segments[i].ecpmOn(placement)[ordinal - offsets[i]];
     }
 
-    /** Ordinal of an ad group id, or {@code -1}. */
+    /** Ordinal of an ad group id, or {@code -1}: the newest segment that has it and does not hide it. */
     public int ordinalOf(long adGroupId) {
-        if (delta != null) {
-            int d = delta.ordinalOf(adGroupId);
-            if (d >= 0) {
-                return deltaOffset + d;
+        for (int i = segments.length - 1; i >= 0; i--) {
+            int o = segments[i].ordinalOf(adGroupId);
+            if (o >= 0) {
+                return hidden[i].contains(o) ? -1 : offsets[i] + o;
             }
         }
-        int o = base.ordinalOf(adGroupId);
-        return o >= 0 && !hidden.contains(o) ? o : -1;
+        return -1;
     }
 
     /** The block of a tier and bid model: the index into {@link Segment#blockStart}. */
@@ -168,72 +210,67 @@ public final class Snapshot {
 
     /**
      * The current ad space with the base's servable ordinals (hidden ones still in: the serving walk skips
-     * them), or {@code null} for an unknown ad space. The delta's are {@code delta().adSpace(id)}.
+     * them), or {@code null} for an unknown ad space. The other segments' are {@link #adSpace(int, long)}.
      */
     public AdSpaceEntry adSpace(long adSpaceId) {
-        return adSpaces.get(adSpaceId);
+        return adSpaces.get(0).get(adSpaceId);
     }
 
     /** Every ordinal that may serve on an ad space (see {@link AdSpaceEntry}); a composite, never modify it. */
     public RoaringBitmap servable(long adSpaceId) {
-        AdSpaceEntry entry = adSpaces.get(adSpaceId);
-        if (entry == null) {
+        if (adSpace(adSpaceId) == null) {
             return NOTHING;
         }
-        return composite(entry.servable(), delta == null ? null : delta.adSpace(adSpaceId).servable());
+        return composite(i -> adSpace(i, adSpaceId).servable());
     }
 
     /** Ordinals that pass the static eligibility rule. Never modify the result. */
     public RoaringBitmap eligible() {
-        return composite(Segment::eligible);
+        return composite(i -> segments[i].eligible());
     }
 
     /** Ordinals accepting a normalised value of a dimension. Never modify the result. */
     public RoaringBitmap accepting(Dimension dimension, String value) {
-        return composite(s -> s.accepting(dimension, value));
+        return composite(i -> segments[i].accepting(dimension, value));
     }
 
     /** Ordinals accepting an encoded OS version ({@code -1} unknown). Never modify the result. */
     public RoaringBitmap acceptingOsVersion(int version) {
-        return composite(s -> s.acceptingOsVersion(version));
+        return composite(i -> segments[i].acceptingOsVersion(version));
     }
 
     /** Ordinals whose user-side targeting accepts a user the engine knows nothing about. Never modify the result. */
     public RoaringBitmap acceptingUnknownUser() {
-        return composite(Segment::acceptingUnknownUser);
+        return composite(i -> segments[i].acceptingUnknownUser());
     }
 
     /** Whether one ordinal's user-side targeting accepts a user the engine knows nothing about. */
     public boolean acceptsUnknownUser(int ordinal) {
-        return ordinal < deltaOffset ? base.acceptingUnknownUser().contains(ordinal)
-                : delta.acceptingUnknownUser().contains(ordinal - deltaOffset);
+        int i = segmentOf(ordinal);
+        return segments[i].acceptingUnknownUser().contains(ordinal - offsets[i]);
     }
 
     /** Ordinals whose schedule is live at this instant (see {@link Segment#liveAt}). Never modify the result. */
     public RoaringBitmap liveAt(long epochMillis) {
-        return composite(s -> s.liveAt(epochMillis));
+        return composite(i -> segments[i].liveAt(epochMillis));
     }
 
     /** Computes each segment's schedule bitmap for this instant's hour now (a publisher does it before the swap). */
     public void prepareSchedules(long epochMillis) {
-        base.liveAt(epochMillis);
-        if (delta != null) {
-            delta.liveAt(epochMillis);
+        for (Segment s : segments) {
+            s.liveAt(epochMillis);
         }
     }
 
-    private RoaringBitmap composite(Function<Segment, RoaringBitmap> part) {
-        return composite(part.apply(base), delta == null ? null : part.apply(delta));
-    }
-
-    /** The base's part without the hidden ordinals, plus the delta's part moved to its global ordinals. */
-    private RoaringBitmap composite(RoaringBitmap basePart, RoaringBitmap deltaPart) {
-        if (deltaPart == null && hidden.isEmpty()) {
-            return basePart;
+    /** Every segment's part without its hidden ordinals, moved to its global ordinals. */
+    private RoaringBitmap composite(java.util.function.IntFunction<RoaringBitmap> part) {
+        if (segments.length == 1 && hidden[0].isEmpty()) {
+            return part.apply(0);
         }
-        RoaringBitmap all = RoaringBitmap.andNot(basePart, hidden);
-        if (deltaPart != null) {
-            all.or(RoaringBitmap.addOffset(deltaPart, deltaOffset));
+        RoaringBitmap all = new RoaringBitmap();
+        for (int i = 0; i < segments.length; i++) {
+            RoaringBitmap visible = RoaringBitmap.andNot(part.apply(i), hidden[i]);
+            all.or(offsets[i] == 0 ? visible : RoaringBitmap.addOffset(visible, offsets[i]));
         }
         return all;
     }

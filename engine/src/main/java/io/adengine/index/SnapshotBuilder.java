@@ -25,6 +25,7 @@ import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -50,24 +51,42 @@ public final class SnapshotBuilder {
 
     /**
      * The snapshot of {@code snapshot}'s base with a patch (every change since the base) laid over it: the
-     * patch's ad groups become a fresh delta segment and their base ordinals are hidden; changed ad spaces
-     * are folded again over the base. Costs the size of the patch, not of the catalog. Any delta
+     * patch's ad groups become one fresh delta segment and their base ordinals are hidden; changed ad
+     * spaces are folded again over the base. Costs the size of the patch, not of the catalog. Any delta
      * {@code snapshot} already has is replaced, so the patch must cover everything since the base.
      */
     public Snapshot patch(Snapshot snapshot, CatalogPatch patch) {
+        return assemble(snapshot, 1, patch, patch.adGroups().keySet());
+    }
+
+    /**
+     * Like {@link #patch}, but keeps {@code snapshot}'s first delta and puts only {@code changedSinceDelta}
+     * (the patch's ad groups changed after that delta was built) into a new, newest delta: the cost is
+     * that of the latest changes, however large the first delta has grown.
+     */
+    public Snapshot patchTop(Snapshot snapshot, CatalogPatch patch, Collection<Long> changedSinceDelta) {
+        if (snapshot.segmentCount() < 2) {
+            throw new IllegalArgumentException("patchTop needs a snapshot with a delta to keep");
+        }
+        if (!patch.adGroups().keySet().containsAll(changedSinceDelta)) {
+            throw new IllegalArgumentException("the patch must hold every ad group changed since the delta");
+        }
+        return assemble(snapshot, 2, patch, changedSinceDelta);
+    }
+
+    /**
+     * Keeps the first {@code keep} segments of {@code snapshot}, hides in each what a later one supersedes,
+     * and builds the groups {@code fresh} (current state from the patch) into a newest segment.
+     */
+    private Snapshot assemble(Snapshot snapshot, int keep, CatalogPatch patch, Collection<Long> fresh) {
         Segment base = snapshot.base();
         Catalog current = Catalog.overlay(base.catalog(), patch);
-        RoaringBitmap hidden = new RoaringBitmap();
         Map<Long, Account> accounts = new HashMap<>();
         Map<Long, Campaign> campaigns = new HashMap<>();
         List<AdGroup> groups = new ArrayList<>();
         List<Creative> creatives = new ArrayList<>();
-        for (Map.Entry<Long, AdGroup> e : patch.adGroups().entrySet()) {
-            int o = base.ordinalOf(e.getKey());
-            if (o >= 0) {
-                hidden.add(o);
-            }
-            AdGroup g = e.getValue();
+        for (long id : fresh) {
+            AdGroup g = patch.adGroups().get(id);
             if (g == null) {
                 continue;
             }
@@ -82,24 +101,49 @@ public final class SnapshotBuilder {
                 }
             }
         }
-        Map<Long, AdSpaceEntry> spaces = base.adSpaces();
-        if (!patch.adSpaces().isEmpty()) {
-            spaces = new HashMap<>(spaces);
-            for (Map.Entry<Long, AdSpace> e : patch.adSpaces().entrySet()) {
-                if (e.getValue() == null) {
-                    spaces.remove(e.getKey());
-                } else {
-                    spaces.put(e.getKey(), base.entryFor(e.getValue()));
+        List<Segment> segments = new ArrayList<>();
+        List<RoaringBitmap> hidden = new ArrayList<>();
+        List<Map<Long, AdSpaceEntry>> spaces = new ArrayList<>();
+        for (int i = 0; i < keep; i++) {
+            Segment s = snapshot.segment(i);
+            // The base hides everything the patch changed; a kept delta hides what changed after it was built.
+            Collection<Long> superseded = i == 0 ? patch.adGroups().keySet() : fresh;
+            RoaringBitmap h = new RoaringBitmap();
+            for (long id : superseded) {
+                int o = s.ordinalOf(id);
+                if (o >= 0) {
+                    h.add(o);
                 }
             }
+            segments.add(s);
+            hidden.add(h);
+            spaces.add(currentSpaces(s, patch));
         }
-        Segment delta = null;
         if (!groups.isEmpty()) {
-            List<AdSpace> currentSpaces = new ArrayList<>(spaces.size());
-            spaces.values().forEach(entry -> currentSpaces.add(entry.space()));
-            delta = buildSegment(new Catalog(patch.version(), accounts.values(), campaigns.values(), groups, creatives, currentSpaces));
+            List<AdSpace> currentSpaces = new ArrayList<>();
+            spaces.get(0).values().forEach(entry -> currentSpaces.add(entry.space()));
+            Segment top = buildSegment(new Catalog(patch.version(), accounts.values(), campaigns.values(), groups, creatives, currentSpaces));
+            segments.add(top);
+            hidden.add(new RoaringBitmap());
+            spaces.add(top.adSpaces());
         }
-        return new Snapshot(current, base, delta, hidden, Map.copyOf(spaces));
+        return new Snapshot(current, segments.toArray(new Segment[0]), hidden.toArray(new RoaringBitmap[0]), List.copyOf(spaces));
+    }
+
+    /** A segment's entries of the current ad spaces: as built, with every ad space the patch touched folded again (or removed). */
+    private static Map<Long, AdSpaceEntry> currentSpaces(Segment segment, CatalogPatch patch) {
+        if (patch.adSpaces().isEmpty()) {
+            return segment.adSpaces();
+        }
+        Map<Long, AdSpaceEntry> spaces = new HashMap<>(segment.adSpaces());
+        for (Map.Entry<Long, AdSpace> e : patch.adSpaces().entrySet()) {
+            if (e.getValue() == null) {
+                spaces.remove(e.getKey());
+            } else {
+                spaces.put(e.getKey(), segment.entryFor(e.getValue()));
+            }
+        }
+        return Map.copyOf(spaces);
     }
 
     /** Builds one segment over every ad group of a catalog (all of it for a base, the changed part for a delta). */

@@ -70,10 +70,9 @@ public final class AdDecider {
             rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain);
         } else {
             user = users.userOf(request);
-            rankBestFirst(snapshot, snapshot.base(), 0, entry.servable(), snapshot.hidden(), request, entry);
-            Segment delta = snapshot.delta();
-            if (delta != null) {
-                rankBestFirst(snapshot, delta, snapshot.deltaOffset(), delta.adSpace(request.adSpaceId()).servable(), null, request, entry);
+            for (int i = 0; i < snapshot.segmentCount(); i++) {
+                rankBestFirst(snapshot, snapshot.segment(i), snapshot.offset(i), snapshot.adSpace(i, request.adSpaceId()).servable(),
+                        snapshot.hidden(i), request, entry);
             }
         }
         price(snapshot, entry, request, out);

@@ -184,9 +184,4 @@ public final class Catalog {
         }
         return creativesByAdGroup.getOrDefault(adGroupId, List.of());
     }
-
-    /** A creative by id, or {@code null}. */
-    public Creative creative(long id) {
-        return full().creatives.get(id);
-    }
 }

@@ -15,9 +15,21 @@ import java.util.Map;
  * @param adGroups         every affected ad group, by id ({@code null}: deleted)
  * @param creativesByGroup the current creatives (id order) of every affected ad group that still exists
  * @param adSpaces         touched ad spaces ({@code null}: deleted)
+ * @param changedAt        per affected ad group, the version of the latest change that affected it
  */
 public record CatalogPatch(long version, Map<Long, Account> accounts, Map<Long, Campaign> campaigns, Map<Long, AdGroup> adGroups,
-                           Map<Long, List<Creative>> creativesByGroup, Map<Long, AdSpace> adSpaces) {
+                           Map<Long, List<Creative>> creativesByGroup, Map<Long, AdSpace> adSpaces, Map<Long, Long> changedAt) {
+
+    /** The affected ad groups whose latest change came after {@code version}. */
+    public java.util.Set<Long> adGroupsChangedAfter(long version) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        changedAt.forEach((id, at) -> {
+            if (at > version) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
 
     /** Whether the patch changes nothing serving can see. */
     public boolean isEmpty() {

@@ -298,6 +298,10 @@ public final class CatalogStore implements AutoCloseable {
                 committed = next;
                 for (Undo u : undo) {
                     touched(next, u.kind(), u.id());
+                    // A creative leaving a group changes that group too: note it now, its old parent is not known later.
+                    if (u.kind() == ObjectKind.CREATIVE && u.previous() != null) {
+                        touched(next, ObjectKind.AD_GROUP, ((Creative) u.previous()).adGroupId());
+                    }
                 }
                 operations.append(next, ops);
                 changesSinceSnapshot++;
@@ -477,7 +481,8 @@ public final class CatalogStore implements AutoCloseable {
     /**
      * Everything serving needs to bring {@code base} (a full catalog copied at change {@code base.version()})
      * to the current state: the current state of every ad group touched since, directly or through its
-     * campaign, account or creatives (a creative that moved affects both of its groups), with its creatives,
+     * campaign, account or creatives (a creative that moved affects both of its groups: the old one is noted
+     * as touched when the move commits), with its creatives,
      * campaign and account, plus every touched account, campaign and ad space ({@code null}: deleted).
      * Costs the size of the changes, not of the catalog. Audience metadata does not reach the snapshot.
      */
@@ -485,7 +490,8 @@ public final class CatalogStore implements AutoCloseable {
         Map<Long, Account> accounts = new HashMap<>();
         Map<Long, Campaign> campaigns = new HashMap<>();
         Map<Long, AdSpace> spaces = new HashMap<>();
-        java.util.TreeSet<Long> groups = new java.util.TreeSet<>();
+        // Affected ad group → the latest change that affected it.
+        Map<Long, Long> groups = new java.util.TreeMap<>();
         Map<Long, Object> accountObjects = objects.get(ObjectKind.ACCOUNT);
         Map<Long, Object> campaignObjects = objects.get(ObjectKind.CAMPAIGN);
         Map<Long, Object> groupObjects = objects.get(ObjectKind.AD_GROUP);
@@ -496,26 +502,23 @@ public final class CatalogStore implements AutoCloseable {
                 continue;
             }
             long id = touchId[i];
+            Long at = touchSeq[i];
             switch (kinds[touchKind[i]]) {
                 case ACCOUNT -> {
                     accounts.put(id, (Account) accountObjects.get(id));
                     for (long campaign : children.get(ObjectKind.CAMPAIGN).getOrDefault(id, Set.of())) {
-                        groups.addAll(children.get(ObjectKind.AD_GROUP).getOrDefault(campaign, Set.of()));
+                        children.get(ObjectKind.AD_GROUP).getOrDefault(campaign, Set.of()).forEach(g -> groups.put(g, at));
                     }
                 }
                 case CAMPAIGN -> {
                     campaigns.put(id, (Campaign) campaignObjects.get(id));
-                    groups.addAll(children.get(ObjectKind.AD_GROUP).getOrDefault(id, Set.of()));
+                    children.get(ObjectKind.AD_GROUP).getOrDefault(id, Set.of()).forEach(g -> groups.put(g, at));
                 }
-                case AD_GROUP -> groups.add(id);
+                case AD_GROUP -> groups.put(id, at);
                 case CREATIVE -> {
                     Creative now = (Creative) creativeObjects.get(id);
                     if (now != null) {
-                        groups.add(now.adGroupId());
-                    }
-                    Creative before = base.creative(id);
-                    if (before != null) {
-                        groups.add(before.adGroupId());
+                        groups.put(now.adGroupId(), at);
                     }
                 }
                 case AD_SPACE -> spaces.put(id, (AdSpace) objects.get(ObjectKind.AD_SPACE).get(id));
@@ -524,7 +527,7 @@ public final class CatalogStore implements AutoCloseable {
         }
         Map<Long, AdGroup> adGroups = new HashMap<>();
         Map<Long, List<Creative>> creatives = new HashMap<>();
-        for (long id : groups) {
+        for (long id : groups.keySet()) {
             AdGroup g = (AdGroup) groupObjects.get(id);
             adGroups.put(id, g);
             if (g == null) {
@@ -545,7 +548,7 @@ public final class CatalogStore implements AutoCloseable {
                 }
             }
         }
-        return new CatalogPatch(seq, accounts, campaigns, adGroups, creatives, spaces);
+        return new CatalogPatch(seq, accounts, campaigns, adGroups, creatives, spaces, groups);
     }
 
     /** An immutable catalog of the current state; its version is the change sequence. */

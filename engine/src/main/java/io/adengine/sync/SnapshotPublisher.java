@@ -1,5 +1,6 @@
 package io.adengine.sync;
 
+import io.adengine.index.Segment;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
@@ -7,6 +8,7 @@ import io.adengine.model.CatalogPatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
     /** A delta of at least this many ad groups always triggers a new base. */
     private static final int MIN_COMPACT_AFTER = 1_000;
+    /** A second delta of at least this many ad groups is always folded into the first. */
+    private static final int MIN_FOLD_AFTER = 500;
 
     private final CatalogStore store;
     private final SnapshotBuilder builder;
@@ -165,10 +169,21 @@ public final class SnapshotPublisher implements AutoCloseable {
         if (fresh == null && patch.version() == current.version()) {
             return;
         }
-        Snapshot next = builder.patch(base, patch);
+        Snapshot next = null;
+        if (fresh == null && current.segmentCount() >= 2) {
+            // Keep the first delta and build only what changed after it, until that part grows to a quarter of it.
+            Segment first = current.segment(1);
+            Set<Long> recent = patch.adGroupsChangedAfter(first.catalog().version());
+            if (recent.size() < Math.max(MIN_FOLD_AFTER, first.size() / 4)) {
+                next = builder.patchTop(current, patch, recent);
+            }
+        }
+        if (next == null) {
+            next = builder.patch(base, patch);
+        }
         holder.publish(next);
         builds++;
-        deltaAdGroups = next.delta() == null ? 0 : next.delta().size();
+        deltaAdGroups = next.size() - next.base().size();
         lastBuildNanos = System.nanoTime() - start;
         if (!compacting && patch.adGroups().size() >= compactAfter(base.base().size())) {
             compacting = true;

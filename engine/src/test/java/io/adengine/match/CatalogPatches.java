@@ -71,6 +71,34 @@ public final class CatalogPatches {
         return out;
     }
 
+    /**
+     * Like {@link #diff(Catalog, Catalog)}, plus the ad groups {@code touched} (current state, or deleted) even
+     * where they equal the base again: the store's patches keep every group touched since the base.
+     */
+    public static CatalogPatch diff(Catalog base, Catalog later, java.util.Set<Long> touched) {
+        CatalogPatch p = diff(base, later);
+        Map<Long, AdGroup> groups = new HashMap<>(p.adGroups());
+        Map<Long, List<Creative>> creatives = new HashMap<>(p.creativesByGroup());
+        Map<Long, Campaign> campaigns = new HashMap<>(p.campaigns());
+        Map<Long, Account> accounts = new HashMap<>(p.accounts());
+        Map<Long, Long> changedAt = new HashMap<>(p.changedAt());
+        for (long id : touched) {
+            AdGroup g = later.adGroup(id);
+            groups.put(id, g);
+            changedAt.putIfAbsent(id, later.version());
+            if (g != null) {
+                creatives.put(id, later.creativesOf(id));
+                Campaign campaign = later.campaign(g.campaignId());
+                campaigns.put(campaign.id(), campaign);
+                accounts.put(campaign.accountId(), later.account(campaign.accountId()));
+            }
+        }
+        // Ad spaces are few: count every one as touched (a space deleted and created again is touched, not equal).
+        Map<Long, AdSpace> spaces = new HashMap<>(p.adSpaces());
+        later.adSpaces().forEach(space -> spaces.put(space.id(), space));
+        return new CatalogPatch(later.version(), accounts, campaigns, groups, creatives, spaces, changedAt);
+    }
+
     /** The patch from {@code base} to {@code later}: every ad group whose own, campaign's, account's or creatives' state differs. */
     public static CatalogPatch diff(Catalog base, Catalog later) {
         Map<Long, Account> accounts = changed(base.accounts(), later.accounts(), Account::id, later::account);
@@ -95,7 +123,9 @@ public final class CatalogPatches {
                 }
             }
         }
-        return new CatalogPatch(later.version(), accounts, campaigns, groups, creatives, spaces);
+        Map<Long, Long> changedAt = new HashMap<>();
+        groups.keySet().forEach(id -> changedAt.put(id, later.version()));
+        return new CatalogPatch(later.version(), accounts, campaigns, groups, creatives, spaces, changedAt);
     }
 
     /** Whether a group's campaign and account are the same objects in both versions. */
