@@ -108,6 +108,7 @@ public final class CatalogStore implements AutoCloseable {
      * {@code touchKind[i]}/{@code touchId[i]}. Serving asks for what was touched after its base
      * ({@link #patchSince}); {@link #forgetTouchesUpTo} drops what no base needs any more.
      */
+    private PatchSoFar patchSoFar;
     private long[] touchSeq = new long[1024];
     private byte[] touchKind = new byte[1024];
     private long[] touchId = new long[1024];
@@ -487,68 +488,113 @@ public final class CatalogStore implements AutoCloseable {
      * Costs the size of the changes, not of the catalog. Audience metadata does not reach the snapshot.
      */
     public synchronized CatalogPatch patchSince(Catalog base) {
-        Map<Long, Account> accounts = new HashMap<>();
-        Map<Long, Campaign> campaigns = new HashMap<>();
-        Map<Long, AdSpace> spaces = new HashMap<>();
-        // Affected ad group → the latest change that affected it.
-        Map<Long, Long> groups = new java.util.TreeMap<>();
+        // Serving asks again and again about the same base: keep the answer and bring it up to date with the
+        // touches since the last call, so that a call costs the newest changes (plus copying the maps).
+        PatchSoFar p = patchSoFar;
+        if (p == null || p.baseVersion != base.version() || p.upTo > seq) {
+            p = new PatchSoFar(base.version());
+            patchSoFar = p;
+        }
         Map<Long, Object> accountObjects = objects.get(ObjectKind.ACCOUNT);
         Map<Long, Object> campaignObjects = objects.get(ObjectKind.CAMPAIGN);
         Map<Long, Object> groupObjects = objects.get(ObjectKind.AD_GROUP);
         Map<Long, Object> creativeObjects = objects.get(ObjectKind.CREATIVE);
+        // Ad groups affected since the last call → the latest change that affected each.
+        Map<Long, Long> fresh = new HashMap<>();
         ObjectKind[] kinds = ObjectKind.values();
-        for (int i = 0; i < touches; i++) {
-            if (touchSeq[i] <= base.version()) {
-                continue;
-            }
+        for (int i = firstTouchAfter(Math.max(p.upTo, base.version())); i < touches; i++) {
             long id = touchId[i];
             Long at = touchSeq[i];
             switch (kinds[touchKind[i]]) {
                 case ACCOUNT -> {
-                    accounts.put(id, (Account) accountObjects.get(id));
+                    p.accounts.put(id, (Account) accountObjects.get(id));
                     for (long campaign : children.get(ObjectKind.CAMPAIGN).getOrDefault(id, Set.of())) {
-                        children.get(ObjectKind.AD_GROUP).getOrDefault(campaign, Set.of()).forEach(g -> groups.put(g, at));
+                        children.get(ObjectKind.AD_GROUP).getOrDefault(campaign, Set.of()).forEach(g -> fresh.put(g, at));
                     }
                 }
                 case CAMPAIGN -> {
-                    campaigns.put(id, (Campaign) campaignObjects.get(id));
-                    children.get(ObjectKind.AD_GROUP).getOrDefault(id, Set.of()).forEach(g -> groups.put(g, at));
+                    p.campaigns.put(id, (Campaign) campaignObjects.get(id));
+                    children.get(ObjectKind.AD_GROUP).getOrDefault(id, Set.of()).forEach(g -> fresh.put(g, at));
                 }
-                case AD_GROUP -> groups.put(id, at);
+                case AD_GROUP -> fresh.put(id, at);
                 case CREATIVE -> {
                     Creative now = (Creative) creativeObjects.get(id);
                     if (now != null) {
-                        groups.put(now.adGroupId(), at);
+                        fresh.put(now.adGroupId(), at);
                     }
                 }
-                case AD_SPACE -> spaces.put(id, (AdSpace) objects.get(ObjectKind.AD_SPACE).get(id));
+                case AD_SPACE -> p.spaces.put(id, (AdSpace) objects.get(ObjectKind.AD_SPACE).get(id));
                 case AUDIENCE -> { }
             }
         }
-        Map<Long, AdGroup> adGroups = new HashMap<>();
-        Map<Long, List<Creative>> creatives = new HashMap<>();
-        for (long id : groups.keySet()) {
+        for (Map.Entry<Long, Long> e : fresh.entrySet()) {
+            long id = e.getKey();
+            p.changedAt.put(id, e.getValue());
             AdGroup g = (AdGroup) groupObjects.get(id);
-            adGroups.put(id, g);
+            p.adGroups.put(id, g);
+            p.creatives.remove(id);
             if (g == null) {
                 continue;
             }
             Set<Long> ids = children.get(ObjectKind.CREATIVE).get(id);
             if (ids != null && !ids.isEmpty()) {
-                List<Creative> list = new ArrayList<>(ids.size());
-                ids.stream().sorted().forEach(c -> list.add((Creative) creativeObjects.get(c)));
-                creatives.put(id, List.copyOf(list));
+                long[] sorted = new long[ids.size()];
+                int n = 0;
+                for (long c : ids) {
+                    sorted[n++] = c;
+                }
+                java.util.Arrays.sort(sorted);
+                Creative[] list = new Creative[n];
+                for (int k = 0; k < n; k++) {
+                    list[k] = (Creative) creativeObjects.get(sorted[k]);
+                }
+                p.creatives.put(id, List.of(list));
             }
+            // An untouched campaign or account is the same object it was at the base: only fill the gaps.
             Campaign campaign = (Campaign) campaignObjects.get(g.campaignId());
             if (campaign != null) {
-                campaigns.putIfAbsent(campaign.id(), campaign);
+                p.campaigns.putIfAbsent(campaign.id(), campaign);
                 Account account = (Account) accountObjects.get(campaign.accountId());
                 if (account != null) {
-                    accounts.putIfAbsent(account.id(), account);
+                    p.accounts.putIfAbsent(account.id(), account);
                 }
             }
         }
-        return new CatalogPatch(seq, accounts, campaigns, adGroups, creatives, spaces, groups);
+        p.upTo = seq;
+        return new CatalogPatch(seq, new HashMap<>(p.accounts), new HashMap<>(p.campaigns), new HashMap<>(p.adGroups),
+                new HashMap<>(p.creatives), new HashMap<>(p.spaces), new HashMap<>(p.changedAt));
+    }
+
+    /** The index of the first touch record of a change after {@code version} (records are in commit order). */
+    private int firstTouchAfter(long version) {
+        int lo = 0;
+        int hi = touches;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (touchSeq[mid] <= version) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** {@link #patchSince}'s answer for one base, as of change {@code upTo}; guarded by the store's lock. */
+    private static final class PatchSoFar {
+        final long baseVersion;
+        long upTo;
+        final Map<Long, Account> accounts = new HashMap<>();
+        final Map<Long, Campaign> campaigns = new HashMap<>();
+        final Map<Long, AdGroup> adGroups = new HashMap<>();
+        final Map<Long, List<Creative>> creatives = new HashMap<>();
+        final Map<Long, AdSpace> spaces = new HashMap<>();
+        final Map<Long, Long> changedAt = new HashMap<>();
+
+        PatchSoFar(long baseVersion) {
+            this.baseVersion = baseVersion;
+            this.upTo = baseVersion;
+        }
     }
 
     /** An immutable catalog of the current state; its version is the change sequence. */
