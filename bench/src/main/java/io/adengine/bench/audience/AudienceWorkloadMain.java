@@ -171,7 +171,10 @@ public final class AudienceWorkloadMain {
         long t0 = System.nanoTime();
         try (AudienceStore store = AudienceStore.open(dir, (long) (w.users() * 1.1))) {
             UserData fromStore = store.load(AudienceWorkload.TODAY);
-            UserData data = new UserData(store.dictionary(), fromStore.audiences(), w.demographics(), w.allInstalls(), AudienceWorkload.TODAY);
+            // Compacted as the engine's store does when it reads the profile feed.
+            Map<String, io.adengine.audience.InstallHistory> installs = new java.util.HashMap<>();
+            w.allInstalls().forEach((app, h) -> installs.put(app, h.from(AudienceWorkload.TODAY)));
+            UserData data = new UserData(store.dictionary(), fromStore.audiences(), w.demographics(), installs, AudienceWorkload.TODAY);
             fromStore = null;
             long t1 = System.nanoTime();
             for (int i = 0; i < 3; i++) {
