@@ -5,7 +5,7 @@
 # Reports /proc/PID/status (VmRSS, VmHWM, RssAnon, RssFile) and the heap after a full GC: once started,
 # and again after LOAD_SECONDS of closed-loop traffic. Stops the engine it started.
 #
-# usage: bench/engine-rss.sh WORKLOAD_DIR AUDIENCE_DIR OUT_DIR [extra JVM options, e.g. -Xmx1g]
+# usage: bench/engine-rss.sh WORKLOAD_DIR AUDIENCE_DIR OUT_DIR [extra JVM options after the launcher's, e.g. -Xmx6g]
 # env:   RSS_ENGINE_PORT (18180), RSS_ADMIN_PORT (18181), LOAD_SECONDS (20), RSS_ENGINE_JAR (engine/target/ad-engine.jar)
 set -euo pipefail
 
@@ -46,10 +46,10 @@ heap() {
 }
 
 T0=$(date +%s)
-java @"$ROOT/config/jvm.options" "$@" -jar "$ENGINE_JAR" "$OUT/engine.yaml" > "$OUT/engine.log" 2>&1 &
+java @"$ROOT/config/jvm.options" @"$ROOT/config/engine.jvm.options" "$@" -jar "$ENGINE_JAR" "$OUT/engine.yaml" > "$OUT/engine.log" 2>&1 &
 ENGINE_PID=$!
 trap 'kill "$ENGINE_PID" 2>/dev/null || true' EXIT
-echo "engine pid $ENGINE_PID, JVM options: @config/jvm.options $*"
+echo "engine pid $ENGINE_PID, JVM options: @config/jvm.options @config/engine.jvm.options $*"
 for _ in $(seq 1 1200); do
   curl -sf "http://127.0.0.1:$PORT/health" > /dev/null 2>&1 && break
   kill -0 "$ENGINE_PID" 2>/dev/null || { echo "engine died:"; tail -20 "$OUT/engine.log"; exit 1; }

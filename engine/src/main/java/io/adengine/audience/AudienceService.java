@@ -52,9 +52,11 @@ public final class AudienceService implements AutoCloseable {
         }
         AudienceStore store = AudienceStore.open(config.dir(), config.maxUsers());
         try {
-            UserData data = store.load(day(clock.getAsLong()));
             // Lookups read the in-memory mirror; unmapping the Chronicle file keeps its pages (all read
-            // once to fill the mirror) out of the resident set until an import writes to it.
+            // once to fill the mirror) out of the resident set until an import writes to it. Before the
+            // profile feed is read, so that they are not resident while the heap fills.
+            store.dictionary().releaseFile();
+            UserData data = store.load(day(clock.getAsLong()));
             store.dictionary().releaseFile();
             LOG.info("user data: {} users ({} bytes of dictionary mirror), {} audiences, {} apps with install state, {} bytes of bitmaps",
                     store.dictionary().size(), store.dictionary().mirrorSizeInBytes(), data.audiences().size(),
