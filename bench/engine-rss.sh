@@ -6,7 +6,8 @@
 # and again after LOAD_SECONDS of closed-loop traffic. Stops the engine it started.
 #
 # usage: bench/engine-rss.sh WORKLOAD_DIR AUDIENCE_DIR OUT_DIR [extra JVM options after the launcher's, e.g. -Xmx6g]
-# env:   RSS_ENGINE_PORT (18180), RSS_ADMIN_PORT (18181), LOAD_SECONDS (20), RSS_ENGINE_JAR (engine/target/ad-engine.jar)
+# env:   RSS_ENGINE_PORT (18180), RSS_ADMIN_PORT (18181), LOAD_SECONDS (20), RSS_ENGINE_JAR (engine/target/ad-engine.jar),
+#        RSS_NO_AUDIENCES=1 (catalog only: leave the audiences section out)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,10 +31,10 @@ cat >> "$OUT/engine.yaml" <<EOF
 events:
   journalDir: $OUT/journal
   fsync: NONE
-audiences:
-  dir: $AUD
-  maxUsers: 20000000
 EOF
+if [[ "${RSS_NO_AUDIENCES:-0}" != "1" ]]; then
+  printf 'audiences:\n  dir: %s\n  maxUsers: 20000000\n' "$AUD" >> "$OUT/engine.yaml"
+fi
 
 status() { # label
   echo "== $1 (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
