@@ -94,6 +94,19 @@ class InstallHistoryTest {
     }
 
     @Test
+    void onShouldKeepAnUninstallExactlyAtTheWindowEdgeWhenCompacted() {
+        List<Event> events = List.of(new Event(1, D0 - 200, true), new Event(1, D0 - AppInstalls.WINDOW_DAYS, false),
+                new Event(2, D0 - 200, true), new Event(2, D0 - AppInstalls.WINDOW_DAYS - 1, false),
+                new Event(3, D0 - 10, false));
+        InstallHistory compact = full(events).from(D0);
+        for (int day = D0; day <= D0 + 12; day++) {
+            assertSame(compact.on(day), oracle(events, 4, day), "day " + day);
+        }
+        assertThat(compact.on(D0).installedWithin90Days().toArray()).containsExactly(1, 3);
+        assertThat(compact.on(D0 + 1).installedWithin90Days().toArray()).containsExactly(3);
+    }
+
+    @Test
     void onShouldRefuseADayBeforeTheCompactionDay() {
         InstallHistory compact = full(List.of(new Event(1, D0 - 5, true))).from(D0);
         assertThatThrownBy(() -> compact.on(D0 - 1)).isInstanceOf(IllegalArgumentException.class)
