@@ -7,7 +7,10 @@
 #
 # usage: bench/engine-rss.sh WORKLOAD_DIR AUDIENCE_DIR OUT_DIR [extra JVM options after the launcher's, e.g. -Xmx6g]
 # env:   RSS_ENGINE_PORT (18180), RSS_ADMIN_PORT (18181), LOAD_SECONDS (20), RSS_ENGINE_JAR (engine/target/ad-engine.jar),
-#        RSS_NO_AUDIENCES=1 (catalog only: leave the audiences section out)
+#        RSS_NO_AUDIENCES=1 (catalog only: leave the audiences section out),
+#        RSS_SYNC=1 (catalog sync on: a durable store in OUT/catalog-data seeded from the workload's catalog),
+#        RSS_CHANGES=N (with RSS_SYNC: change N ad groups through the admin API before the load, so that the
+#        compactor builds a new base while the old one serves; bench/catalog-changes.py)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,6 +30,10 @@ rm -rf "$OUT/journal"
 # The workload's engine.yaml, with absolute paths, our ports, and the events and audiences sections.
 sed -e "s|^  path: catalog.json|  path: $WORK/catalog.json|" -e "s|publicPort: .*|publicPort: $PORT|" \
     -e "s|adminPort: .*|adminPort: $ADMIN|" "$WORK/engine.yaml" > "$OUT/engine.yaml"
+if [[ "${RSS_SYNC:-0}" == "1" ]]; then
+  rm -rf "$OUT/catalog-data"
+  sed -i -e "s|^  path: .*|&\n  dataDir: $OUT/catalog-data\n  rulesDir: $ROOT/config|" "$OUT/engine.yaml"
+fi
 cat >> "$OUT/engine.yaml" <<EOF
 events:
   journalDir: $OUT/journal
@@ -62,6 +69,10 @@ status "started"
 heap
 status "after full GC"
 jcmd "$ENGINE_PID" GC.class_histogram | head -17 > "$OUT/histogram.txt"
+if [[ "${RSS_CHANGES:-0}" -gt 0 ]]; then
+  python3 "$ROOT/bench/catalog-changes.py" "$WORK/catalog.json" "$ADMIN" bench-admin-token "$RSS_CHANGES" 30
+  status "after ${RSS_CHANGES} ad-group changes"
+fi
 if [[ "$LOAD_SECONDS" -gt 0 ]]; then
   java -cp "$BENCH_JAR" io.adengine.bench.BenchMain load --port "$PORT" --requests "$WORK/requests.jsonl" \
     --connections 16 --threads 1 --mode CLOSED --duration "$LOAD_SECONDS" --label rss --out "$OUT" | tail -3
