@@ -80,7 +80,7 @@ log "generating workload M (seed $SEED) into $WORK"
   --public-port "$ENGINE_PORT" --admin-port "$ADMIN_PORT" | tee "$RUN_DIR/workload.txt"
 
 log "starting engine"
-java @config/jvm.options -jar "$ENGINE_JAR" "$WORK/engine.yaml" > "$RUN_DIR/engine.log" 2>&1 &
+java @config/jvm.options @config/engine.jvm.options -jar "$ENGINE_JAR" "$WORK/engine.yaml" > "$RUN_DIR/engine.log" 2>&1 &
 ENGINE_PID=$!
 wait_http "http://127.0.0.1:$ENGINE_PORT/health" 300 "$ENGINE_PID"
 ENGINE_RSS_KB="$(awk '/VmRSS/ {print $2}' /proc/$ENGINE_PID/status 2>/dev/null || echo 0)"

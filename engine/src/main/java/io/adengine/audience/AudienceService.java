@@ -26,6 +26,7 @@ public final class AudienceService implements AutoCloseable {
     private final AudienceStore store;
     private final UserDataHolder holder;
     private final AudienceTargeting targeting;
+    private final ObservedTraffic traffic;
     private final LongSupplier clock;
     private final ScheduledExecutorService days;
 
@@ -33,8 +34,9 @@ public final class AudienceService implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.holder = holder;
-        this.targeting = new AudienceTargeting(holder);
         this.clock = clock;
+        this.traffic = new ObservedTraffic(Math.max(config.maxUsers(), store.dictionary().size()), clock.getAsLong());
+        this.targeting = new AudienceTargeting(holder, traffic);
         this.days = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audience-day");
             t.setDaemon(true);
@@ -50,9 +52,15 @@ public final class AudienceService implements AutoCloseable {
         }
         AudienceStore store = AudienceStore.open(config.dir(), config.maxUsers());
         try {
+            // Lookups read the in-memory mirror; unmapping the Chronicle file keeps its pages (all read
+            // once to fill the mirror) out of the resident set until an import writes to it. Before the
+            // profile feed is read, so that they are not resident while the heap fills.
+            store.dictionary().releaseFile();
             UserData data = store.load(day(clock.getAsLong()));
-            LOG.info("user data: {} users, {} audiences, {} apps with install state, {} bytes of bitmaps",
-                    store.dictionary().size(), data.audiences().size(), data.histories().size(), data.sizeInBytes());
+            store.dictionary().releaseFile();
+            LOG.info("user data: {} users ({} bytes of dictionary mirror), {} audiences, {} apps with install state, {} bytes of bitmaps",
+                    store.dictionary().size(), store.dictionary().mirrorSizeInBytes(), data.audiences().size(),
+                    data.histories().size(), data.sizeInBytes());
             return new AudienceService(config, store, new UserDataHolder(data), clock);
         } catch (IOException | AudienceFileException | RuntimeException e) {
             store.close();
@@ -76,17 +84,34 @@ public final class AudienceService implements AutoCloseable {
         return config;
     }
 
+    /** The requests observed for reach estimates. */
+    public ObservedTraffic traffic() {
+        return traffic;
+    }
+
+    /** The reach estimate of a spec, from observed traffic once there is enough of it (see {@link Reach}). */
+    public Reach.Estimate reach(Reach.Spec spec, java.util.Set<Long> adSpaces) {
+        return Reach.estimate(holder.current(), spec, adSpaces, traffic.window(clock.getAsLong()),
+                new Reach.Priors(config.dailyActivePercent(), config.requestsPerActiveUserPerDay(), config.reachMinObservedUsers()));
+    }
+
     /** Turns a parsed upload into a bitmap, persists it and swaps it in; returns the bitmap. */
     public synchronized RoaringBitmap importAudience(long audienceId, AudienceUpload.Parsed parsed) throws IOException {
-        RoaringBitmap users = store.toBitmap(parsed);
+        RoaringBitmap users;
+        try {
+            users = store.toBitmap(parsed);
+        } finally {
+            store.dictionary().releaseFile();
+        }
         store.save(audienceId, users);
         holder.update(d -> d.withAudience(audienceId, users));
         return users;
     }
 
-    /** Recomputes install state when the clock has entered a new UTC day. */
+    /** Recomputes install state and starts a new day of observed traffic when the clock has entered a new UTC day. */
     public void recomputeIfNewDay() {
         try {
+            traffic.rollOver(clock.getAsLong());
             int today = day(clock.getAsLong());
             if (holder.current().epochDay() != today) {
                 holder.update(d -> d.epochDay() == today ? d : d.onDay(today));

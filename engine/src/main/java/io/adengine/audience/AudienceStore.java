@@ -116,7 +116,8 @@ public final class AudienceStore implements AutoCloseable {
         if (!Files.isRegularFile(profiles)) {
             return new UserData(dictionary, audiences, Demographics.NONE, Map.of(), epochDay);
         }
-        ProfileFeed.Contents feed = ProfileFeed.read(profiles, dictionary);
+        // Serving only moves forward from the day it opened on, so install histories are compacted to that.
+        ProfileFeed.Contents feed = ProfileFeed.read(profiles, dictionary, epochDay);
         return new UserData(dictionary, audiences, feed.demographics(), feed.apps(), epochDay);
     }
 

@@ -25,6 +25,7 @@ public final class AudienceTargeting implements UserTargeting {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final UserDataHolder data;
+    private final ObservedTraffic traffic;
     // Per segment position (base, first delta, second delta) the rules of the two latest segments seen: while a new snapshot is prepared and
     // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
     private final Recent[] slots = new Recent[Snapshot.MAX_SEGMENTS];
@@ -41,8 +42,15 @@ public final class AudienceTargeting implements UserTargeting {
         }
     }
 
+    /** A filter over published user data that observes no traffic (tools, benchmarks). */
     public AudienceTargeting(UserDataHolder data) {
+        this(data, null);
+    }
+
+    /** A filter that also counts every resolved request into {@code traffic} ({@code null}: none) for reach. */
+    public AudienceTargeting(UserDataHolder data, ObservedTraffic traffic) {
         this.data = data;
+        this.traffic = traffic;
     }
 
     /** One thread's hashing state and removal list. */
@@ -52,9 +60,21 @@ public final class AudienceTargeting implements UserTargeting {
         int[] rejected = new int[64];
     }
 
+    /**
+     * Trim, lower-case, MD5 into a per-thread buffer, then the dictionary's in-memory mirror: no lock and no
+     * allocation. The request is counted for reach estimates on the way.
+     */
     @Override
     public int userOf(AdRequest request) {
-        String gaid = request.gaid();
+        int user = resolve(request.gaid());
+        ObservedTraffic t = traffic;
+        if (t != null) {
+            t.record(request.adSpaceId(), user, request.nowMillis());
+        }
+        return user;
+    }
+
+    private int resolve(String gaid) {
         if (gaid == null) {
             return UNKNOWN_USER;
         }
@@ -62,7 +82,8 @@ public final class AudienceTargeting implements UserTargeting {
         if (!s.gaids.ofGaid(gaid, s.key)) {
             return UNKNOWN_USER;
         }
-        return data.current().dictionary().idOf(s.key);
+        int id = data.current().dictionary().idOf(s.key);
+        return id == UserDictionary.UNKNOWN ? UNKNOWN_USER : id;
     }
 
     @Override

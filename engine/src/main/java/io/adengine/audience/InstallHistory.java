@@ -5,65 +5,191 @@ import org.roaringbitmap.RoaringBitmap;
 import java.util.Arrays;
 
 /**
- * Every install and uninstall event of one app, packed and sorted by user then day, so that the state on
- * any day can be recomputed as days pass ({@link #on}). Immutable once built.
+ * The install and uninstall events of one app, so that its install state on a day can be recomputed as
+ * days pass ({@link #on}). Immutable once built.
+ *
+ * <p>A full history keeps every event, packed into one {@code long} each and sorted by user, then day,
+ * then uninstall before install. {@link #from(int)} compacts it for serving, which only ever moves
+ * forward in time: a user with no event after that day is summarised by the state the day ended in
+ * (installed, ever installed, and the day of a last uninstall recent enough to still count as
+ * "installed within {@value AppInstalls#WINDOW_DAYS} days"); only users with later-dated events keep
+ * their events. At workload M (18.5M events over 200 apps) that is about 10 MB instead of 148 MB.
  */
 public final class InstallHistory {
 
-    private final int[] users;
-    private final int[] days;
-    private final boolean[] installs;
+    // Days are stored biased so that any LocalDate epoch day the feed accepts packs as a positive 31-bit field.
+    private static final int DAY_BIAS = 1 << 30;
+    private static final long[] NO_LONGS = new long[0];
 
-    /** Builds from parallel arrays of {@code count} events in any order. */
-    public InstallHistory(int[] users, int[] days, boolean[] installs, int count) {
-        Integer[] order = new Integer[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        // Same user and day: the uninstall first, so that "installed again that day" ends installed.
-        Arrays.sort(order, (a, b) -> users[a] != users[b] ? Integer.compare(users[a], users[b])
-                : days[a] != days[b] ? Integer.compare(days[a], days[b]) : Boolean.compare(installs[a], installs[b]));
-        this.users = new int[count];
-        this.days = new int[count];
-        this.installs = new boolean[count];
-        for (int i = 0; i < count; i++) {
-            this.users[i] = users[order[i]];
-            this.days[i] = days[order[i]];
-            this.installs[i] = installs[order[i]];
-        }
+    /** Events of the users whose state is not summarised, packed and sorted. */
+    private final long[] events;
+    /** First day {@link #on} may be asked for; {@link Integer#MIN_VALUE} for a full history. */
+    private final int fromDay;
+    /** Summarised users installed at the end of {@link #fromDay} (empty for a full history). */
+    private final RoaringBitmap installedFrom;
+    /** Summarised users who ever installed by the end of {@link #fromDay}. */
+    private final RoaringBitmap everFrom;
+    /** Summarised users not installed at {@link #fromDay} with their last uninstall day, packed, when it can still count. */
+    private final long[] recentUninstalls;
+
+    private InstallHistory(long[] events, int fromDay, RoaringBitmap installedFrom, RoaringBitmap everFrom, long[] recentUninstalls) {
+        this.events = events;
+        this.fromDay = fromDay;
+        this.installedFrom = installedFrom;
+        this.everFrom = everFrom;
+        this.recentUninstalls = recentUninstalls;
     }
 
+    /** Builds a full history from parallel arrays of {@code count} events in any order (users are ids, >= 0). */
+    public InstallHistory(int[] users, int[] days, boolean[] installs, int count) {
+        this(pack(users, days, installs, count), Integer.MIN_VALUE, new RoaringBitmap(), new RoaringBitmap(), NO_LONGS);
+    }
+
+    private static long[] pack(int[] users, int[] days, boolean[] installs, int count) {
+        long[] packed = new long[count];
+        for (int i = 0; i < count; i++) {
+            packed[i] = packEvent(users[i], days[i], installs[i]);
+        }
+        Arrays.sort(packed);
+        return packed;
+    }
+
+    /** Builds a full history from {@code count} events made by {@link #packEvent}, taking the array over (sorts it). */
+    static InstallHistory ofPacked(long[] packed, int count) {
+        long[] events = count == packed.length ? packed : Arrays.copyOf(packed, count);
+        Arrays.sort(events);
+        return new InstallHistory(events, Integer.MIN_VALUE, new RoaringBitmap(), new RoaringBitmap(), NO_LONGS);
+    }
+
+    /**
+     * One event as a sortable {@code long}: user in the high 32 bits, then the biased day, then the
+     * install bit, so that sorting orders by user, day, and uninstall before install on the same day
+     * ("installed again that day" ends installed).
+     */
+    static long packEvent(int user, int epochDay, boolean install) {
+        if (user < 0) {
+            throw new IllegalArgumentException("user id must be >= 0, was " + user);
+        }
+        if (epochDay < -DAY_BIAS || epochDay >= DAY_BIAS) {
+            throw new IllegalArgumentException("day out of range: " + epochDay);
+        }
+        return (long) user << 32 | (long) (epochDay + DAY_BIAS) << 1 | (install ? 1 : 0);
+    }
+
+    private static int user(long e) {
+        return (int) (e >>> 32);
+    }
+
+    private static int day(long e) {
+        return (int) ((e >>> 1) & 0x7FFF_FFFFL) - DAY_BIAS;
+    }
+
+    private static boolean install(long e) {
+        return (e & 1) != 0;
+    }
+
+    /** Events kept as events (all of them for a full history). */
     public int events() {
-        return users.length;
+        return events.length;
+    }
+
+    /** Heap bytes of the arrays and bitmaps. */
+    public long sizeInBytes() {
+        return 8L * events.length + 8L * recentUninstalls.length + installedFrom.getLongSizeInBytes() + everFrom.getLongSizeInBytes();
+    }
+
+    /**
+     * The same history for days from {@code day} on only, compacted (see the class comment). A full history
+     * only.
+     */
+    public InstallHistory from(int day) {
+        if (fromDay != Integer.MIN_VALUE) {
+            throw new IllegalStateException("already compacted from day " + fromDay);
+        }
+        RoaringBitmap installed = new RoaringBitmap();
+        RoaringBitmap ever = new RoaringBitmap();
+        long[] recent = new long[64];
+        int nRecent = 0;
+        long[] kept = new long[64];
+        int nKept = 0;
+        int i = 0;
+        while (i < events.length) {
+            int user = user(events[i]);
+            int end = i;
+            boolean later = false;
+            while (end < events.length && user(events[end]) == user) {
+                later |= day(events[end]) > day;
+                end++;
+            }
+            if (later) {
+                // Events after the day decide this user's state later: keep all of them, as they are.
+                if (nKept + (end - i) > kept.length) {
+                    kept = Arrays.copyOf(kept, Math.max(kept.length * 2, nKept + (end - i)));
+                }
+                System.arraycopy(events, i, kept, nKept, end - i);
+                nKept += end - i;
+            } else {
+                boolean isInstalled = false;
+                int lastUninstall = Integer.MIN_VALUE;
+                for (int k = i; k < end; k++) {
+                    isInstalled = install(events[k]);
+                    if (!isInstalled) {
+                        lastUninstall = day(events[k]);
+                    }
+                }
+                ever.add(user);
+                if (isInstalled) {
+                    installed.add(user);
+                } else if (lastUninstall >= day - AppInstalls.WINDOW_DAYS) {
+                    if (nRecent == recent.length) {
+                        recent = Arrays.copyOf(recent, nRecent * 2);
+                    }
+                    recent[nRecent++] = packEvent(user, lastUninstall, false);
+                }
+            }
+            i = end;
+        }
+        installed.runOptimize();
+        ever.runOptimize();
+        return new InstallHistory(Arrays.copyOf(kept, nKept), day, installed, ever, Arrays.copyOf(recent, nRecent));
     }
 
     /**
      * The state at the end of {@code epochDay}, from the events dated on or before it: installed now
      * (last event an install), installed within 90 days (installed now, or uninstalled on a day in
-     * [epochDay - 90, epochDay]: it was installed until that day), ever installed.
+     * [epochDay - 90, epochDay]: it was installed until that day), ever installed (an uninstall without
+     * a known install still tells us it was installed before). A compacted history answers only for
+     * days from the one it was compacted for.
      */
     public AppInstalls on(int epochDay) {
-        RoaringBitmap now = new RoaringBitmap();
-        RoaringBitmap within = new RoaringBitmap();
-        RoaringBitmap ever = new RoaringBitmap();
+        if (epochDay < fromDay) {
+            throw new IllegalArgumentException("install state before day " + fromDay + " was compacted away (asked for " + epochDay + ")");
+        }
+        // Without kept events the summary bitmaps are the answer: share them (never modified) rather than copy.
+        boolean share = events.length == 0;
+        RoaringBitmap now = share ? installedFrom : installedFrom.clone();
+        RoaringBitmap within = installedFrom.clone();
+        RoaringBitmap ever = share ? everFrom : everFrom.clone();
+        for (long r : recentUninstalls) {
+            if (day(r) >= epochDay - AppInstalls.WINDOW_DAYS) {
+                within.add(user(r));
+            }
+        }
         int i = 0;
-        while (i < users.length) {
-            int user = users[i];
+        while (i < events.length) {
+            int user = user(events[i]);
             boolean installed = false;
             boolean everInstalled = false;
             int lastUninstall = Integer.MIN_VALUE;
-            for (; i < users.length && users[i] == user; i++) {
-                if (days[i] > epochDay) {
+            for (; i < events.length && user(events[i]) == user; i++) {
+                long e = events[i];
+                if (day(e) > epochDay) {
                     continue;
                 }
-                if (installs[i]) {
-                    installed = true;
-                    everInstalled = true;
-                } else {
-                    // An uninstall without a known install still tells us it was installed before.
-                    everInstalled = true;
-                    installed = false;
-                    lastUninstall = days[i];
+                everInstalled = true;
+                installed = install(e);
+                if (!installed) {
+                    lastUninstall = day(e);
                 }
             }
             if (installed) {
@@ -76,9 +202,11 @@ public final class InstallHistory {
                 ever.add(user);
             }
         }
-        now.runOptimize();
+        if (!share) {
+            now.runOptimize();
+            ever.runOptimize();
+        }
         within.runOptimize();
-        ever.runOptimize();
         return new AppInstalls(now, within, ever);
     }
 }

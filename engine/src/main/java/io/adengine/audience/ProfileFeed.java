@@ -33,7 +33,17 @@ public final class ProfileFeed {
     private ProfileFeed() {
     }
 
+    /** Reads a feed with every app's full install history. */
     public static Contents read(Path file, UserDictionary users) throws IOException, AudienceFileException {
+        return read(file, users, Integer.MIN_VALUE);
+    }
+
+    /**
+     * Reads a feed, each app's install history compacted for days from {@code fromDay} on
+     * ({@link InstallHistory#from}; {@link Integer#MIN_VALUE}: keep full histories), one app at a time so that
+     * the full histories are never all held at once.
+     */
+    public static Contents read(Path file, UserDictionary users, int fromDay) throws IOException, AudienceFileException {
         GaidKey gaids = new GaidKey();
         byte[] key = new byte[16];
         byte[] genders = new byte[1024];
@@ -85,7 +95,11 @@ public final class ProfileFeed {
                         } catch (DateTimeParseException e) {
                             throw new AudienceFileException(where + "field 4 must be a date YYYY-MM-DD");
                         }
-                        apps.computeIfAbsent(app, k -> new Events()).add(id, day, f[0].strip().equals("install"));
+                        try {
+                            apps.computeIfAbsent(app, k -> new Events()).add(InstallHistory.packEvent(id, day, f[0].strip().equals("install")));
+                        } catch (IllegalArgumentException e) {
+                            throw new AudienceFileException(where + "field 4: " + e.getMessage());
+                        }
                     }
                     default -> throw new AudienceFileException(where + "field 1 must be profile, install or uninstall");
                 }
@@ -93,7 +107,13 @@ public final class ProfileFeed {
         }
         int size = users.size();
         Map<String, InstallHistory> histories = new HashMap<>();
-        apps.forEach((app, e) -> histories.put(app, new InstallHistory(e.users, e.days, e.installs, e.count)));
+        for (var it = apps.entrySet().iterator(); it.hasNext(); ) {
+            var app = it.next();
+            InstallHistory full = InstallHistory.ofPacked(app.getValue().events, app.getValue().count);
+            // Drop the app's raw events before the next app is sorted: the peak stays near one app's worth.
+            it.remove();
+            histories.put(app.getKey(), fromDay == Integer.MIN_VALUE ? full : full.from(fromDay));
+        }
         return new Contents(new Demographics(grow(genders, size), grow(ages, size)), Map.copyOf(histories), number);
     }
 
@@ -129,22 +149,17 @@ public final class ProfileFeed {
         throw new AudienceFileException(where + "field 4 (age) must be 0..200 or empty");
     }
 
+    /** One app's events as they are read, packed ({@link InstallHistory#packEvent}). */
     private static final class Events {
-        int[] users = new int[16];
-        int[] days = new int[16];
-        boolean[] installs = new boolean[16];
+        long[] events = new long[16];
         int count;
 
-        void add(int user, int day, boolean install) {
-            if (count == users.length) {
-                users = Arrays.copyOf(users, count * 2);
-                days = Arrays.copyOf(days, count * 2);
-                installs = Arrays.copyOf(installs, count * 2);
+        void add(long event) {
+            if (count == events.length) {
+                // Grow by half: the largest app of workload M has over 5M events.
+                events = Arrays.copyOf(events, count + (count >> 1));
             }
-            users[count] = user;
-            days[count] = day;
-            installs[count] = install;
-            count++;
+            events[count++] = event;
         }
     }
 }

@@ -12,9 +12,22 @@ import java.util.Set;
 
 /**
  * Reach of a targeting spec: the exact number of known users it accepts (from bitmap cardinalities), and
- * the estimated maximum daily users and impressions from configured priors (until observed request
- * rates exist): daily users = users × dailyActivePercent / 100, impressions = daily users ×
- * requestsPerActiveUserPerDay (every request of every active user won).
+ * the estimated maximum daily users and impressions (every request of every reachable user won).
+ *
+ * <p>From observed traffic ({@link ObservedTraffic}), once the observation window holds at least
+ * {@code minObservedUsers} distinct known users. With {@code S} the users the spec accepts, {@code A}
+ * the known users active in the window, {@code R} the requests of known users in the window (in the
+ * given ad spaces, or all), and {@code T} the window's length (a whole day once one has been observed,
+ * else the time since the first request today):
+ * <pre>
+ *   maxDailyUsers       = |S ∩ A|                                   (exact count of active users in the spec)
+ *   maxDailyImpressions = |S ∩ A| × (R / |A|) × (24 h / T)          (their requests at the observed rate per
+ *                                                                   active user and ad space, scaled to a day)
+ * </pre>
+ * On a partial day {@code |S ∩ A|} counts the users seen so far, a lower bound of the day's.
+ *
+ * <p>From configured priors until then: daily users = users × dailyActivePercent / 100, impressions =
+ * daily users × requestsPerActiveUserPerDay.
  */
 public final class Reach {
 
@@ -23,9 +36,36 @@ public final class Reach {
                        String app, InstallStateTarget installState) {
     }
 
-    /** The answer. */
-    public record Estimate(long users, long knownUsers, long maxDailyUsers, long maxDailyImpressions) {
+    /** Where the daily figures come from. */
+    public enum Basis {
+        /** The configured priors: not enough traffic observed yet. */
+        PRIOR,
+        /** The last complete UTC day of observed traffic. */
+        OBSERVED_DAY,
+        /** Today's traffic so far, scaled to a day. */
+        OBSERVED_PARTIAL_DAY
     }
+
+    /**
+     * The answer.
+     *
+     * @param users               known users the spec accepts
+     * @param knownUsers          users in the dictionary
+     * @param maxDailyUsers       estimated users the spec reaches per day
+     * @param maxDailyImpressions estimated impressions per day if every request of those users were won
+     * @param basis               where the daily figures come from
+     * @param observedUsers       distinct known users in the observation window (0 under {@link Basis#PRIOR})
+     * @param observedRequests    requests of known users in the window, in the asked ad spaces (0 under PRIOR)
+     */
+    public record Estimate(long users, long knownUsers, long maxDailyUsers, long maxDailyImpressions, Basis basis,
+                           long observedUsers, long observedRequests) {
+    }
+
+    /** The reach priors and the least traffic that replaces them. */
+    public record Priors(int dailyActivePercent, int requestsPerActiveUserPerDay, long minObservedUsers) {
+    }
+
+    private static final long DAY_MILLIS = 86_400_000L;
 
     private Reach() {
     }
@@ -84,9 +124,30 @@ public final class Reach {
         return users;
     }
 
+    /** The estimate from priors only. */
     public static Estimate estimate(UserData data, Spec spec, int dailyActivePercent, int requestsPerActiveUserPerDay) {
-        long users = users(data, spec).getLongCardinality();
-        long daily = users * dailyActivePercent / 100;
-        return new Estimate(users, data.dictionary().size(), daily, daily * requestsPerActiveUserPerDay);
+        return estimate(data, spec, Set.of(), null, new Priors(dailyActivePercent, requestsPerActiveUserPerDay, Long.MAX_VALUE));
+    }
+
+    /**
+     * The estimate from observed traffic when {@code observed} is not {@code null} and holds at least
+     * {@link Priors#minObservedUsers} active users, from the priors otherwise (formulas in the class comment).
+     *
+     * @param adSpaces ad spaces whose requests count (empty: all)
+     */
+    public static Estimate estimate(UserData data, Spec spec, Set<Long> adSpaces, ObservedTraffic.Window observed, Priors priors) {
+        RoaringBitmap accepted = users(data, spec);
+        long users = accepted.getLongCardinality();
+        long known = data.dictionary().size();
+        long active = observed == null ? 0 : observed.active().getLongCardinality();
+        if (observed == null || active == 0 || active < priors.minObservedUsers()) {
+            long daily = users * priors.dailyActivePercent() / 100;
+            return new Estimate(users, known, daily, daily * priors.requestsPerActiveUserPerDay(), Basis.PRIOR, 0, 0);
+        }
+        long reachable = RoaringBitmap.andCardinality(accepted, observed.active());
+        long requests = observed.knownRequests(adSpaces);
+        double perActiveUserPerDay = (double) requests / active * ((double) DAY_MILLIS / observed.observedMillis());
+        return new Estimate(users, known, reachable, Math.round(reachable * perActiveUserPerDay),
+                observed.complete() ? Basis.OBSERVED_DAY : Basis.OBSERVED_PARTIAL_DAY, active, requests);
     }
 }

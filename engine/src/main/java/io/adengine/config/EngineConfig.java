@@ -138,18 +138,23 @@ public record EngineConfig(
      * @param maxUsers                    dictionary capacity the Chronicle Map is sized for
      * @param dailyActivePercent          reach prior: share of an audience that sends requests on a given day
      * @param requestsPerActiveUserPerDay reach prior: ad requests per active user per day
+     * @param reachMinObservedUsers       distinct known users a day of observed traffic needs before reach
+     *                                    estimates use it instead of the priors (fewer say little about rates)
      */
-    public record AudienceConfig(Path dir, long maxUsers, int dailyActivePercent, int requestsPerActiveUserPerDay) {
+    public record AudienceConfig(Path dir, long maxUsers, int dailyActivePercent, int requestsPerActiveUserPerDay,
+                                 long reachMinObservedUsers) {
 
         public static final long MAX_USERS_DEFAULT = 20_000_000L;
         public static final int DAILY_ACTIVE_PERCENT_DEFAULT = 30;
         public static final int REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT = 20;
+        public static final long REACH_MIN_OBSERVED_USERS_DEFAULT = 1_000;
         public static final AudienceConfig NONE = new AudienceConfig(null, MAX_USERS_DEFAULT, DAILY_ACTIVE_PERCENT_DEFAULT,
-                REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT);
+                REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT, REACH_MIN_OBSERVED_USERS_DEFAULT);
 
         /** The defaults with a store folder. */
         public static AudienceConfig at(Path dir, long maxUsers) {
-            return new AudienceConfig(dir, maxUsers, DAILY_ACTIVE_PERCENT_DEFAULT, REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT);
+            return new AudienceConfig(dir, maxUsers, DAILY_ACTIVE_PERCENT_DEFAULT, REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT,
+                    REACH_MIN_OBSERVED_USERS_DEFAULT);
         }
     }
 
@@ -202,7 +207,7 @@ public record EngineConfig(
         Reader events = r.child("events");
         Reader audiences = r.child("audiences");
         checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences"));
-        checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay"));
+        checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes"));
         checkKeys(trackers, Set.of("baseUrl", "hmacKey", "ttlSeconds"));
 
@@ -306,7 +311,8 @@ public record EngineConfig(
         return new AudienceConfig(dir == null ? null : base.resolve(dir).normalize(),
                 a.longValue("maxUsers", 1_000, 1_000_000_000L, AudienceConfig.MAX_USERS_DEFAULT),
                 (int) a.longValue("dailyActivePercent", 1, 100, AudienceConfig.DAILY_ACTIVE_PERCENT_DEFAULT),
-                (int) a.longValue("requestsPerActiveUserPerDay", 1, 100_000, AudienceConfig.REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT));
+                (int) a.longValue("requestsPerActiveUserPerDay", 1, 100_000, AudienceConfig.REQUESTS_PER_ACTIVE_USER_PER_DAY_DEFAULT),
+                a.longValue("reachMinObservedUsers", 1, 1_000_000_000L, AudienceConfig.REACH_MIN_OBSERVED_USERS_DEFAULT));
     }
 
     private static String stripSlash(String url) {

@@ -1,5 +1,7 @@
 package io.adengine.model;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -45,16 +47,58 @@ public final class CatalogJson {
         }
     }
 
-    /** Reads a catalog document. */
+    /**
+     * Reads a catalog document, streaming: only one entity at a time is held as a JSON tree (a whole
+     * workload-M catalog as a tree took several times the heap of the catalog it describes).
+     */
     public static Catalog read(InputStream in) throws IOException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(in);
+        try (JsonParser p = MAPPER.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CatalogFormatException("$", "the catalog must be a JSON object");
+            }
+            ObjectNode top = MAPPER.createObjectNode();
+            List<Account> accounts = List.of();
+            List<Campaign> campaigns = List.of();
+            List<AdGroup> adGroups = List.of();
+            List<Creative> creatives = List.of();
+            List<AdSpace> adSpaces = List.of();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "accounts" -> accounts = list(p, field, CatalogJson::account);
+                    case "campaigns" -> campaigns = list(p, field, CatalogJson::campaign);
+                    case "adGroups" -> adGroups = list(p, field, CatalogJson::adGroup);
+                    case "creatives" -> creatives = list(p, field, CatalogJson::creative);
+                    case "adSpaces" -> adSpaces = list(p, field, CatalogJson::adSpace);
+                    case "version" -> top.set(field, MAPPER.readTree(p));
+                    default -> p.skipChildren();
+                }
+            }
+            return new Catalog(new Node(top, "").longValue("version", 0), accounts, campaigns, adGroups, creatives, adSpaces);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CatalogFormatException("$", "malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr());
         }
-        return read(root);
+    }
+
+    /** The entities of the array the parser is at, each read as a small tree and parsed like {@link Node#list}. */
+    private static <T> List<T> list(JsonParser p, String field, Function<Node, T> parse) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new CatalogFormatException(field, "must be an array");
+        }
+        List<T> list = new ArrayList<>();
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+            String itemPath = field + "[" + i + "]";
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new CatalogFormatException(itemPath, "must be an object");
+            }
+            list.add(Node.item(MAPPER.readTree(p), itemPath, parse));
+        }
+        return list;
     }
 
     /** Reads a catalog document already parsed into a tree (unknown top-level keys are ignored). */
@@ -585,13 +629,17 @@ public final class CatalogJson {
                 if (!item.isObject()) {
                     throw new CatalogFormatException(itemPath, "must be an object");
                 }
-                try {
-                    list.add(parse.apply(new Node(item, itemPath)));
-                } catch (IllegalArgumentException e) {
-                    throw new CatalogFormatException(itemPath, e.getMessage());
-                }
+                list.add(item(item, itemPath, parse));
             }
             return list;
+        }
+
+        static <T> T item(JsonNode item, String itemPath, Function<Node, T> parse) {
+            try {
+                return parse.apply(new Node(item, itemPath));
+            } catch (IllegalArgumentException e) {
+                throw new CatalogFormatException(itemPath, e.getMessage());
+            }
         }
 
         private JsonNode array(String field) {

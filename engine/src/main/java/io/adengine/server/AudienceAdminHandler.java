@@ -223,20 +223,21 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
 
     private void reach(ChannelHandlerContext ctx) throws IOException {
         Reach.Spec spec;
+        Set<Long> adSpaces;
         try {
             JsonNode root = JSON.readTree(reachBody.toString(StandardCharsets.UTF_8));
             spec = spec(root);
+            adSpaces = ids(root, "adSpaceIds", "ad space ids");
         } catch (IOException e) {
             sendError(ctx, ApiError.invalid("body", "the body must be a JSON object"));
             return;
         } catch (IllegalArgumentException e) {
-            sendError(ctx, ApiError.invalid("body", e.getMessage()));
+            sendError(ctx, ApiError.invalid(field(e.getMessage()), e.getMessage()));
             return;
         } finally {
             release();
         }
-        Reach.Estimate e = Reach.estimate(audiences.current(), spec, audiences.config().dailyActivePercent(),
-                audiences.config().requestsPerActiveUserPerDay());
+        Reach.Estimate e = audiences.reach(spec, adSpaces);
         ByteBuf out = ctx.alloc().buffer(256);
         try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
             g.writeStartObject();
@@ -244,12 +245,28 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             g.writeNumberField("knownUsers", e.knownUsers());
             g.writeNumberField("maxDailyUsers", e.maxDailyUsers());
             g.writeNumberField("maxDailyImpressions", e.maxDailyImpressions());
-            g.writeStringField("basis", "prior: " + audiences.config().dailyActivePercent() + "% of users active per day, "
-                    + audiences.config().requestsPerActiveUserPerDay() + " requests per active user per day");
+            g.writeStringField("basis", e.basis().name());
+            g.writeStringField("basisDetail", switch (e.basis()) {
+                case PRIOR -> "prior (fewer than " + audiences.config().reachMinObservedUsers() + " known users observed): "
+                        + audiences.config().dailyActivePercent() + "% of users active per day, "
+                        + audiences.config().requestsPerActiveUserPerDay() + " requests per active user per day";
+                case OBSERVED_DAY -> "observed on the last complete UTC day: " + e.observedUsers() + " active known users, "
+                        + e.observedRequests() + " requests of known users" + (adSpaces.isEmpty() ? "" : " in the given ad spaces");
+                case OBSERVED_PARTIAL_DAY -> "observed today so far, scaled to 24 h: " + e.observedUsers() + " active known users, "
+                        + e.observedRequests() + " requests of known users" + (adSpaces.isEmpty() ? "" : " in the given ad spaces");
+            });
+            g.writeNumberField("observedUsers", e.observedUsers());
+            g.writeNumberField("observedRequests", e.observedRequests());
             g.writeEndObject();
         }
         HttpResponses.send(ctx, HttpResponses.json(HttpResponseStatus.OK, out), keepAlive);
         ctx.flush();
+    }
+
+    /** The field an IllegalArgumentException of {@link #spec} names ("field: reason"), else "body". */
+    private static String field(String message) {
+        int colon = message == null ? -1 : message.indexOf(':');
+        return colon > 0 && message.substring(0, colon).matches("[A-Za-z]+") ? message.substring(0, colon) : "body";
     }
 
     /** Parses a reach spec; IllegalArgumentException names the bad field. */
@@ -257,8 +274,8 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the body must be a JSON object");
         }
-        Set<Long> include = ids(root, "includeAudiences");
-        Set<Long> exclude = ids(root, "excludeAudiences");
+        Set<Long> include = ids(root, "includeAudiences", "audience ids");
+        Set<Long> exclude = ids(root, "excludeAudiences", "audience ids");
         Set<Gender> genders = new HashSet<>();
         for (JsonNode g : root.path("genders")) {
             try {
@@ -290,11 +307,15 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         return new Reach.Spec(include, exclude, genders, age, app, state);
     }
 
-    private static Set<Long> ids(JsonNode root, String field) {
+    private static Set<Long> ids(JsonNode root, String field, String what) {
         Set<Long> ids = new HashSet<>();
-        for (JsonNode n : root.path(field)) {
-            if (!n.canConvertToLong()) {
-                throw new IllegalArgumentException(field + ": audience ids must be integers");
+        JsonNode list = root.path(field);
+        if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+            throw new IllegalArgumentException(field + ": must be an array of " + what);
+        }
+        for (JsonNode n : list) {
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw new IllegalArgumentException(field + ": " + what + " must be integers");
             }
             ids.add(n.asLong());
         }

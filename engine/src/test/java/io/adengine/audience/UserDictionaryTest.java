@@ -35,6 +35,44 @@ class UserDictionaryTest {
     }
 
     @Test
+    void idOrAssignShouldPersistNewUsersWhenTheFileWasReleasedAfterOpening() throws Exception {
+        GaidKey keys = new GaidKey();
+        Path file = dir.resolve("users.cm");
+        byte[][] users = new byte[3_000][16];
+        for (int i = 0; i < users.length; i++) {
+            keys.ofGaid(String.format("38400000-8cf0-11bd-b23e-%012x", i + 1), users[i]);
+        }
+        try (UserDictionary d = UserDictionary.open(file, 10_000)) {
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(d.idOrAssign(users[i])).isEqualTo(i);
+            }
+        }
+        try (UserDictionary d = UserDictionary.open(file, 10_000)) {
+            d.releaseFile();
+            // Reads come from the mirror with the file closed.
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(d.idOf(users[i])).isEqualTo(i);
+            }
+            assertThat(d.idOf(users[1_000])).isEqualTo(UserDictionary.UNKNOWN);
+            for (int i = 1_000; i < 2_000; i++) {
+                assertThat(d.idOrAssign(users[i])).isEqualTo(i);
+            }
+            d.releaseFile();
+            for (int i = 2_000; i < 3_000; i++) {
+                assertThat(d.idOrAssign(users[i])).isEqualTo(i);
+            }
+            assertThat(d.idOrAssign(users[5])).isEqualTo(5);
+            assertThat(d.size()).isEqualTo(3_000);
+        }
+        try (UserDictionary d = UserDictionary.open(file, 10_000)) {
+            assertThat(d.size()).isEqualTo(3_000);
+            for (int i = 0; i < users.length; i++) {
+                assertThat(d.idOf(users[i])).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
     void ofGaidShouldMatchMd5HexOfTheLowerCaseGaidWhenCaseAndBlanksDiffer() {
         GaidKey keys = new GaidKey();
         byte[] raw = new byte[16];

@@ -23,6 +23,7 @@ class AudienceConfigTest {
         assertThat(config.audiences().dir()).isEqualTo(Path.of("..", "engine", "data", "audiences").toAbsolutePath().normalize());
         assertThat(config.audiences().maxUsers()).isEqualTo(20_000_000L);
         assertThat(config.audiences().requestsPerActiveUserPerDay()).isEqualTo(20);
+        assertThat(config.audiences().reachMinObservedUsers()).isEqualTo(1_000);
     }
 
     @Test
@@ -37,5 +38,15 @@ class AudienceConfigTest {
         assertThatThrownBy(() -> EngineConfig.load(file, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("audiences.dailyActivePercent");
+    }
+
+    @Test
+    void loadShouldNameTheKeyWhenTheObservedTrafficThresholdIsNotPositive() throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), BASE + "audiences: {dir: store, reachMinObservedUsers: 50}\n");
+        assertThat(EngineConfig.load(ok, Map.of()).audiences().reachMinObservedUsers()).isEqualTo(50);
+        Path file = Files.writeString(dir.resolve("e.yaml"), BASE + "audiences: {dir: store, reachMinObservedUsers: 0}\n");
+        assertThatThrownBy(() -> EngineConfig.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("audiences.reachMinObservedUsers");
     }
 }

@@ -45,6 +45,29 @@ class CatalogJsonTest {
     }
 
     @Test
+    void streamingReadShouldEqualTheTreeReadWhenTopLevelKeysAreReorderedOrUnknown() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(SAMPLE.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode reordered = json.createObjectNode();
+        reordered.set("unknownSection", json.readTree("{\"nested\":[1,{\"adGroups\":7}]}"));
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(keys::add);
+        java.util.Collections.reverse(keys);
+        keys.forEach(k -> reordered.set(k, tree.get(k)));
+
+        Catalog expected = CatalogJson.read(tree);
+        Catalog streamed = CatalogJson.read(new ByteArrayInputStream(json.writeValueAsBytes(reordered)));
+
+        assertThat(streamed.version()).isEqualTo(expected.version());
+        assertThat(streamed.adGroups()).containsExactlyElementsOf(expected.adGroups());
+        assertThat(streamed.creatives()).containsExactlyElementsOf(expected.creatives());
+        assertThat(streamed.accounts()).containsExactlyElementsOf(expected.accounts());
+        assertError("{\"version\":1,\"adGroups\":{}}", "adGroups", "must be an array");
+        assertError("{\"adSpaces\":[7]}", "adSpaces[0]", "must be an object");
+        assertError("[]", "$", "must be a JSON object");
+    }
+
+    @Test
     void readShouldReportLineAndColumnOfMalformedJson() {
         assertThatThrownBy(() -> CatalogJson.read(new ByteArrayInputStream("{\n \"version\": 1,,\n}".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(CatalogFormatException.class)

@@ -104,6 +104,53 @@ class AudienceAdminHttpTest {
         assertThat(Files.readAllBytes(dir.resolve("store").resolve("audiences").resolve("7.roaring")).length).isPositive();
     }
 
+    private static int ad(Engine engine, String gaid) throws Exception {
+        ObjectNode request = (ObjectNode) JSON.readTree(CONFIG_DIR.resolve("sample-request.json").toFile());
+        request.put("gaid", gaid);
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.publicPort() + "/v1/ads"))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void reachShouldEstimateFromServedRequestsWhenEnoughKnownUsersWereObserved() throws Exception {
+        EngineConfig config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))
+                .withAudiences(new EngineConfig.AudienceConfig(dir.resolve("store"), 100_000, 30, 20, 5));
+        List<String> all = gaids(2_500);
+        List<String> seven = all.subList(0, 1_500);
+        List<String> eight = all.subList(1_500, 2_500);
+        try (Engine engine = Engine.start(config, catalog(), () -> NOW, () -> 42L, (s, o) -> true)) {
+            assertThat(admin(engine, "/v1/admin/audiences/7?type=gaid", String.join("\n", seven)).statusCode()).isEqualTo(200);
+            assertThat(admin(engine, "/v1/admin/audiences/8?type=gaid", String.join("\n", eight)).statusCode()).isEqualTo(200);
+            // Three members of audience 7 twice each, one user of audience 8 only, one unknown GAID.
+            for (String gaid : List.of(seven.get(0), seven.get(1), seven.get(2), seven.get(0), seven.get(1), seven.get(2),
+                    eight.get(0), "ffffffff-0000-4000-8000-000000000001")) {
+                assertThat(ad(engine, gaid)).isIn(200, 204);
+            }
+            JsonNode tooFew = JSON.readTree(admin(engine, "/v1/admin/audiences/reach", "{\"includeAudiences\":[7]}").body());
+            assertThat(tooFew.path("basis").asText()).isEqualTo("PRIOR");
+
+            assertThat(ad(engine, eight.get(1))).isIn(200, 204);
+            JsonNode estimate = JSON.readTree(admin(engine, "/v1/admin/audiences/reach", "{\"includeAudiences\":[7]}").body());
+
+            // Active known users A = 5 (3 of audience 7, 2 of audience 8), R = 8 known requests, S ∩ A = 3; the
+            // clock stands still, so the window is its one-minute floor and the rate scales by 1,440.
+            assertThat(estimate.path("basis").asText()).as(estimate.toString()).isEqualTo("OBSERVED_PARTIAL_DAY");
+            assertThat(estimate.path("users").asLong()).isEqualTo(1_500);
+            assertThat(estimate.path("observedUsers").asLong()).isEqualTo(5);
+            assertThat(estimate.path("observedRequests").asLong()).isEqualTo(8);
+            assertThat(estimate.path("maxDailyUsers").asLong()).isEqualTo(3);
+            assertThat(estimate.path("maxDailyImpressions").asLong()).isEqualTo(Math.round(3 * 8.0 / 5 * 1_440));
+
+            JsonNode elsewhere = JSON.readTree(admin(engine, "/v1/admin/audiences/reach",
+                    "{\"includeAudiences\":[7],\"adSpaceIds\":[999]}").body());
+            assertThat(elsewhere.path("maxDailyImpressions").asLong()).isZero();
+            HttpResponse<String> bad = admin(engine, "/v1/admin/audiences/reach", "{\"adSpaceIds\":[\"x\"]}");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(bad.body()).path("error").path("field").asText()).isEqualTo("adSpaceIds");
+        }
+    }
+
     @Test
     void uploadShouldAnswer400WithTheReasonWhenTheFileIsRejected() throws Exception {
         EngineConfig config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))

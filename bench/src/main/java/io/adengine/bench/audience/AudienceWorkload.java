@@ -98,27 +98,47 @@ public final class AudienceWorkload {
      * of them uninstall later.
      */
     public InstallHistory installs(int k) {
+        int[][] u = new int[1][];
+        int[][] d = new int[1][];
+        boolean[][] ins = new boolean[1][];
+        int[] count = new int[1];
+        installEvents(k, n -> {
+            // Each installer adds one install and at most one uninstall.
+            u[0] = new int[2 * n];
+            d[0] = new int[2 * n];
+            ins[0] = new boolean[2 * n];
+        }, (user, day, install) -> {
+            u[0][count[0]] = user;
+            d[0][count[0]] = day;
+            ins[0][count[0]++] = install;
+        });
+        int c = count[0];
+        return new InstallHistory(Arrays.copyOf(u[0], c), Arrays.copyOf(d[0], c), Arrays.copyOf(ins[0], c), c);
+    }
+
+    /** Receives generated install events. */
+    @FunctionalInterface
+    public interface InstallEventSink {
+        /** One install ({@code install}) or uninstall of a user on an epoch day. */
+        void event(int user, int epochDay, boolean install);
+    }
+
+    /**
+     * The events of {@link #installs(int)} one by one, in generation order (by user), after telling
+     * {@code installers} how many users installed the app.
+     */
+    public void installEvents(int k, java.util.function.IntConsumer installers, InstallEventSink sink) {
         SplittableRandom r = new SplittableRandom(seed * 7919 + k);
-        RoaringBitmap installers = sample(r, installRate(k));
-        int n = installers.getCardinality();
-        // Each installer adds one install and at most one uninstall.
-        int[] u = new int[2 * n];
-        int[] d = new int[u.length];
-        boolean[] ins = new boolean[u.length];
-        int count = 0;
-        for (var it = installers.getIntIterator(); it.hasNext(); ) {
+        RoaringBitmap users = sample(r, installRate(k));
+        installers.accept(users.getCardinality());
+        for (var it = users.getIntIterator(); it.hasNext(); ) {
             int user = it.next();
             int day = TODAY - r.nextInt(400);
-            u[count] = user;
-            d[count] = day;
-            ins[count++] = true;
+            sink.event(user, day, true);
             if (r.nextInt(3) == 0) {
-                u[count] = user;
-                d[count] = Math.min(TODAY, day + 1 + r.nextInt(200));
-                ins[count++] = false;
+                sink.event(user, Math.min(TODAY, day + 1 + r.nextInt(200)), false);
             }
         }
-        return new InstallHistory(Arrays.copyOf(u, count), Arrays.copyOf(d, count), Arrays.copyOf(ins, count), count);
     }
 
     /** Every app's install history, by package name. */

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * {@code java @config/jvm.options -cp bench/target/benchmarks.jar io.adengine.bench.audience.AudienceWorkloadMain
- * generate|import|load DIR [USERS]}:
+ * generate|import|load|profiles DIR [USERS]}:
  * <ul>
  *   <li>{@code generate}: builds the store of workload M (dictionary of USERS GAIDs, 1,000 audiences), timing the
  *       dictionary build in GAIDs per second;</li>
@@ -25,7 +25,10 @@ import java.util.Map;
  *       (parse, hash, look up, bitmap, save), timing it in GAIDs per second;</li>
  *   <li>{@code load}: opens the store the way the engine does, adds the generated demographics and install
  *       histories of 200 apps (what the engine holds after reading the profile feed), then reports the
- *       resident set (VmRSS) and heap in use.</li>
+ *       resident set (VmRSS) and heap in use;</li>
+ *   <li>{@code profiles}: writes DIR/profiles.csv, the profile feed ({@link io.adengine.audience.ProfileFeed}) with the same
+ *       demographics and install events, users as GAID MD5 hex, so that an engine started on DIR loads the whole of
+ *       the workload's user data exactly as it would in production.</li>
  * </ul>
  */
 public final class AudienceWorkloadMain {
@@ -35,7 +38,7 @@ public final class AudienceWorkloadMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: generate|import|load DIR [USERS]");
+            System.err.println("usage: generate|import|load|profiles DIR [USERS]");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
@@ -45,6 +48,7 @@ public final class AudienceWorkloadMain {
             case "generate" -> generate(w, dir);
             case "import" -> importFile(w, dir);
             case "load" -> load(w, dir);
+            case "profiles" -> profiles(w, dir);
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
@@ -75,6 +79,62 @@ public final class AudienceWorkloadMain {
             System.out.printf("audiences: %,d with %,d memberships in %.1f s%n", w.audiences(), members, (System.nanoTime() - t1) / 1e9);
         }
     }
+
+    private static void profiles(AudienceWorkload w, Path dir) throws IOException {
+        long t0 = System.nanoTime();
+        GaidKey keys = new GaidKey();
+        byte[] key = new byte[16];
+        // Hex of every user's key, computed once: install lines repeat users.
+        byte[] hex = new byte[32 * w.users()];
+        byte[] digits = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < w.users(); i++) {
+            keys.ofGaid(w.gaid(i), key);
+            for (int b = 0; b < 16; b++) {
+                hex[32 * i + 2 * b] = digits[(key[b] >> 4) & 0xF];
+                hex[32 * i + 2 * b + 1] = digits[key[b] & 0xF];
+            }
+        }
+        io.adengine.audience.Demographics demographics = w.demographics();
+        String[] dates = new String[AudienceWorkload.TODAY + 1];
+        long[] lines = new long[1];
+        Path file = dir.resolve(AudienceStore.PROFILES);
+        Path tmp = dir.resolve(AudienceStore.PROFILES + ".tmp");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+            out.write("# workload profile feed (AudienceWorkloadMain profiles)\n".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < w.users(); i++) {
+                int g = demographics.gender(i);
+                int a = demographics.age(i);
+                out.write("profile,".getBytes(StandardCharsets.US_ASCII));
+                out.write(hex, 32 * i, 32);
+                String rest = "," + (g == io.adengine.audience.Demographics.UNKNOWN ? "U" : g == io.adengine.model.Gender.MALE.ordinal() ? "M" : "F")
+                        + "," + (a == io.adengine.audience.Demographics.UNKNOWN ? "" : Integer.toString(a)) + "\n";
+                out.write(rest.getBytes(StandardCharsets.US_ASCII));
+                lines[0]++;
+            }
+            for (int k = 0; k < w.apps(); k++) {
+                byte[] app = ("," + AudienceWorkload.appName(k) + ",").getBytes(StandardCharsets.US_ASCII);
+                w.installEvents(k, n -> { }, (user, day, install) -> {
+                    try {
+                        out.write(install ? INSTALL : UNINSTALL);
+                        out.write(hex, 32 * user, 32);
+                        out.write(app);
+                        if (dates[day] == null) {
+                            dates[day] = java.time.LocalDate.ofEpochDay(day) + "\n";
+                        }
+                        out.write(dates[day].getBytes(StandardCharsets.US_ASCII));
+                        lines[0]++;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("profiles: %,d lines, %,d bytes in %.1f s -> %s%n", lines[0], Files.size(file), (System.nanoTime() - t0) / 1e9, file);
+    }
+
+    private static final byte[] INSTALL = "install,".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNINSTALL = "uninstall,".getBytes(StandardCharsets.US_ASCII);
 
     private static void importFile(AudienceWorkload w, Path dir) throws IOException, AudienceFileException {
         int n = Math.min(1_000_000, w.users());
@@ -111,7 +171,10 @@ public final class AudienceWorkloadMain {
         long t0 = System.nanoTime();
         try (AudienceStore store = AudienceStore.open(dir, (long) (w.users() * 1.1))) {
             UserData fromStore = store.load(AudienceWorkload.TODAY);
-            UserData data = new UserData(store.dictionary(), fromStore.audiences(), w.demographics(), w.allInstalls(), AudienceWorkload.TODAY);
+            // Compacted as the engine's store does when it reads the profile feed.
+            Map<String, io.adengine.audience.InstallHistory> installs = new java.util.HashMap<>();
+            w.allInstalls().forEach((app, h) -> installs.put(app, h.from(AudienceWorkload.TODAY)));
+            UserData data = new UserData(store.dictionary(), fromStore.audiences(), w.demographics(), installs, AudienceWorkload.TODAY);
             fromStore = null;
             long t1 = System.nanoTime();
             for (int i = 0; i < 3; i++) {

@@ -2,6 +2,7 @@ package io.adengine.bench.audience;
 
 import io.adengine.audience.AudienceStore;
 import io.adengine.audience.AudienceTargeting;
+import io.adengine.audience.ObservedTraffic;
 import io.adengine.audience.UserData;
 import io.adengine.audience.UserDataHolder;
 import io.adengine.config.EngineConfig;
@@ -85,7 +86,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-        "-Dchronicle.analytics.disable=true"})
+        "-Dchronicle.analytics.disable=true", "-XX:+UseShenandoahGC"})
 public class UserFilterBenchmark {
 
     private static final int REQUESTS = 4096;
@@ -115,7 +116,8 @@ public class UserFilterBenchmark {
         }
         UserData fromStore = store.load(AudienceWorkload.TODAY);
         UserData data = new UserData(store.dictionary(), fromStore.audiences(), w.demographics(), w.allInstalls(), AudienceWorkload.TODAY);
-        targeting = new AudienceTargeting(new UserDataHolder(data));
+        // With traffic observation, as the engine's serving path runs it (reach counters on every resolution).
+        targeting = new AudienceTargeting(new UserDataHolder(data), new ObservedTraffic((long) (users * 1.1), NOW));
         snapshot = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults()).build(catalog(new Random(1), w, candidates));
         baseline = new AdDecider(BudgetGate.UNLIMITED, UserTargeting.UNKNOWN_USERS);
         withUsers = new AdDecider(BudgetGate.UNLIMITED, targeting);
@@ -144,7 +146,7 @@ public class UserFilterBenchmark {
         return withUsers.decide(snapshot, request, decision);
     }
 
-    /** Resolution alone: trim, lower-case, MD5, Chronicle Map lookup. */
+    /** Resolution alone: trim, lower-case, MD5, lookup in the dictionary's in-memory mirror, reach counters. */
     @Benchmark
     public int resolveUser() {
         return targeting.userOf(requests[next++ & (REQUESTS - 1)]);
