@@ -108,7 +108,7 @@ public final class CatalogStore implements AutoCloseable {
      * {@code touchKind[i]}/{@code touchId[i]}. Serving asks for what was touched after its base
      * ({@link #patchSince}); {@link #forgetTouchesUpTo} drops what no base needs any more.
      */
-    private PatchSoFar patchSoFar;
+    private final Map<Long, PatchSoFar> patchesSoFar = new HashMap<>();
     private long[] touchSeq = new long[1024];
     private byte[] touchKind = new byte[1024];
     private long[] touchId = new long[1024];
@@ -490,10 +490,14 @@ public final class CatalogStore implements AutoCloseable {
     public synchronized CatalogPatch patchSince(Catalog base) {
         // Serving asks again and again about the same base: keep the answer and bring it up to date with the
         // touches since the last call, so that a call costs the newest changes (plus copying the maps).
-        PatchSoFar p = patchSoFar;
-        if (p == null || p.baseVersion != base.version() || p.upTo > seq) {
+        // Two bases at most are followed at once: the serving one, and the new one a compaction is building.
+        PatchSoFar p = patchesSoFar.get(base.version());
+        if (p == null || p.upTo > seq) {
             p = new PatchSoFar(base.version());
-            patchSoFar = p;
+            if (patchesSoFar.size() >= 2) {
+                patchesSoFar.remove(java.util.Collections.min(patchesSoFar.keySet()));
+            }
+            patchesSoFar.put(base.version(), p);
         }
         Map<Long, Object> accountObjects = objects.get(ObjectKind.ACCOUNT);
         Map<Long, Object> campaignObjects = objects.get(ObjectKind.CAMPAIGN);
