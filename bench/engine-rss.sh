@@ -50,7 +50,7 @@ status() { # label
 heap() {
   jcmd "$ENGINE_PID" GC.run > /dev/null
   sleep 2
-  jcmd "$ENGINE_PID" GC.heap_info | grep -E 'total|region size|Metaspace|class space'
+  jcmd "$ENGINE_PID" GC.heap_info | grep -E 'total|region size|committed, |Metaspace|class space'
 }
 
 T0=$(date +%s)
