@@ -19,24 +19,26 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  *   change committed ──markDirty──▶ publisher thread (every intervalMillis at most)
- *                                     store.patchSince(base) ─▶ builder.patch(base, patch) ─▶ holder.publish
- *                                     delta too large? ──▶ compactor thread: store.catalog() ─▶ builder.build
- *                                                                 └── new base handed back, installed on the next round
+ *        store.patchSince(base) ─▶ builder.patchTop(snapshot, patch, changed since its first delta) ─▶ holder.publish
+ *                                   (builder.patch, everything since the base in one delta, when that part grew)
+ *        changes since the base ≥ compactAfter? ──▶ compactor thread: store.catalog() ─▶ builder.build
+ *                                                   └── new base handed back, installed on the next round
  * </pre>
  *
- * A publish builds only the delta (every ad group changed since the base, in milliseconds), so changes
- * reach serving within about one interval. When the delta holds more than {@link #compactAfter} ad groups
- * the compactor builds a new base from a full copy of the store in the background (seconds at 100,000
- * ad groups); deltas keep being published on the old base meanwhile, and the first publish after it is
- * done lays the changes since its copy over the new base. Serving threads never wait: they keep reading
- * the previous snapshot until each swap.
+ * A publish usually builds only the newest delta (the ad groups changed since the first delta was built,
+ * milliseconds), so changes reach serving within about one interval; once that part reaches a quarter of
+ * the first delta, the publish folds everything since the base into one first delta again. When the
+ * changes since the base reach {@link #compactAfter} ad groups, the compactor builds a new base from a full
+ * copy of the store in the background (seconds at 100,000 ad groups); publishes continue on the old base
+ * meanwhile, and the first one after it lays the changes since the copy over the new base. Serving
+ * threads never wait: they keep reading the previous snapshot until each swap.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
     /** A delta of at least this many ad groups always triggers a new base. */
     private static final int MIN_COMPACT_AFTER = 1_000;
-    /** A second delta of at least this many ad groups is always folded into the first. */
+    /** A newest delta of at least this many ad groups is always folded into the first. */
     private static final int MIN_FOLD_AFTER = 500;
 
     private final CatalogStore store;
@@ -106,7 +108,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         return compactions;
     }
 
-    /** Ad groups in the delta of the last published snapshot. */
+    /** Ad groups in the deltas of the last published snapshot. */
     public int deltaAdGroups() {
         return deltaAdGroups;
     }
