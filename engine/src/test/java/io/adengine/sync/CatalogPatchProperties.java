@@ -88,14 +88,14 @@ class CatalogPatchProperties {
         }
     }
 
-    /** One random change the store accepts (refusals are fine too: they must leave no trace in the patch). */
-    static void change(CatalogStore store, Random r) throws IOException {
+    /** One random change or batch; true when the store applied it (refusals are fine too: they must leave no trace in the patch). */
+    static boolean change(CatalogStore store, Random r) throws IOException {
         Catalog c = store.catalog();
         List<CatalogStore.Change> batch = new ArrayList<>();
         for (int i = 0, n = r.nextInt(4) == 0 ? 2 + r.nextInt(3) : 1; i < n; i++) {
             batch.add(randomChange(c, r));
         }
-        store.apply(batch, "test");
+        return store.apply(batch, "test").status() == CatalogStore.Status.APPLIED;
     }
 
     private static CatalogStore.Change randomChange(Catalog c, Random r) {
