@@ -58,6 +58,9 @@ public final class SnapshotPublisher implements AutoCloseable {
     private volatile long lastCompactionNanos;
     private volatile long builds;
     private volatile long compactions;
+    private volatile long folds;
+    private volatile long maxPublishNanos;
+    private volatile long maxFoldNanos;
     private volatile int deltaAdGroups;
     private volatile Runnable afterCompactionCopy = () -> { };
 
@@ -106,6 +109,16 @@ public final class SnapshotPublisher implements AutoCloseable {
     /** How many new bases the compactor has built. */
     public long compactions() {
         return compactions;
+    }
+
+    /** How many publishes built everything since the base into one delta (folds, and the first on a new base). */
+    public long folds() {
+        return folds;
+    }
+
+    /** The longest publish so far, and the longest of those that folded, in nanoseconds. */
+    public long[] maxPublishNanos() {
+        return new long[] {maxPublishNanos, maxFoldNanos};
     }
 
     /** Ad groups in the deltas of the last published snapshot. */
@@ -180,13 +193,20 @@ public final class SnapshotPublisher implements AutoCloseable {
                 next = builder.patchTop(current, patch, recent);
             }
         }
-        if (next == null) {
+        boolean fold = next == null;
+        if (fold) {
             next = builder.patch(base, patch);
         }
         holder.publish(next);
         builds++;
         deltaAdGroups = next.size() - next.base().size();
-        lastBuildNanos = System.nanoTime() - start;
+        long took = System.nanoTime() - start;
+        lastBuildNanos = took;
+        maxPublishNanos = Math.max(maxPublishNanos, took);
+        if (fold) {
+            folds++;
+            maxFoldNanos = Math.max(maxFoldNanos, took);
+        }
         if (!compacting && patch.adGroups().size() >= compactAfter(base.base().size())) {
             compacting = true;
             compactor.execute(this::compact);

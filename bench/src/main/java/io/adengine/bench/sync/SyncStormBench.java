@@ -109,6 +109,7 @@ public final class SyncStormBench {
                         changesSent), "changer-" + s);
                 changers.add(t);
             }
+            Map<String, Long> cpuBefore = cpuByThreadGroup();
             long stormStart = System.nanoTime();
             changers.forEach(Thread::start);
             Histogram storm = serve(engine, requests, seconds, requestsPerSecond, pending, freshness);
@@ -117,11 +118,17 @@ public final class SyncStormBench {
                 t.join();
             }
             double stormSeconds = (System.nanoTime() - stormStart) / 1e9;
+            Map<String, Long> cpuAfter = cpuByThreadGroup();
+            StringBuilder cpu = new StringBuilder();
+            cpuAfter.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8).forEach(e -> cpu.append(
+                    String.format(" %s %.0f%%", e.getKey(), 100.0 * (e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L)) / 1e9 / stormSeconds)));
+            System.out.println("CPU during the storm, % of one core, by thread group (JVM threads only):" + cpu);
             SnapshotPublisher publisher = engine.sync().publisher();
             System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); snapshots published: %d (last publish %d ms, delta %d ad groups); "
-                            + "new bases built: %d (last %d ms); pending unresolved %d%n",
+                            + "new bases built: %d (last %d ms); folds %d; longest publish %d ms (fold %d ms); pending unresolved %d%n",
                     changesSent.get(), stormSeconds, changesSent.get() / stormSeconds, publisher.builds(), publisher.lastBuildNanos() / 1_000_000,
-                    publisher.deltaAdGroups(), publisher.compactions(), publisher.lastCompactionNanos() / 1_000_000, pending.size());
+                    publisher.deltaAdGroups(), publisher.compactions(), publisher.lastCompactionNanos() / 1_000_000, publisher.folds(),
+                    publisher.maxPublishNanos()[0] / 1_000_000, publisher.maxPublishNanos()[1] / 1_000_000, pending.size());
             System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
                     freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
                     freshness.getTotalCount());
@@ -131,6 +138,22 @@ public final class SyncStormBench {
                     storm.getValueAtPercentile(99) / 1e6, storm.getMaxValue() / 1e6, storm.getTotalCount());
             System.out.printf("serving p99 storm / idle = %.2f%n", (double) storm.getValueAtPercentile(99) / idle.getValueAtPercentile(99));
         }
+    }
+
+    /** CPU nanoseconds of this JVM's live threads, summed by name with trailing numbers dropped (GC threads are not Java threads). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                byGroup.merge(info.getThreadName().replaceAll("[-#]?\\d+$", ""), cpu, Long::sum);
+            }
+        }
+        return byGroup;
     }
 
     /**
