@@ -256,8 +256,14 @@ public final class CatalogStore implements AutoCloseable {
             List<ObjectNode> ops = new ArrayList<>();
             List<Problem> problems = new ArrayList<>();
             Outcome firstRefusal = null;
+            // The JSON of each applied PUT's object, made once for its operation-log entry and reused in the change log.
+            com.fasterxml.jackson.databind.JsonNode[] putJson = new com.fasterxml.jackson.databind.JsonNode[changes.size()];
             for (int i = 0; i < changes.size(); i++) {
+                int entries = ops.size();
                 Outcome o = applyOne(changes.get(i), undo, ops, true, time, operator);
+                if (changes.get(i).op() == Op.PUT && ops.size() > entries) {
+                    putJson[i] = ops.get(entries).get("after");
+                }
                 if (!o.accepted()) {
                     String prefix = changes.size() > 1 ? "changes[" + i + "]." : "";
                     o.problems().forEach(p -> problems.add(p.under(prefix)));
@@ -279,10 +285,11 @@ public final class CatalogStore implements AutoCloseable {
                 long next = seq + 1;
                 ObjectNode record = MAPPER.createObjectNode().put("seq", next).put("time", time).put("operator", operator);
                 ArrayNode list = record.putArray("changes");
-                for (Change c : changes) {
+                for (int i = 0; i < changes.size(); i++) {
+                    Change c = changes.get(i);
                     ObjectNode o = list.addObject().put("op", c.op().name()).put("kind", c.kind().pathName());
                     if (c.op() == Op.PUT) {
-                        o.set("object", ObjectKind.toJson(c.value()));
+                        o.set("object", putJson[i] != null ? putJson[i] : ObjectKind.toJson(c.value()));
                     } else {
                         o.put("id", c.id()).put("version", c.version());
                     }
