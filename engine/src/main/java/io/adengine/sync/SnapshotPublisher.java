@@ -241,11 +241,13 @@ public final class SnapshotPublisher implements AutoCloseable {
             notifyAll();
         }
         thread.interrupt();
-        compactor.shutdownNow();
         try {
+            // The publisher thread first: it is the one that hands work to the compactor.
             thread.join(5_000);
+            compactor.shutdownNow();
             compactor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            compactor.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
