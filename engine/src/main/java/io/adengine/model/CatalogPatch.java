@@ -30,9 +30,4 @@ public record CatalogPatch(long version, Map<Long, Account> accounts, Map<Long, 
         });
         return ids;
     }
-
-    /** Whether the patch changes nothing serving can see. */
-    public boolean isEmpty() {
-        return accounts.isEmpty() && campaigns.isEmpty() && adGroups.isEmpty() && adSpaces.isEmpty();
-    }
 }
