@@ -216,8 +216,11 @@ public final class SnapshotBuilder {
         Segment.ServableParts parts = new Segment.ServableParts(eligible, byPlacement, byFormat, unpinnedSpace, pinnedSpace,
                 unpinnedPublisher, pinnedPublisher);
         Map<Long, AdSpaceEntry> spaces = new HashMap<>();
+        // Many ad spaces share a placement and a format list: fold that part once per combination.
+        Map<List<Object>, RoaringBitmap> fitting = new HashMap<>();
         for (AdSpace space : catalog.adSpaces()) {
-            spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), servable(parts, space)));
+            RoaringBitmap shared = fitting.computeIfAbsent(List.of(space.placement(), space.formats()), k -> fitting(parts, space));
+            spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), pinned(parts, space, shared)));
         }
 
         DimensionIndex[] dims = buildDimensions(groups);
@@ -227,6 +230,11 @@ public final class SnapshotBuilder {
 
     /** The ordinals of a segment that may serve on an ad space: eligible, placement, pinning, publisher and format. */
     static RoaringBitmap servable(Segment.ServableParts parts, AdSpace space) {
+        return pinned(parts, space, fitting(parts, space));
+    }
+
+    /** Eligible ordinals of the ad space's placement with a creative in a format it accepts (never modified). */
+    private static RoaringBitmap fitting(Segment.ServableParts parts, AdSpace space) {
         RoaringBitmap placement = parts.byPlacement().get(space.placement());
         if (placement == null) {
             return new RoaringBitmap();
@@ -238,9 +246,14 @@ public final class SnapshotBuilder {
                 formats.add(b);
             }
         }
-        RoaringBitmap servable = RoaringBitmap.and(parts.eligible(), placement);
-        servable.and(FastAggregation.or(formats.iterator()));
-        servable.and(orOf(parts.unpinnedSpace(), parts.pinnedSpace().get(space.id())));
+        RoaringBitmap fitting = RoaringBitmap.and(parts.eligible(), placement);
+        fitting.and(FastAggregation.or(formats.iterator()));
+        return fitting;
+    }
+
+    /** {@code fitting} narrowed to the groups not pinned elsewhere: to no ad space or this one, to no publisher or this one's. */
+    private static RoaringBitmap pinned(Segment.ServableParts parts, AdSpace space, RoaringBitmap fitting) {
+        RoaringBitmap servable = RoaringBitmap.and(fitting, orOf(parts.unpinnedSpace(), parts.pinnedSpace().get(space.id())));
         servable.and(orOf(parts.unpinnedPublisher(), parts.pinnedPublisher().get(space.publisherId())));
         return servable;
     }
