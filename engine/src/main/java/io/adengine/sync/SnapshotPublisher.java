@@ -116,9 +116,14 @@ public final class SnapshotPublisher implements AutoCloseable {
         return folds;
     }
 
-    /** The longest publish so far, and the longest of those that folded, in nanoseconds. */
-    public long[] maxPublishNanos() {
-        return new long[] {maxPublishNanos, maxFoldNanos};
+    /** The longest publish so far, in nanoseconds. */
+    public long longestPublishNanos() {
+        return maxPublishNanos;
+    }
+
+    /** The longest publish so far of those that folded everything since the base into one delta, in nanoseconds. */
+    public long longestFoldNanos() {
+        return maxFoldNanos;
     }
 
     /** Ad groups in the deltas of the last published snapshot. */

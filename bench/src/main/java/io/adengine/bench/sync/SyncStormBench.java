@@ -128,7 +128,7 @@ public final class SyncStormBench {
                             + "new bases built: %d (last %d ms); folds %d; longest publish %d ms (fold %d ms); pending unresolved %d%n",
                     changesSent.get(), stormSeconds, changesSent.get() / stormSeconds, publisher.builds(), publisher.lastBuildNanos() / 1_000_000,
                     publisher.deltaAdGroups(), publisher.compactions(), publisher.lastCompactionNanos() / 1_000_000, publisher.folds(),
-                    publisher.maxPublishNanos()[0] / 1_000_000, publisher.maxPublishNanos()[1] / 1_000_000, pending.size());
+                    publisher.longestPublishNanos() / 1_000_000, publisher.longestFoldNanos() / 1_000_000, pending.size());
             System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
                     freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
                     freshness.getTotalCount());
