@@ -8,6 +8,7 @@ import io.adengine.model.AdSpace;
 import io.adengine.model.Creative;
 import io.adengine.model.Dimension;
 import io.adengine.model.NotServedReason;
+import org.roaringbitmap.IntIteratorFlyweight;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -36,6 +37,9 @@ public final class AdDecider {
     private final byte[] rankedTier = new byte[AdRequest.MAX_COUNT + 1];
     private int rankedSize;
     private int rankedLimit;
+    // Reused iterators over one segment's servable and country lists (one walk per segment per request).
+    private final IntIteratorFlyweight servableWalk = new IntIteratorFlyweight();
+    private final IntIteratorFlyweight countryWalk = new IntIteratorFlyweight();
     // The request's posting lists the serving path checks per visited candidate (see prepareLazyFilters).
     private final RoaringBitmap[] lazyLists = new RoaringBitmap[DIMENSIONS.length + 1];
     // The user of the request being decided, resolved once per decision (in filter or decide).
@@ -189,8 +193,10 @@ public final class AdDecider {
         boolean anyHidden = hidden != null && !hidden.isEmpty();
         long floor = entry.space().floorCpmMicros();
         long[] ecpms = segment.ecpmOn(entry.space().placement());
-        PeekableIntIterator servable = servableHere.getIntIterator();
-        PeekableIntIterator inCountry = segment.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)).getIntIterator();
+        IntIteratorFlyweight servable = servableWalk;
+        servable.wrap(servableHere);
+        IntIteratorFlyweight inCountry = countryWalk;
+        inCountry.wrap(segment.accepting(Dimension.COUNTRY, request.value(Dimension.COUNTRY)));
         for (int block = 0; block < Snapshot.RANK_BLOCKS; block++) {
             int end = segment.blockStart(block + 1);
             servable.advanceIfNeeded(segment.blockStart(block));
