@@ -146,49 +146,83 @@ public final class SnapshotBuilder {
         return Map.copyOf(spaces);
     }
 
-    /** Builds one segment over every ad group of a catalog (all of it for a base, the changed part for a delta). */
+    /**
+     * Builds one segment over every ad group of a catalog (all of it for a base, the changed part for a delta).
+     * The work is split into small methods on purpose: this runs for 100,000 groups on the compactor and for
+     * a few hundred many times a second on the publisher, and one large method with several long loops was
+     * compiled again and again by the JIT (on-stack replacement at each loop, about a second of compiler
+     * time each) while a sync storm ran.
+     */
     Segment buildSegment(Catalog catalog) {
         Ranked ranked = rankOrder(catalog);
         AdGroup[] groups = ranked.groups();
-        int n = groups.length;
-        int[] blockStarts = blockStarts(ranked.blocks());
-        long[] campaignIds = new long[n];
-        byte[] tiers = new byte[n];
-        long[] bidAuction = new long[n];
-        long[] accountRate = new long[n];
-        long[] flightStart = new long[n];
-        long[] flightEnd = new long[n];
-        int[] offsets = new int[n];
-        HoursOfWeek[] hours = new HoursOfWeek[n];
-        Creative[][] creatives = new Creative[n][];
-        RoaringBitmap eligible = new RoaringBitmap();
-        RoaringBitmap acceptsUnknownUser = new RoaringBitmap();
+        Columns c = columns(catalog, ranked);
+        Segment.ServableParts parts = servableParts(catalog, groups, c.creatives, c.eligible);
+        long[][] ecpmByPlacement = ecpmByPlacement(groups, c.bidAuction);
+        Map<Long, AdSpaceEntry> spaces = adSpaceEntries(catalog.adSpaces(), parts);
+        return new Segment(catalog, parts, auction, groups, blockStarts(ranked.blocks()), c.campaignIds, c.tiers, c.bidAuction,
+                ecpmByPlacement, c.accountRate, c.flightStart, c.flightEnd, c.offsets, c.hours, c.creatives, c.eligible, spaces,
+                buildDimensions(groups), buildOsIndex(groups), acceptsUnknownUsers(groups));
+    }
+
+    /** The per-ordinal columns of a segment, filled by {@link #columns}. */
+    private static final class Columns {
+        final long[] campaignIds;
+        final byte[] tiers;
+        final long[] bidAuction;
+        final long[] accountRate;
+        final long[] flightStart;
+        final long[] flightEnd;
+        final int[] offsets;
+        final HoursOfWeek[] hours;
+        final Creative[][] creatives;
+        final RoaringBitmap eligible = new RoaringBitmap();
+
+        Columns(int n) {
+            campaignIds = new long[n];
+            tiers = new byte[n];
+            bidAuction = new long[n];
+            accountRate = new long[n];
+            flightStart = new long[n];
+            flightEnd = new long[n];
+            offsets = new int[n];
+            hours = new HoursOfWeek[n];
+            creatives = new Creative[n][];
+        }
+    }
+
+    private Columns columns(Catalog catalog, Ranked ranked) {
+        AdGroup[] groups = ranked.groups();
+        Columns c = new Columns(groups.length);
+        for (int i = 0; i < groups.length; i++) {
+            AdGroup g = groups[i];
+            Account account = ranked.accounts()[i];
+            c.campaignIds[i] = g.campaignId();
+            c.tiers[i] = tierOf(ranked.campaigns()[i], g.bid().model());
+            c.accountRate[i] = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
+            c.bidAuction[i] = Money.mulDiv(g.bid().amountMicros(), c.accountRate[i], 1_000_000L);
+            c.flightStart[i] = g.schedule().startMillis();
+            c.flightEnd[i] = g.schedule().endMillis();
+            c.offsets[i] = g.schedule().utcOffsetHours();
+            c.hours[i] = g.schedule().hours();
+            c.creatives[i] = Eligibility.servableCreatives(catalog, g).toArray(new Creative[0]);
+            if (Eligibility.check(catalog, g) == null) {
+                c.eligible.add(i);
+            }
+        }
+        return c;
+    }
+
+    /** The posting lists an ad space's servable set is folded from: placement, creative format, ad-space and publisher pinning. */
+    private static Segment.ServableParts servableParts(Catalog catalog, AdGroup[] groups, Creative[][] creatives, RoaringBitmap eligible) {
         Map<PlacementType, RoaringBitmap> byPlacement = new EnumMap<>(PlacementType.class);
         Map<CreativeFormat, RoaringBitmap> byFormat = new EnumMap<>(CreativeFormat.class);
         RoaringBitmap unpinnedSpace = new RoaringBitmap();
         Map<Long, RoaringBitmap> pinnedSpace = new HashMap<>();
         RoaringBitmap unpinnedPublisher = new RoaringBitmap();
         Map<Long, RoaringBitmap> pinnedPublisher = new HashMap<>();
-
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < groups.length; i++) {
             AdGroup g = groups[i];
-            Campaign campaign = ranked.campaigns()[i];
-            Account account = ranked.accounts()[i];
-            campaignIds[i] = g.campaignId();
-            tiers[i] = tierOf(campaign, g.bid().model());
-            accountRate[i] = account == null ? 1_000_000L : auction.microsPerUnit().get(account.currency());
-            bidAuction[i] = Money.mulDiv(g.bid().amountMicros(), accountRate[i], 1_000_000L);
-            flightStart[i] = g.schedule().startMillis();
-            flightEnd[i] = g.schedule().endMillis();
-            offsets[i] = g.schedule().utcOffsetHours();
-            hours[i] = g.schedule().hours();
-            creatives[i] = Eligibility.servableCreatives(catalog, g).toArray(new Creative[0]);
-            if (Eligibility.check(catalog, g) == null) {
-                eligible.add(i);
-            }
-            if (acceptsUnknownUser(g)) {
-                acceptsUnknownUser.add(i);
-            }
             for (PlacementType p : g.placements()) {
                 byPlacement.computeIfAbsent(p, k -> new RoaringBitmap()).add(i);
             }
@@ -198,7 +232,12 @@ public final class SnapshotBuilder {
             pin(i, g.adSpaceIds(), unpinnedSpace, pinnedSpace);
             pin(i, g.publisherIds(), unpinnedPublisher, pinnedPublisher);
         }
+        return new Segment.ServableParts(eligible, byPlacement, byFormat, unpinnedSpace, pinnedSpace, unpinnedPublisher, pinnedPublisher);
+    }
 
+    /** Each ordinal's eCPM for each placement type's priors, in the auction currency. */
+    private long[][] ecpmByPlacement(AdGroup[] groups, long[] bidAuction) {
+        int n = groups.length;
         // The bid models are read once into an array: the loop below visits every group once per placement type.
         BidModel[] models = new BidModel[n];
         for (int i = 0; i < n; i++) {
@@ -212,20 +251,29 @@ public final class SnapshotBuilder {
                 ecpm[i] = Pricing.ecpm(models[i], bidAuction[i], prior);
             }
         }
+        return ecpmByPlacement;
+    }
 
-        Segment.ServableParts parts = new Segment.ServableParts(eligible, byPlacement, byFormat, unpinnedSpace, pinnedSpace,
-                unpinnedPublisher, pinnedPublisher);
+    /** Every ad space's entry: its priors and the ordinals that may serve on it. */
+    private Map<Long, AdSpaceEntry> adSpaceEntries(Collection<AdSpace> adSpaces, Segment.ServableParts parts) {
         Map<Long, AdSpaceEntry> spaces = new HashMap<>();
         // Many ad spaces share a placement and a format list: fold that part once per combination.
         Map<List<Object>, RoaringBitmap> fitting = new HashMap<>();
-        for (AdSpace space : catalog.adSpaces()) {
+        for (AdSpace space : adSpaces) {
             RoaringBitmap shared = fitting.computeIfAbsent(List.of(space.placement(), space.formats()), k -> fitting(parts, space));
             spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), pinned(parts, space, shared)));
         }
+        return spaces;
+    }
 
-        DimensionIndex[] dims = buildDimensions(groups);
-        return new Segment(catalog, parts, auction, groups, blockStarts, campaignIds, tiers, bidAuction, ecpmByPlacement, accountRate,
-                flightStart, flightEnd, offsets, hours, creatives, eligible, spaces, dims, buildOsIndex(groups), acceptsUnknownUser);
+    private static RoaringBitmap acceptsUnknownUsers(AdGroup[] groups) {
+        RoaringBitmap accepts = new RoaringBitmap();
+        for (int i = 0; i < groups.length; i++) {
+            if (acceptsUnknownUser(groups[i])) {
+                accepts.add(i);
+            }
+        }
+        return accepts;
     }
 
     /** The ordinals of a segment that may serve on an ad space: eligible, placement, pinning, publisher and format. */

@@ -47,6 +47,13 @@ public final class SyncStormBench {
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
     /** Concurrent change senders (and admin worker threads): enough in flight that one fsync covers many changes. */
     private static final int SENDERS = 16;
+    /**
+     * The storm that warms the change path up, reported apart. With 10 s the C2 compiler still used about half a
+     * core in the measured storm (per-thread CPU below); after 30 s it has compiled the change path.
+     */
+    private static final int WARM_UP_STORM_SECONDS = 30;
+    /** The pause after it, for a compaction it started to finish. */
+    private static final long SETTLE_MILLIS = 5_000;
 
     private SyncStormBench() {
     }
@@ -94,40 +101,57 @@ public final class SyncStormBench {
             t0 = System.nanoTime();
             engine.sync().store().catalog();
             System.out.printf("store seeded; catalog copy for a rebuild took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            // Warm-up (JIT), not recorded.
+            // Warm-up (JIT), not recorded: requests alone, then requests with changes, so that the change path,
+            // the delta builds and a compaction are compiled before anything is measured (an engine that has
+            // run for a while has them compiled); then a pause for the compactor to settle.
+            List<Sender> senders = new ArrayList<>();
+            for (int s = 0; s < SENDERS; s++) {
+                senders.add(new Sender(catalog, s, SENDERS));
+            }
             serve(engine, requests, 5, requestsPerSecond, null, null);
+            ConcurrentSkipListMap<Long, Long> warmUpPending = new ConcurrentSkipListMap<>();
+            Histogram warmUpFreshness = new Histogram(60_000_000_000L, 3);
+            Storm warmUp = storm(engine, config, senders, changesPerSecond, warmUpPending, () -> serve(engine, requests,
+                    WARM_UP_STORM_SECONDS, requestsPerSecond, warmUpPending, warmUpFreshness));
+            System.out.printf("warm-up storm (%d s, not the figure: the JIT compiles the change path meanwhile): %d changes; "
+                            + "freshness ms p50 %.1f p99 %.1f; serving p99 %.2f ms%n", WARM_UP_STORM_SECONDS, warmUp.changes(),
+                    warmUpFreshness.getValueAtPercentile(50) / 1e6, warmUpFreshness.getValueAtPercentile(99) / 1e6,
+                    warmUp.serving().getValueAtPercentile(99) / 1e6);
+            Thread.sleep(SETTLE_MILLIS);
             Histogram idle = serve(engine, requests, seconds, requestsPerSecond, null, null);
             ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
             Histogram freshness = new Histogram(60_000_000_000L, 3);
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong changesSent = new AtomicLong();
-            List<Thread> changers = new ArrayList<>();
-            int senders = SENDERS;
-            for (int s = 0; s < senders; s++) {
-                int senderId = s;
-                Thread t = new Thread(() -> change(engine, config, catalog, senderId, senders, changesPerSecond / senders, stop, pending,
-                        changesSent), "changer-" + s);
-                changers.add(t);
-            }
+            long buildsBefore = engine.sync().publisher().builds();
+            long compactionsBefore = engine.sync().publisher().compactions();
+            long foldsBefore = engine.sync().publisher().folds();
             Map<String, Long> cpuBefore = cpuByThreadGroup();
             long stormStart = System.nanoTime();
-            changers.forEach(Thread::start);
-            Histogram storm = serve(engine, requests, seconds, requestsPerSecond, pending, freshness);
-            stop.set(true);
-            for (Thread t : changers) {
-                t.join();
-            }
-            double stormSeconds = (System.nanoTime() - stormStart) / 1e9;
-            Map<String, Long> cpuAfter = cpuByThreadGroup();
+            java.util.concurrent.atomic.AtomicReference<Map<String, Long>> cpuAtEnd = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicLong stormEnd = new AtomicLong();
+            Storm measured = storm(engine, config, senders, changesPerSecond, pending, () -> {
+                Histogram h = serve(engine, requests, seconds, requestsPerSecond, pending, freshness);
+                cpuAtEnd.set(cpuByThreadGroup()); // while the senders still run, so that their threads are counted
+                stormEnd.set(System.nanoTime());
+                return h;
+            });
+            long changesSent = measured.changes();
+            Histogram storm = measured.serving();
+            double stormSeconds = (stormEnd.get() - stormStart) / 1e9;
+            Map<String, Long> cpuAfter = cpuAtEnd.get();
             StringBuilder cpu = new StringBuilder();
-            cpuAfter.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8).forEach(e -> cpu.append(
-                    String.format(" %s %.0f%%", e.getKey(), 100.0 * (e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L)) / 1e9 / stormSeconds)));
-            System.out.println("CPU during the storm, % of one core, by thread group (JVM threads only):" + cpu);
+            Map<String, Long> used = new java.util.HashMap<>();
+            cpuAfter.forEach((name, nanos) -> used.put(name, nanos - cpuBefore.getOrDefault(name, 0L)));
+            used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10).forEach(e -> cpu.append(
+                    String.format(" %s %.0f%%", e.getKey(), 100.0 * e.getValue() / 1e9 / stormSeconds)));
+            cpu.append(String.format("; total %.0f%%", 100.0 * used.values().stream().mapToLong(Long::longValue).sum() / 1e9 / stormSeconds));
+            System.out.println("CPU during the storm, % of one core, by thread group (" + (PROC_TASKS == null ? "Java threads only"
+                    : "all threads of this JVM, JIT and collector included") + "):" + cpu);
             SnapshotPublisher publisher = engine.sync().publisher();
             System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); snapshots published: %d (last publish %d ms, delta %d ad groups); "
-                            + "new bases built: %d (last %d ms); folds %d; longest publish %d ms (fold %d ms); pending unresolved %d%n",
-                    changesSent.get(), stormSeconds, changesSent.get() / stormSeconds, publisher.builds(), publisher.lastBuildNanos() / 1_000_000,
-                    publisher.deltaAdGroups(), publisher.compactions(), publisher.lastCompactionNanos() / 1_000_000, publisher.folds(),
+                            + "new bases built: %d (last %d ms); folds %d; longest publish %d ms (fold %d ms; both since start-up); pending unresolved %d%n",
+                    changesSent, stormSeconds, changesSent / stormSeconds, publisher.builds() - buildsBefore, publisher.lastBuildNanos() / 1_000_000,
+                    publisher.deltaAdGroups(), publisher.compactions() - compactionsBefore, publisher.lastCompactionNanos() / 1_000_000,
+                    publisher.folds() - foldsBefore,
                     publisher.longestPublishNanos() / 1_000_000, publisher.longestFoldNanos() / 1_000_000, pending.size());
             System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
                     freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
@@ -140,10 +164,37 @@ public final class SyncStormBench {
         }
     }
 
-    /** CPU nanoseconds of this JVM's live threads, summed by name with trailing numbers dropped (GC threads are not Java threads). */
+    /** This JVM's thread folder on Linux (every native thread, JIT compilers and collector included), or empty elsewhere. */
+    private static final Path PROC_TASKS = Files.isDirectory(Path.of("/proc/self/task")) ? Path.of("/proc/self/task") : null;
+    /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
+    private static final long TICKS_PER_SECOND = 100;
+
+    /**
+     * CPU nanoseconds by thread name with trailing numbers dropped. From /proc on Linux, which sees every thread (the
+     * names are cut to 15 characters there, and threads that ended are not counted); otherwise the live Java threads.
+     */
     private static Map<String, Long> cpuByThreadGroup() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> byGroup = new java.util.TreeMap<>();
+        if (PROC_TASKS != null) {
+            try (java.util.stream.Stream<Path> tasks = Files.list(PROC_TASKS)) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (java.io.IOException e) {
+                        continue; // the thread ended meanwhile
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    byGroup.merge(name.replaceAll("[-#]?\\d+$", "").trim(), ticks * (1_000_000_000L / TICKS_PER_SECOND), Long::sum);
+                }
+                return byGroup;
+            } catch (java.io.IOException e) {
+                byGroup.clear();
+            }
+        }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
                 continue;
@@ -216,47 +267,86 @@ public final class SyncStormBench {
         return total;
     }
 
-    /** One change sender: PUTs a random ad group of its share with a new version and bid, paced; notes each 200's seq. */
-    private static void change(Engine engine, EngineConfig config, Catalog catalog, int senderId, int senders, int rate, AtomicBoolean stop,
-                               ConcurrentSkipListMap<Long, Long> pending, AtomicLong sent) {
-        Random r = new Random(100 + senderId);
-        List<AdGroup> mine = new ArrayList<>();
-        for (AdGroup g : catalog.adGroups()) {
-            if (g.id() % senders == senderId) {
-                mine.add(g);
+    /** What a storm phase gave: the changes acknowledged and the serving latency meanwhile. */
+    private record Storm(long changes, Histogram serving) {
+    }
+
+    /** Runs {@code serving} (on this thread) while the senders PUT ad-group changes at {@code changesPerSecond} in total. */
+    private static Storm storm(Engine engine, EngineConfig config, List<Sender> senders, int changesPerSecond,
+                               ConcurrentSkipListMap<Long, Long> pending, java.util.concurrent.Callable<Histogram> serving) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong sent = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (Sender sender : senders) {
+            threads.add(new Thread(() -> sender.run(engine, config, changesPerSecond / senders.size(), stop, pending, sent),
+                    "changer-" + sender.senderId));
+        }
+        threads.forEach(Thread::start);
+        Histogram latency;
+        try {
+            latency = serving.call();
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
             }
         }
-        long[] versions = new long[mine.size()];
-        Arrays.fill(versions, 1);
-        long interval = 1_000_000_000L / rate;
-        try (KeepAliveClient c = new KeepAliveClient(engine.adminPort())) {
-            long next = System.nanoTime();
-            while (!stop.get()) {
-                long now;
-                while ((now = System.nanoTime()) < next) {
-                    LockSupport.parkNanos(next - now);
+        return new Storm(sent.get(), latency);
+    }
+
+    /**
+     * One change sender: PUTs a random ad group of its share (ids ≡ senderId mod senders) with a new version and
+     * bid, paced; notes each 200's seq. Keeps the versions it sent, so it can run several phases.
+     */
+    private static final class Sender {
+        private final int senderId;
+        private final List<AdGroup> mine = new ArrayList<>();
+        private final long[] versions;
+        private final Random random;
+
+        Sender(Catalog catalog, int senderId, int senders) {
+            this.senderId = senderId;
+            for (AdGroup g : catalog.adGroups()) {
+                if (g.id() % senders == senderId) {
+                    mine.add(g);
                 }
-                next += interval;
-                int i = r.nextInt(mine.size());
-                AdGroup g = mine.get(i);
-                versions[i]++;
-                AdGroup changed = new AdGroup(g.id(), versions[i], g.campaignId(), g.name(), g.app(), g.installState(), g.placements(),
-                        g.adSpaceIds(), g.publisherIds(), g.targeting(), g.schedule(), g.budget(),
-                        new Bid(g.bid().model(), 1_000_000 + r.nextInt(9_000_000)), g.review(), g.rejectReason(), g.deliveryOn());
-                byte[] body = ObjectKind.toJson(changed).toString().getBytes(StandardCharsets.UTF_8);
-                KeepAliveClient.Answer a = c.send("PUT", "/v1/admin/catalog/ad-groups/" + g.id(), config.adminToken(), body);
-                long acked = System.nanoTime();
-                if (a.status() != 200) {
-                    throw new IllegalStateException("change refused: " + a.status() + " " + a.body());
-                }
-                Matcher m = SEQ.matcher(a.body());
-                if (m.find()) {
-                    pending.put(Long.parseLong(m.group(1)), acked);
-                }
-                sent.incrementAndGet();
             }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            versions = new long[mine.size()];
+            Arrays.fill(versions, 1);
+            random = new Random(100 + senderId);
+        }
+
+        void run(Engine engine, EngineConfig config, int rate, AtomicBoolean stop, ConcurrentSkipListMap<Long, Long> pending, AtomicLong sent) {
+            long interval = 1_000_000_000L / rate;
+            try (KeepAliveClient c = new KeepAliveClient(engine.adminPort())) {
+                long next = System.nanoTime();
+                while (!stop.get()) {
+                    long now;
+                    while ((now = System.nanoTime()) < next) {
+                        LockSupport.parkNanos(next - now);
+                    }
+                    next += interval;
+                    int i = random.nextInt(mine.size());
+                    AdGroup g = mine.get(i);
+                    versions[i]++;
+                    AdGroup changed = new AdGroup(g.id(), versions[i], g.campaignId(), g.name(), g.app(), g.installState(), g.placements(),
+                            g.adSpaceIds(), g.publisherIds(), g.targeting(), g.schedule(), g.budget(),
+                            new Bid(g.bid().model(), 1_000_000 + random.nextInt(9_000_000)), g.review(), g.rejectReason(), g.deliveryOn());
+                    byte[] body = ObjectKind.toJson(changed).toString().getBytes(StandardCharsets.UTF_8);
+                    KeepAliveClient.Answer a = c.send("PUT", "/v1/admin/catalog/ad-groups/" + g.id(), config.adminToken(), body);
+                    long acked = System.nanoTime();
+                    if (a.status() != 200) {
+                        throw new IllegalStateException("change refused: " + a.status() + " " + a.body());
+                    }
+                    Matcher m = SEQ.matcher(a.body());
+                    if (m.find()) {
+                        pending.put(Long.parseLong(m.group(1)), acked);
+                    }
+                    sent.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
