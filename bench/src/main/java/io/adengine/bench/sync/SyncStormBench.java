@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * full snapshot rebuilds, starts an engine with sync on, then runs an idle phase (ad requests only, open
  * loop at a fixed rate) and a storm phase (the same requests plus ad-group changes at {@code changesPerSecond}).
  * Reports freshness (a change's 200 → the first ad response whose catalogVersion includes it) and serving
- * p99 storm ÷ idle. Arguments: {@code catalog seconds changesPerSecond requestsPerSecond rebuildIntervalMillis}, where
+ * p99 storm ÷ idle. Arguments: {@code catalog seconds changesPerSecond requestsPerSecond rebuildIntervalMillis
+ * [snapshotEveryChanges]} (the last defaults to the engine's default), where
  * {@code catalog} is a workload size of BENCHMARKS.md ({@code S}, {@code M}, {@code L}: its catalog and request stream, seed 1)
  * or a number of ad groups for the simpler {@link SyncCatalogGenerator} catalog (FEED only, one creative per group).
  */
@@ -64,6 +65,7 @@ public final class SyncStormBench {
         int changesPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         int requestsPerSecond = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         long rebuildInterval = args.length > 4 ? Long.parseLong(args[4]) : 200;
+        int snapshotEvery = args.length > 5 ? Integer.parseInt(args[5]) : EngineConfig.SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT;
 
         long t0 = System.nanoTime();
         WorkloadSize workload = catalogArg.matches("[SML]") ? WorkloadSize.valueOf(catalogArg) : null;
@@ -87,7 +89,7 @@ public final class SyncStormBench {
         Path dataDir = Files.createTempDirectory("sync-bench");
         Path configDir = Path.of("config").toAbsolutePath();
         EngineConfig config = EngineConfig.defaults(configDir.resolve("sample-catalog.json")).withSync(
-                new EngineConfig.SyncConfig(dataDir, configDir, rebuildInterval, 1_000_000, SENDERS));
+                new EngineConfig.SyncConfig(dataDir, configDir, rebuildInterval, snapshotEvery, SENDERS));
         try (Engine engine = Engine.start(config, catalog, System::currentTimeMillis, () -> ThreadLocalRandom.current().nextLong(),
                 BudgetGate.UNLIMITED)) {
             if (workload != null) {
