@@ -63,14 +63,17 @@ public final class TrackerSigner {
             return null;
         }
         byte[] payload;
-        byte[] mac;
         try {
             payload = DECODER.decode(token.substring(0, dot));
-            mac = DECODER.decode(token.substring(dot + 1));
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (!MessageDigest.isEqual(mac, mac(payload))) {
+        // Compare the text of the MAC, not its decoded bytes, and only accept the payload's own spelling:
+        // base64 has several spellings of one byte string (padding, unused low bits of the last character),
+        // and a token must have exactly one.
+        byte[] expected = ENCODER.encodeToString(mac(payload)).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(given, expected) || !ENCODER.encodeToString(payload).equals(token.substring(0, dot))) {
             return null;
         }
         String[] f = new String(payload, StandardCharsets.US_ASCII).split("\\|", -1);

@@ -28,6 +28,26 @@ class TrackerSignerTest {
     }
 
     @Test
+    void verifyShouldAcceptOnlyTheCanonicalSpellingOfAToken() {
+        // Base64 leaves unused low bits in a last character that holds fewer than 6 bits of data, so
+        // several characters there decode to the same bytes; only the one the signer writes is accepted.
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String token = signer.sign(claims);
+        for (int i = 0; i < token.length(); i++) {
+            for (char c : alphabet.toCharArray()) {
+                if (c == token.charAt(i) || token.charAt(i) == '.') {
+                    continue;
+                }
+                String other = token.substring(0, i) + c + token.substring(i + 1);
+                assertThat(signer.verify(other)).as("%c at position %d", c, i).isNull();
+            }
+        }
+        int dot = token.indexOf('.');
+        assertThat(signer.verify(token + "==")).isNull();
+        assertThat(signer.verify(token.substring(0, dot) + "=." + token.substring(dot + 1))).isNull();
+    }
+
+    @Test
     void verifyShouldRefuseATokenSignedWithAnotherKey() {
         TrackerSigner other = new TrackerSigner("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
 
