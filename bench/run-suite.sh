@@ -74,6 +74,8 @@ if [[ "${SUITE_SKIP_BUILD:-0}" != "1" ]]; then
 fi
 [[ -f "$BENCH_JAR" && -f "$ENGINE_JAR" ]] || { echo "missing $BENCH_JAR or $ENGINE_JAR" >&2; exit 2; }
 
+# The commit, read before this run writes its own files (a report of the same day overwrites tracked ones).
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet -- . ':(exclude)bench/results' 2>/dev/null || echo ' (with uncommitted changes)')"
 mkdir -p "$RUN_DIR"
 log "generating workload M (seed $SEED) into $WORK"
 "${BENCH[@]}" workload --size M --seed "$SEED" --out "$WORK" --requests 100000 \
@@ -157,7 +159,6 @@ F7_ASAP="$(grep -m1 '^ASAP' "$RUN_DIR/f7-day.txt" | sed 's/, wall.*//')"
 
 F2="$(awk -v e="$ENGINE_MAX" -v h="$HELLO_MAX" 'BEGIN { if (h > 0) printf "%.3f", e / h; else print "n/a" }')"
 ELAPSED=$(( $(date +%s) - SUITE_START ))
-COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
 row() { # label
   local f="$RUN_DIR/$1.properties"
   echo "| $1 | $(prop "$f" mode) | $(prop "$f" targetRate) | $(prop "$f" throughput) | $(prop "$f" fillRate) | $(prop "$f" status503) | $(( $(prop "$f" errors) + $(prop "$f" otherStatus) + $(prop "$f" timedOut) + $(prop "$f" unsent) )) | $(prop "$f" p50ms) | $(prop "$f" p90ms) | $(prop "$f" p99ms) | $(prop "$f" p999ms) | $(prop "$f" maxms) |"
