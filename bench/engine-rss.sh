@@ -10,7 +10,10 @@
 #        RSS_NO_AUDIENCES=1 (catalog only: leave the audiences section out),
 #        RSS_SYNC=1 (catalog sync on: a durable store in OUT/catalog-data seeded from the workload's catalog),
 #        RSS_CHANGES=N (with RSS_SYNC: change N ad groups through the admin API before the load, so that the
-#        compactor builds a new base while the old one serves; bench/catalog-changes.py)
+#        compactor builds a new base while the old one serves; bench/catalog-changes.py),
+#        RSS_STORM=1 (with RSS_SYNC: after the load, the F5 sync storm from another process: SyncStormBench
+#        --external against this engine, workload M, STORM_SECONDS (10) measured at 1,000 changes/s; it
+#        prints freshness, serving latency and this engine's CPU by thread)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -54,7 +57,7 @@ heap() {
 }
 
 T0=$(date +%s)
-java @"$ROOT/config/jvm.options" @"$ROOT/config/engine.jvm.options" "$@" -jar "$ENGINE_JAR" "$OUT/engine.yaml" > "$OUT/engine.log" 2>&1 &
+java @"$ROOT/config/jvm.options" @"$ROOT/config/engine.jvm.options" -Xlog:gc:file="$OUT/gc.log" "$@" -jar "$ENGINE_JAR" "$OUT/engine.yaml" > "$OUT/engine.log" 2>&1 &
 ENGINE_PID=$!
 trap 'kill "$ENGINE_PID" 2>/dev/null || true' EXIT
 echo "engine pid $ENGINE_PID, JVM options: @config/jvm.options @config/engine.jvm.options $*"
@@ -79,6 +82,15 @@ if [[ "$LOAD_SECONDS" -gt 0 ]]; then
   status "after ${LOAD_SECONDS} s of closed-loop load"
   heap
   status "after load and full GC"
+fi
+if [[ "${RSS_STORM:-0}" == "1" ]]; then
+  [[ "${RSS_SYNC:-0}" == "1" ]] || { echo "RSS_STORM=1 needs RSS_SYNC=1"; exit 2; }
+  echo "== sync storm from another process (SyncStormBench M ${STORM_SECONDS:-10} 1000 200 --external)"
+  java @"$ROOT/config/jvm.options" -Xmx3g -cp "$BENCH_JAR" io.adengine.bench.sync.SyncStormBench M "${STORM_SECONDS:-10}" 1000 200 \
+    --external "$PORT" "$ADMIN" bench-admin-token --pid "$ENGINE_PID" | grep -v '^\['
+  status "after the sync storm"
+  grep -cE 'Pause' "$OUT/gc.log" | sed 's/^/collector pauses logged: /'
+  grep -E 'Degenerated|Pause Full|Cancelling' "$OUT/gc.log" | head -5 || true
 fi
 kill "$ENGINE_PID"
 wait "$ENGINE_PID" 2>/dev/null || true

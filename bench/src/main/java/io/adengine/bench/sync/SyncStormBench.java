@@ -59,13 +59,31 @@ public final class SyncStormBench {
     private SyncStormBench() {
     }
 
+    /** Where the requests and changes go: the engine's two ports and the admin token. */
+    record Target(int publicPort, int adminPort, String token) {
+    }
+
     public static void main(String[] args) throws Exception {
-        String catalogArg = args.length > 0 ? args[0] : "M";
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        int changesPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
-        int requestsPerSecond = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-        long rebuildInterval = args.length > 4 ? Long.parseLong(args[4]) : 200;
-        int snapshotEvery = args.length > 5 ? Integer.parseInt(args[5]) : EngineConfig.SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT;
+        List<String> positional = new ArrayList<>();
+        Target external = null;
+        Path engineTasks = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--external")) {
+                // --external PUBLIC_PORT ADMIN_PORT TOKEN: an engine already running in another process (loopback only).
+                external = new Target(Integer.parseInt(args[i + 1]), Integer.parseInt(args[i + 2]), args[i + 3]);
+                i += 3;
+            } else if (args[i].equals("--pid")) {
+                engineTasks = Path.of("/proc", args[++i], "task");
+            } else {
+                positional.add(args[i]);
+            }
+        }
+        String catalogArg = positional.size() > 0 ? positional.get(0) : "M";
+        int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 10;
+        int changesPerSecond = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 1_000;
+        int requestsPerSecond = positional.size() > 3 ? Integer.parseInt(positional.get(3)) : 500;
+        long rebuildInterval = positional.size() > 4 ? Long.parseLong(positional.get(4)) : 200;
+        int snapshotEvery = positional.size() > 5 ? Integer.parseInt(positional.get(5)) : EngineConfig.SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT;
 
         long t0 = System.nanoTime();
         WorkloadSize workload = catalogArg.matches("[SML]") ? WorkloadSize.valueOf(catalogArg) : null;
@@ -75,6 +93,17 @@ public final class SyncStormBench {
         RequestGenerator requests = workload != null ? new RequestGenerator(workload, 1) : null;
         System.out.printf("generated %d ad groups, %d creatives in %d ms%n", catalog.adGroups().size(), catalog.creatives().size(),
                 (System.nanoTime() - t0) / 1_000_000);
+        if (external != null) {
+            // The engine was started from the same workload's catalog (BenchMain workload, seed 1) with sync on.
+            if (workload != null) {
+                registerAudiences(external, workload.audiences());
+            }
+            Path tasks = engineTasks;
+            measure(external, catalog, requests, seconds, changesPerSecond, requestsPerSecond,
+                    tasks == null ? Map::of : () -> cpuByThreadGroup(tasks), tasks == null ? "no --pid given"
+                            : "all threads of the engine process", () -> { }, pending -> "");
+            return;
+        }
         SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
         long[] buildMillis = new long[3];
         for (int i = 0; i < buildMillis.length; i++) {
@@ -103,67 +132,99 @@ public final class SyncStormBench {
             t0 = System.nanoTime();
             engine.sync().store().catalog();
             System.out.printf("store seeded; catalog copy for a rebuild took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            // Warm-up (JIT), not recorded: requests alone, then requests with changes, so that the change path,
-            // the delta builds and a compaction are compiled before anything is measured (an engine that has
-            // run for a while has them compiled); then a pause for the compactor to settle.
-            List<Sender> senders = new ArrayList<>();
-            for (int s = 0; s < SENDERS; s++) {
-                senders.add(new Sender(catalog, s, SENDERS));
-            }
-            serve(engine, requests, 5, requestsPerSecond, null, null);
-            ConcurrentSkipListMap<Long, Long> warmUpPending = new ConcurrentSkipListMap<>();
-            Histogram warmUpFreshness = new Histogram(60_000_000_000L, 3);
-            Storm warmUp = storm(engine, config, senders, changesPerSecond, warmUpPending, () -> serve(engine, requests,
-                    WARM_UP_STORM_SECONDS, requestsPerSecond, warmUpPending, warmUpFreshness));
-            System.out.printf("warm-up storm (%d s, not the figure: the JIT compiles the change path meanwhile): %d changes; "
-                            + "freshness ms p50 %.1f p99 %.1f; serving p99 %.2f ms%n", WARM_UP_STORM_SECONDS, warmUp.changes(),
-                    warmUpFreshness.getValueAtPercentile(50) / 1e6, warmUpFreshness.getValueAtPercentile(99) / 1e6,
-                    warmUp.serving().getValueAtPercentile(99) / 1e6);
-            Thread.sleep(SETTLE_MILLIS);
-            Histogram idle = serve(engine, requests, seconds, requestsPerSecond, null, null);
-            ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
-            Histogram freshness = new Histogram(60_000_000_000L, 3);
-            long buildsBefore = engine.sync().publisher().builds();
-            long compactionsBefore = engine.sync().publisher().compactions();
-            long foldsBefore = engine.sync().publisher().folds();
-            Map<String, Long> cpuBefore = cpuByThreadGroup();
-            long stormStart = System.nanoTime();
-            java.util.concurrent.atomic.AtomicReference<Map<String, Long>> cpuAtEnd = new java.util.concurrent.atomic.AtomicReference<>();
-            AtomicLong stormEnd = new AtomicLong();
-            Storm measured = storm(engine, config, senders, changesPerSecond, pending, () -> {
-                Histogram h = serve(engine, requests, seconds, requestsPerSecond, pending, freshness);
-                cpuAtEnd.set(cpuByThreadGroup()); // while the senders still run, so that their threads are counted
-                stormEnd.set(System.nanoTime());
-                return h;
-            });
-            long changesSent = measured.changes();
-            Histogram storm = measured.serving();
-            double stormSeconds = (stormEnd.get() - stormStart) / 1e9;
-            Map<String, Long> cpuAfter = cpuAtEnd.get();
-            StringBuilder cpu = new StringBuilder();
-            Map<String, Long> used = new java.util.HashMap<>();
-            cpuAfter.forEach((name, nanos) -> used.put(name, nanos - cpuBefore.getOrDefault(name, 0L)));
-            used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10).forEach(e -> cpu.append(
-                    String.format(" %s %.0f%%", e.getKey(), 100.0 * e.getValue() / 1e9 / stormSeconds)));
-            cpu.append(String.format("; total %.0f%%", 100.0 * used.values().stream().mapToLong(Long::longValue).sum() / 1e9 / stormSeconds));
-            System.out.println("CPU during the storm, % of one core, by thread group (" + (PROC_TASKS == null ? "Java threads only"
-                    : "all threads of this JVM, JIT and collector included") + "):" + cpu);
             SnapshotPublisher publisher = engine.sync().publisher();
-            System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); snapshots published: %d (last publish %d ms, delta %d ad groups); "
-                            + "new bases built: %d (last %d ms); folds %d; longest publish %d ms (fold %d ms; both since start-up); pending unresolved %d%n",
-                    changesSent, stormSeconds, changesSent / stormSeconds, publisher.builds() - buildsBefore, publisher.lastBuildNanos() / 1_000_000,
-                    publisher.deltaAdGroups(), publisher.compactions() - compactionsBefore, publisher.lastCompactionNanos() / 1_000_000,
-                    publisher.folds() - foldsBefore,
-                    publisher.longestPublishNanos() / 1_000_000, publisher.longestFoldNanos() / 1_000_000, pending.size());
-            System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
-                    freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
-                    freshness.getTotalCount());
-            System.out.printf("serving latency idle,  ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", idle.getValueAtPercentile(50) / 1e6,
-                    idle.getValueAtPercentile(99) / 1e6, idle.getMaxValue() / 1e6, idle.getTotalCount());
-            System.out.printf("serving latency storm, ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", storm.getValueAtPercentile(50) / 1e6,
-                    storm.getValueAtPercentile(99) / 1e6, storm.getMaxValue() / 1e6, storm.getTotalCount());
-            System.out.printf("serving p99 storm / idle = %.2f%n", (double) storm.getValueAtPercentile(99) / idle.getValueAtPercentile(99));
+            long[] before = new long[3];
+            measure(new Target(engine.publicPort(), engine.adminPort(), config.adminToken()), catalog, requests, seconds, changesPerSecond,
+                    requestsPerSecond, PROC_TASKS == null ? SyncStormBench::javaThreadCpu : () -> cpuByThreadGroup(PROC_TASKS),
+                    PROC_TASKS == null ? "Java threads only" : "all threads of this JVM, JIT and collector included", () -> {
+                        before[0] = publisher.builds();
+                        before[1] = publisher.compactions();
+                        before[2] = publisher.folds();
+                    }, pending -> String.format("snapshots published: %d (last publish %d ms, delta %d ad groups); new bases built: %d "
+                                    + "(last %d ms); folds %d; longest publish %d ms (fold %d ms; both since start-up); ",
+                            publisher.builds() - before[0], publisher.lastBuildNanos() / 1_000_000, publisher.deltaAdGroups(),
+                            publisher.compactions() - before[1], publisher.lastCompactionNanos() / 1_000_000, publisher.folds() - before[2],
+                            publisher.longestPublishNanos() / 1_000_000, publisher.longestFoldNanos() / 1_000_000));
         }
+    }
+
+    /** PUTs audiences 1..n through the admin API (ad groups of the workload refer to them), in small batches. */
+    private static void registerAudiences(Target target, int n) throws Exception {
+        try (KeepAliveClient c = new KeepAliveClient(target.adminPort())) {
+            for (int from = 1; from <= n; from += 50) {
+                StringBuilder body = new StringBuilder("{\"changes\":[");
+                for (int id = from; id < Math.min(n + 1, from + 50); id++) {
+                    body.append(id == from ? "" : ",").append("{\"op\":\"PUT\",\"kind\":\"audiences\",\"object\":")
+                            .append(ObjectKind.toJson(new Audience(id, 1, "audience " + id, "global", "GAID"))).append('}');
+                }
+                KeepAliveClient.Answer a = c.send("POST", "/v1/admin/catalog/batch", target.token(),
+                        body.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+                if (a.status() != 200) {
+                    throw new IllegalStateException("audiences refused: " + a.status() + " " + a.body());
+                }
+            }
+        }
+    }
+
+    /**
+     * The measured sequence against one engine: warm-up (5 s of requests, a 30 s storm, a pause), idle, storm; prints
+     * the figures. {@code cpu} reads CPU time by thread group; {@code atStormStart} and {@code counters} let the
+     * in-process run add the publisher's counters to the summary line.
+     */
+    private static void measure(Target target, Catalog catalog, RequestGenerator requests, int seconds, int changesPerSecond,
+                                int requestsPerSecond, java.util.function.Supplier<Map<String, Long>> cpuReader, String cpuScope,
+                                Runnable atStormStart, java.util.function.Function<Integer, String> counters) throws Exception {
+        // Warm-up (JIT), not recorded: requests alone, then requests with changes, so that the change path,
+        // the delta builds and a compaction are compiled before anything is measured (an engine that has
+        // run for a while has them compiled); then a pause for the compactor to settle.
+        List<Sender> senders = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            senders.add(new Sender(catalog, s, SENDERS));
+        }
+        serve(target, requests, 5, requestsPerSecond, null, null);
+        ConcurrentSkipListMap<Long, Long> warmUpPending = new ConcurrentSkipListMap<>();
+        Histogram warmUpFreshness = new Histogram(60_000_000_000L, 3);
+        Storm warmUp = storm(target, senders, changesPerSecond, warmUpPending, () -> serve(target, requests,
+                WARM_UP_STORM_SECONDS, requestsPerSecond, warmUpPending, warmUpFreshness));
+        System.out.printf("warm-up storm (%d s, not the figure: the JIT compiles the change path meanwhile): %d changes; "
+                        + "freshness ms p50 %.1f p99 %.1f; serving p99 %.2f ms%n", WARM_UP_STORM_SECONDS, warmUp.changes(),
+                warmUpFreshness.getValueAtPercentile(50) / 1e6, warmUpFreshness.getValueAtPercentile(99) / 1e6,
+                warmUp.serving().getValueAtPercentile(99) / 1e6);
+        Thread.sleep(SETTLE_MILLIS);
+        Histogram idle = serve(target, requests, seconds, requestsPerSecond, null, null);
+        ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
+        Histogram freshness = new Histogram(60_000_000_000L, 3);
+        atStormStart.run();
+        Map<String, Long> cpuBefore = cpuReader.get();
+        long stormStart = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<Map<String, Long>> cpuAtEnd = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicLong stormEnd = new AtomicLong();
+        Storm measured = storm(target, senders, changesPerSecond, pending, () -> {
+            Histogram h = serve(target, requests, seconds, requestsPerSecond, pending, freshness);
+            cpuAtEnd.set(cpuReader.get()); // while the senders still run, so that their threads are counted
+            stormEnd.set(System.nanoTime());
+            return h;
+        });
+        long changesSent = measured.changes();
+        Histogram storm = measured.serving();
+        double stormSeconds = (stormEnd.get() - stormStart) / 1e9;
+        StringBuilder cpu = new StringBuilder();
+        Map<String, Long> used = new java.util.HashMap<>();
+        cpuAtEnd.get().forEach((name, nanos) -> used.put(name, nanos - cpuBefore.getOrDefault(name, 0L)));
+        used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10).forEach(e -> cpu.append(
+                String.format(" %s %.0f%%", e.getKey(), 100.0 * e.getValue() / 1e9 / stormSeconds)));
+        cpu.append(String.format("; total %.0f%%", 100.0 * used.values().stream().mapToLong(Long::longValue).sum() / 1e9 / stormSeconds));
+        System.out.println("CPU during the storm, % of one core, by thread group (" + cpuScope + "):" + cpu);
+        System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); %spending unresolved %d%n", changesSent, stormSeconds,
+                changesSent / stormSeconds, counters.apply(pending.size()), pending.size());
+        System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
+                freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
+                freshness.getTotalCount());
+        System.out.printf("serving latency idle,  ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", idle.getValueAtPercentile(50) / 1e6,
+                idle.getValueAtPercentile(99) / 1e6, idle.getMaxValue() / 1e6, idle.getTotalCount());
+        System.out.printf("serving latency storm, ms: p50 %.2f  p99 %.2f  max %.2f  (n=%d)%n", storm.getValueAtPercentile(50) / 1e6,
+                storm.getValueAtPercentile(99) / 1e6, storm.getMaxValue() / 1e6, storm.getTotalCount());
+        System.out.printf("serving p99 storm / idle = %.2f%n", (double) storm.getValueAtPercentile(99) / idle.getValueAtPercentile(99));
     }
 
     /** This JVM's thread folder on Linux (every native thread, JIT compilers and collector included), or empty elsewhere. */
@@ -172,30 +233,33 @@ public final class SyncStormBench {
     private static final long TICKS_PER_SECOND = 100;
 
     /**
-     * CPU nanoseconds by thread name with trailing numbers dropped. From /proc on Linux, which sees every thread (the
-     * names are cut to 15 characters there, and threads that ended are not counted); otherwise the live Java threads.
+     * CPU nanoseconds by thread name with trailing numbers dropped, from a process's /proc task folder, which sees every
+     * thread (names are cut to 15 characters there, and threads that ended are not counted). Empty when unreadable.
      */
-    private static Map<String, Long> cpuByThreadGroup() {
+    private static Map<String, Long> cpuByThreadGroup(Path tasksDir) {
         Map<String, Long> byGroup = new java.util.TreeMap<>();
-        if (PROC_TASKS != null) {
-            try (java.util.stream.Stream<Path> tasks = Files.list(PROC_TASKS)) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(task.resolve("stat"));
-                    } catch (java.io.IOException e) {
-                        continue; // the thread ended meanwhile
-                    }
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    byGroup.merge(name.replaceAll("[-#]?\\d+$", "").trim(), ticks * (1_000_000_000L / TICKS_PER_SECOND), Long::sum);
+        try (java.util.stream.Stream<Path> tasks = Files.list(tasksDir)) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException e) {
+                    continue; // the thread ended meanwhile
                 }
-                return byGroup;
-            } catch (java.io.IOException e) {
-                byGroup.clear();
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                byGroup.merge(name.replaceAll("[-#]?\\d+$", "").trim(), ticks * (1_000_000_000L / TICKS_PER_SECOND), Long::sum);
             }
+        } catch (java.io.IOException e) {
+            byGroup.clear();
         }
+        return byGroup;
+    }
+
+    /** CPU nanoseconds of this JVM's live Java threads by name with trailing numbers dropped (where /proc is missing). */
+    private static Map<String, Long> javaThreadCpu() {
+        Map<String, Long> byGroup = new java.util.TreeMap<>();
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
@@ -213,7 +277,7 @@ public final class SyncStormBench {
      * Ad requests at a fixed rate on 2 connections; latency measured from the intended send time (no coordinated
      * omission). Bodies come from the workload's request stream, or (for the simple catalog) a random ad space and country.
      */
-    private static Histogram serve(Engine engine, RequestGenerator requests, int seconds, int rate, ConcurrentSkipListMap<Long, Long> pending,
+    private static Histogram serve(Target target, RequestGenerator requests, int seconds, int rate, ConcurrentSkipListMap<Long, Long> pending,
                                    Histogram freshness) throws Exception {
         Histogram total = new Histogram(60_000_000_000L, 3);
         int threads = 2;
@@ -226,7 +290,7 @@ public final class SyncStormBench {
             Thread th = new Thread(() -> {
                 Random r = new Random(id);
                 long interval = 1_000_000_000L * threads / rate;
-                try (KeepAliveClient c = new KeepAliveClient(engine.publicPort())) {
+                try (KeepAliveClient c = new KeepAliveClient(target.publicPort())) {
                     long start = System.nanoTime();
                     long end = start + seconds * 1_000_000_000L;
                     for (long next = start; next < end; next += interval) {
@@ -274,13 +338,13 @@ public final class SyncStormBench {
     }
 
     /** Runs {@code serving} (on this thread) while the senders PUT ad-group changes at {@code changesPerSecond} in total. */
-    private static Storm storm(Engine engine, EngineConfig config, List<Sender> senders, int changesPerSecond,
+    private static Storm storm(Target target, List<Sender> senders, int changesPerSecond,
                                ConcurrentSkipListMap<Long, Long> pending, java.util.concurrent.Callable<Histogram> serving) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sent = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (Sender sender : senders) {
-            threads.add(new Thread(() -> sender.run(engine, config, changesPerSecond / senders.size(), stop, pending, sent),
+            threads.add(new Thread(() -> sender.run(target, changesPerSecond / senders.size(), stop, pending, sent),
                     "changer-" + sender.senderId));
         }
         threads.forEach(Thread::start);
@@ -318,9 +382,9 @@ public final class SyncStormBench {
             random = new Random(100 + senderId);
         }
 
-        void run(Engine engine, EngineConfig config, int rate, AtomicBoolean stop, ConcurrentSkipListMap<Long, Long> pending, AtomicLong sent) {
+        void run(Target target, int rate, AtomicBoolean stop, ConcurrentSkipListMap<Long, Long> pending, AtomicLong sent) {
             long interval = 1_000_000_000L / rate;
-            try (KeepAliveClient c = new KeepAliveClient(engine.adminPort())) {
+            try (KeepAliveClient c = new KeepAliveClient(target.adminPort())) {
                 long next = System.nanoTime();
                 while (!stop.get()) {
                     long now;
@@ -335,7 +399,7 @@ public final class SyncStormBench {
                             g.adSpaceIds(), g.publisherIds(), g.targeting(), g.schedule(), g.budget(),
                             new Bid(g.bid().model(), 1_000_000 + random.nextInt(9_000_000)), g.review(), g.rejectReason(), g.deliveryOn());
                     byte[] body = ObjectKind.toJson(changed).toString().getBytes(StandardCharsets.UTF_8);
-                    KeepAliveClient.Answer a = c.send("PUT", "/v1/admin/catalog/ad-groups/" + g.id(), config.adminToken(), body);
+                    KeepAliveClient.Answer a = c.send("PUT", "/v1/admin/catalog/ad-groups/" + g.id(), target.token(), body);
                     long acked = System.nanoTime();
                     if (a.status() != 200) {
                         throw new IllegalStateException("change refused: " + a.status() + " " + a.body());
