@@ -11,6 +11,7 @@
 #        RSS_SYNC=1 (catalog sync on: a durable store in OUT/catalog-data seeded from the workload's catalog),
 #        RSS_CHANGES=N (with RSS_SYNC: change N ad groups through the admin API before the load, so that the
 #        compactor builds a new base while the old one serves; bench/catalog-changes.py),
+#        RSS_EVENTS_WAIT=BLOCKING|SLEEPING|... (events.waitStrategy; the engine's default otherwise),
 #        RSS_STORM=1 (with RSS_SYNC: after the load, the F5 sync storm from another process: SyncStormBench
 #        --external against this engine, workload M, STORM_SECONDS (10) measured at 1,000 changes/s; it
 #        prints freshness, serving latency and this engine's CPU by thread)
@@ -42,6 +43,9 @@ events:
   journalDir: $OUT/journal
   fsync: NONE
 EOF
+if [[ -n "${RSS_EVENTS_WAIT:-}" ]]; then
+  echo "  waitStrategy: $RSS_EVENTS_WAIT" >> "$OUT/engine.yaml"
+fi
 if [[ "${RSS_NO_AUDIENCES:-0}" != "1" ]]; then
   printf 'audiences:\n  dir: %s\n  maxUsers: 20000000\n' "$AUD" >> "$OUT/engine.yaml"
 fi
@@ -49,6 +53,17 @@ fi
 status() { # label
   echo "== $1 (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   grep -E '^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem)' "/proc/$ENGINE_PID/status"
+}
+thread_cpu() { # CPU ticks (1/100 s) of the engine's threads by name, trailing digits dropped
+  for t in /proc/"$ENGINE_PID"/task/*/stat; do cat "$t" 2>/dev/null; echo; done |
+    sed -nE 's/^[0-9]+ \((.*)\) [A-Za-z] (.*)$/\1|\2/p' |
+    awk -F'|' '{ split($2, f, " "); name = $1; sub(/[-#]?[0-9]+$/, "", name); cpu[name] += f[11] + f[12] }
+               END { for (n in cpu) print n "|" cpu[n] }' | sort
+}
+cpu_delta() { # label seconds before-file: CPU by thread group since before-file, % of one core
+  thread_cpu | awk -F'|' -v secs="$2" 'NR == FNR { before[$1] = $2; next }
+      { used = $2 - before[$1]; if (used > 0) printf "%s %.0f%%\n", $1, used / secs }' "$3" - |
+    sort -t' ' -k2 -nr | head -8 | tr '\n' ' ' | sed "s/^/CPU by thread group during $1 (% of one core): /"; echo
 }
 heap() {
   jcmd "$ENGINE_PID" GC.run > /dev/null
@@ -77,8 +92,10 @@ if [[ "${RSS_CHANGES:-0}" -gt 0 ]]; then
   status "after ${RSS_CHANGES} ad-group changes"
 fi
 if [[ "$LOAD_SECONDS" -gt 0 ]]; then
+  thread_cpu > "$OUT/cpu-before-load.txt"
   java -cp "$BENCH_JAR" io.adengine.bench.BenchMain load --port "$PORT" --requests "$WORK/requests.jsonl" \
     --connections 16 --threads 1 --mode CLOSED --duration "$LOAD_SECONDS" --label rss --out "$OUT" | tail -3
+  cpu_delta "the load" "$LOAD_SECONDS" "$OUT/cpu-before-load.txt"
   status "after ${LOAD_SECONDS} s of closed-loop load"
   heap
   status "after load and full GC"

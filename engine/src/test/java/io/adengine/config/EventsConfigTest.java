@@ -23,7 +23,7 @@ class EventsConfigTest {
         assertThat(c.events().enabled()).isTrue();
         assertThat(c.events().journalDir().toString()).endsWith(Path.of("data", "journal").toString());
         assertThat(c.events().ringSize()).isEqualTo(65_536);
-        assertThat(c.events().waitStrategy()).isEqualTo(EventsConfig.WaitStrategy.BLOCKING);
+        assertThat(c.events().waitStrategy()).isEqualTo(EventsConfig.WaitStrategy.SLEEPING);
         assertThat(c.events().fullRingPolicy()).isEqualTo(EventsConfig.FullRingPolicy.SHED);
         assertThat(c.events().pacing()).isEqualTo(EventsConfig.Pacing.EVEN);
         assertThat(c.events().kafkaEnabled()).isFalse();
@@ -35,7 +35,7 @@ class EventsConfigTest {
         Files.copy(Path.of("..", "config", "sample-catalog.json"), dir.resolve("sample-catalog.json"));
         for (String[] c : new String[][]{
                 {"ringSize: 65536", "ringSize: 1000", "events.ringSize"},
-                {"waitStrategy: BLOCKING", "waitStrategy: NAPPING", "events.waitStrategy"},
+                {"waitStrategy: SLEEPING", "waitStrategy: NAPPING", "events.waitStrategy"},
                 {"fullRingPolicy: SHED", "fullRingPolicy: DROP", "events.fullRingPolicy"},
                 {"dedupCapacity: 4194304", "dedupCapacity: 3", "events.dedupCapacity"},
                 {"pacing: EVEN ", "pacing: LUMPY ", "events.pacing"},
