@@ -32,11 +32,14 @@ import java.util.function.Supplier;
  * changed since the base, of which the last {@code recent} after the first delta was built. Measures,
  * in the same run: {@code patchSince} (the store's side), a one-delta publish over all changes
  * ({@code SnapshotBuilder.patch}, the baseline) and a newest-delta publish over the recent ones
- * ({@code patchTop}), and a full build for scale. Arguments: {@code changed recent repetitions}.
+ * ({@code patchTop}), and a full build for scale, each with the bytes the thread allocated. Arguments:
+ * {@code changed recent repetitions}.
  */
 public final class PublishCost {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The HotSpot view of the same bean, which also counts the bytes a thread allocated. */
+    private static final com.sun.management.ThreadMXBean ALLOCATION = (com.sun.management.ThreadMXBean) THREADS;
 
     private PublishCost() {
     }
@@ -66,16 +69,20 @@ public final class PublishCost {
             Set<Long> since = patch.adGroupsChangedAfter(deltaVersion);
             // The store keeps its answer per base and adds only the touches since the last call: time the usual
             // call, one more change after the previous one (the change itself is not timed).
-            double[] patchSince = new double[repetitions];
+            double[] patchSinceMs = new double[repetitions];
+            double[] patchSinceMb = new double[repetitions];
             for (int i = 0; i < repetitions; i++) {
                 change(store, groups, 1, r);
+                long bytes = ALLOCATION.getCurrentThreadAllocatedBytes();
                 long start = THREADS.getCurrentThreadCpuTime();
                 store.patchSince(base);
-                patchSince[i] = (THREADS.getCurrentThreadCpuTime() - start) / 1e6;
+                patchSinceMs[i] = (THREADS.getCurrentThreadCpuTime() - start) / 1e6;
+                patchSinceMb[i] = (ALLOCATION.getCurrentThreadAllocatedBytes() - bytes) / 1e6;
             }
-            double[] oneDelta = time(repetitions, () -> builder.patch(withDelta, patch));
-            double[] newest = time(repetitions, () -> builder.patchTop(withDelta, patch, since));
-            double[] fullBuild = time(Math.max(3, repetitions / 5), () -> builder.build(base));
+            Cost patchSince = new Cost(patchSinceMs, patchSinceMb);
+            Cost oneDelta = time(repetitions, () -> builder.patch(withDelta, patch));
+            Cost newest = time(repetitions, () -> builder.patchTop(withDelta, patch, since));
+            Cost fullBuild = time(Math.max(3, repetitions / 5), () -> builder.build(base));
             System.out.printf("workload M: %d ad-group changes since the base (%d distinct groups in the patch), %d of them after the first delta%n",
                     changed, patch.adGroups().size(), since.size());
             report("patchSince after one more change (store)", patchSince);
@@ -83,7 +90,7 @@ public final class PublishCost {
             report("newest delta over the recent ones (patchTop)", newest);
             report("full build of the base", fullBuild);
             System.out.printf("publish with patchTop / with patch (medians, patchSince included): %.2f%n",
-                    (median(patchSince) + median(newest)) / (median(patchSince) + median(oneDelta)));
+                    (median(patchSince.ms()) + median(newest.ms())) / (median(patchSince.ms()) + median(oneDelta.ms())));
         }
     }
 
@@ -111,18 +118,25 @@ public final class PublishCost {
     }
 
     /** CPU milliseconds of each run (after two untimed warm-up runs). */
-    private static double[] time(int runs, Supplier<?> work) {
+    /** CPU milliseconds and allocated megabytes of each run, after two unrecorded ones. */
+    private record Cost(double[] ms, double[] mb) {
+    }
+
+    private static Cost time(int runs, Supplier<?> work) {
         work.get();
         work.get();
         double[] ms = new double[runs];
+        double[] mb = new double[runs];
         for (int i = 0; i < runs; i++) {
+            long bytes = ALLOCATION.getCurrentThreadAllocatedBytes();
             long start = THREADS.getCurrentThreadCpuTime();
             if (work.get() == null) {
                 throw new IllegalStateException("nothing built");
             }
             ms[i] = (THREADS.getCurrentThreadCpuTime() - start) / 1e6;
+            mb[i] = (ALLOCATION.getCurrentThreadAllocatedBytes() - bytes) / 1e6;
         }
-        return ms;
+        return new Cost(ms, mb);
     }
 
     private static double median(double[] values) {
@@ -131,10 +145,10 @@ public final class PublishCost {
         return sorted[sorted.length / 2];
     }
 
-    private static void report(String what, double[] ms) {
-        double[] sorted = ms.clone();
+    private static void report(String what, Cost cost) {
+        double[] sorted = cost.ms().clone();
         Arrays.sort(sorted);
-        System.out.printf("%-48s CPU ms: median %.1f (min %.1f, max %.1f, n=%d)%n", what, median(ms), sorted[0], sorted[sorted.length - 1],
-                ms.length);
+        System.out.printf("%-48s CPU ms: median %.1f (min %.1f, max %.1f, n=%d); allocated MB: median %.1f%n", what, median(cost.ms()),
+                sorted[0], sorted[sorted.length - 1], sorted.length, median(cost.mb()));
     }
 }
