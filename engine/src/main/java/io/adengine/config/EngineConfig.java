@@ -284,7 +284,7 @@ public record EngineConfig(
         return new EventsConfig(
                 dir == null || dir.isBlank() ? null : base.resolve(dir).normalize(),
                 (int) ring,
-                e.enumValue("waitStrategy", EventsConfig.WaitStrategy.class, EventsConfig.WaitStrategy.SLEEPING),
+                e.enumValue("waitStrategy", EventsConfig.WaitStrategy.class, EventsConfig.WAIT_STRATEGY_DEFAULT),
                 e.enumValue("fullRingPolicy", EventsConfig.FullRingPolicy.class, EventsConfig.FullRingPolicy.SHED),
                 e.enumValue("fsync", EventsConfig.Fsync.class, EventsConfig.Fsync.BATCH),
                 e.longValue("journalFileBytes", 1 << 16, 1L << 34, EventsConfig.JOURNAL_FILE_BYTES_DEFAULT),

@@ -46,12 +46,15 @@ public record EventsConfig(
     public static final long PACING_PERIOD_MILLIS_DEFAULT = 1_000;
 
     /**
-     * Handler wait strategies. SLEEPING (the default) spins briefly, yields, then parks, also while a handler waits
+     * Handler wait strategies. SLEEPING (the default) spins briefly, yields, then naps 1 ms at a time, also while a handler waits
      * for the handler before it in the chain. BLOCKING parks only while the ring is empty: a later handler busy-spins
      * while an earlier one works on a batch (a known trait of the Disruptor's BlockingWaitStrategy), which cost about
      * half a core under load. YIELDING and BUSY_SPIN pin a core.
      */
     public enum WaitStrategy { BLOCKING, SLEEPING, YIELDING, BUSY_SPIN }
+
+    /** The wait strategy when the configuration names none. */
+    public static final WaitStrategy WAIT_STRATEGY_DEFAULT = WaitStrategy.SLEEPING;
 
     /** SHED: refuse the event (503 for trackers, counted); BLOCK: the publisher waits for a free slot. */
     public enum FullRingPolicy { SHED, BLOCK }
@@ -64,7 +67,7 @@ public record EventsConfig(
 
     /** The pipeline off: what {@link EngineConfig#defaults} uses so tests of other features need no journal. */
     public static EventsConfig disabled() {
-        return new EventsConfig(null, RING_SIZE_DEFAULT, WaitStrategy.SLEEPING, FullRingPolicy.SHED, Fsync.BATCH,
+        return new EventsConfig(null, RING_SIZE_DEFAULT, WAIT_STRATEGY_DEFAULT, FullRingPolicy.SHED, Fsync.BATCH,
                 JOURNAL_FILE_BYTES_DEFAULT, DEDUP_WINDOW_SECONDS_DEFAULT, DEDUP_CAPACITY_DEFAULT, RESERVATION_SECONDS_DEFAULT,
                 Pacing.EVEN, PACING_PERIOD_MILLIS_DEFAULT, false, "127.0.0.1:9092", "adengine-events");
     }

@@ -37,7 +37,7 @@ public final class JournalThroughput {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         EventsConfig.Fsync fsync = EventsConfig.Fsync.valueOf(args.length > 2 ? args[2] : "BATCH");
         int inflight = args.length > 3 ? Integer.parseInt(args[3]) : 256;
-        EventsConfig.WaitStrategy wait = EventsConfig.WaitStrategy.valueOf(args.length > 4 ? args[4] : "BLOCKING");
+        EventsConfig.WaitStrategy wait = args.length > 4 ? EventsConfig.WaitStrategy.valueOf(args[4]) : EventsConfig.WAIT_STRATEGY_DEFAULT;
         Path dir = Files.createTempDirectory("journal-bench");
         SnapshotHolder holder = new SnapshotHolder(new SnapshotBuilder(EngineConfig.AuctionConfig.defaults())
                 .build(BenchCatalogs.cpm(1, 1_000_000_000L, 1)));
