@@ -12,6 +12,7 @@
 #        RSS_CHANGES=N (with RSS_SYNC: change N ad groups through the admin API before the load, so that the
 #        compactor builds a new base while the old one serves; bench/catalog-changes.py),
 #        RSS_EVENTS_WAIT=BLOCKING|SLEEPING|... (events.waitStrategy; the engine's default otherwise),
+#        RSS_IDLE_SECONDS=N (after start, the engine's CPU by thread group over N seconds without traffic),
 #        RSS_STORM=1 (with RSS_SYNC: after the load, the F5 sync storm from another process: SyncStormBench
 #        --external against this engine, workload M, STORM_SECONDS (10) measured at 1,000 changes/s; it
 #        prints freshness, serving latency and this engine's CPU by thread)
@@ -62,8 +63,9 @@ thread_cpu() { # CPU ticks (1/100 s) of the engine's threads by name, trailing d
 }
 cpu_delta() { # label seconds before-file: CPU by thread group since before-file, % of one core
   thread_cpu | awk -F'|' -v secs="$2" 'NR == FNR { before[$1] = $2; next }
-      { used = $2 - before[$1]; if (used > 0) printf "%s %.0f%%\n", $1, used / secs }' "$3" - |
-    sort -t' ' -k2 -nr | head -8 | tr '\n' ' ' | sed "s/^/CPU by thread group during $1 (% of one core): /"; echo
+      { used = $2 - before[$1]; if (used > 0) printf "%.1f|%s\n", used / secs, $1 }' "$3" - |
+    sort -t'|' -k1 -nr | head -8 | awk -F'|' '{ printf "%s %s%%; ", $2, $1 }' |
+    sed "s/^/CPU by thread group during $1 (% of one core): /"; echo
 }
 heap() {
   jcmd "$ENGINE_PID" GC.run > /dev/null
@@ -87,6 +89,12 @@ status "started"
 heap
 status "after full GC"
 jcmd "$ENGINE_PID" GC.class_histogram | head -17 > "$OUT/histogram.txt"
+if [[ "${RSS_IDLE_SECONDS:-0}" -gt 0 ]]; then
+  sleep 5 # let the full GCs above finish their work
+  thread_cpu > "$OUT/cpu-before-idle.txt"
+  sleep "$RSS_IDLE_SECONDS"
+  cpu_delta "${RSS_IDLE_SECONDS} s idle" "$RSS_IDLE_SECONDS" "$OUT/cpu-before-idle.txt"
+fi
 if [[ "${RSS_CHANGES:-0}" -gt 0 ]]; then
   python3 "$ROOT/bench/catalog-changes.py" "$WORK/catalog.json" "$ADMIN" bench-admin-token "$RSS_CHANGES" 30
   status "after ${RSS_CHANGES} ad-group changes"

@@ -141,8 +141,8 @@ public final class EventPipeline implements AutoCloseable {
     private static WaitStrategy waitStrategy(EventsConfig.WaitStrategy w) {
         return switch (w) {
             case BLOCKING -> new BlockingWaitStrategy();
-            // 200 spins and yields, then naps of 1 ms: the library default of 100 ns (about 60 µs on Linux)
-            // kept four idle handler threads at 63 % of a core; 1 ms costs a few percent idle and delays
+            // 200 spins and yields, then naps of 1 ms: the library default of 100 ns
+            // kept four idle handler threads at 58 % of a core; 1 ms costs 6 % idle and delays
             // only the first event after a quiet spell.
             case SLEEPING -> new SleepingWaitStrategy(SLEEPING_RETRIES, SLEEPING_NAP_NANOS);
             case YIELDING -> new YieldingWaitStrategy();

@@ -101,7 +101,7 @@ public final class SyncStormBench {
             Path tasks = engineTasks;
             measure(external, catalog, requests, seconds, changesPerSecond, requestsPerSecond,
                     tasks == null ? Map::of : () -> cpuByThreadGroup(tasks), tasks == null ? "no --pid given"
-                            : "all threads of the engine process", () -> { }, pending -> "");
+                            : "all threads of the engine process", () -> { }, () -> "");
             return;
         }
         SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
@@ -140,7 +140,7 @@ public final class SyncStormBench {
                         before[0] = publisher.builds();
                         before[1] = publisher.compactions();
                         before[2] = publisher.folds();
-                    }, pending -> String.format("snapshots published: %d (last publish %d ms, delta %d ad groups); new bases built: %d "
+                    }, () -> String.format("snapshots published: %d (last publish %d ms, delta %d ad groups); new bases built: %d "
                                     + "(last %d ms); folds %d; longest publish %d ms (fold %d ms; both since start-up); ",
                             publisher.builds() - before[0], publisher.lastBuildNanos() / 1_000_000, publisher.deltaAdGroups(),
                             publisher.compactions() - before[1], publisher.lastCompactionNanos() / 1_000_000, publisher.folds() - before[2],
@@ -168,12 +168,12 @@ public final class SyncStormBench {
 
     /**
      * The measured sequence against one engine: warm-up (5 s of requests, a 30 s storm, a pause), idle, storm; prints
-     * the figures. {@code cpu} reads CPU time by thread group; {@code atStormStart} and {@code counters} let the
+     * the figures. {@code cpuReader} reads CPU time by thread group; {@code atStormStart} and {@code counters} let the
      * in-process run add the publisher's counters to the summary line.
      */
     private static void measure(Target target, Catalog catalog, RequestGenerator requests, int seconds, int changesPerSecond,
                                 int requestsPerSecond, java.util.function.Supplier<Map<String, Long>> cpuReader, String cpuScope,
-                                Runnable atStormStart, java.util.function.Function<Integer, String> counters) throws Exception {
+                                Runnable atStormStart, java.util.function.Supplier<String> counters) throws Exception {
         // Warm-up (JIT), not recorded: requests alone, then requests with changes, so that the change path,
         // the delta builds and a compaction are compiled before anything is measured (an engine that has
         // run for a while has them compiled); then a pause for the compactor to settle.
@@ -216,7 +216,7 @@ public final class SyncStormBench {
         cpu.append(String.format("; total %.0f%%", 100.0 * used.values().stream().mapToLong(Long::longValue).sum() / 1e9 / stormSeconds));
         System.out.println("CPU during the storm, % of one core, by thread group (" + cpuScope + "):" + cpu);
         System.out.printf("changes acknowledged: %d in %.1f s (%.0f/s); %spending unresolved %d%n", changesSent, stormSeconds,
-                changesSent / stormSeconds, counters.apply(pending.size()), pending.size());
+                changesSent / stormSeconds, counters.get(), pending.size());
         System.out.printf("freshness (200 -> first ad response with it), ms: p50 %.1f  p99 %.1f  max %.1f  (n=%d)%n",
                 freshness.getValueAtPercentile(50) / 1e6, freshness.getValueAtPercentile(99) / 1e6, freshness.getMaxValue() / 1e6,
                 freshness.getTotalCount());
