@@ -5,7 +5,7 @@ import io.adengine.bench.workload.EngineYaml;
 import io.adengine.bench.workload.RequestGenerator;
 import io.adengine.bench.workload.WorkloadSize;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -45,10 +45,10 @@ public final class AudienceService implements AutoCloseable {
         days.scheduleWithFixedDelay(this::recomputeIfNewDay, 1, 1, TimeUnit.MINUTES);
     }
 
-    /** Opens the configured store, or returns {@code null} when no store is configured. */
+    /** Opens the configured store ({@code audiences.dir} must be set). */
     public static AudienceService open(EngineConfig.AudienceConfig config, LongSupplier clock) throws IOException, AudienceFileException {
         if (config.dir() == null) {
-            return null;
+            throw new IllegalArgumentException("audiences.dir is not set");
         }
         AudienceStore store = AudienceStore.open(config.dir(), config.maxUsers());
         try {
@@ -72,7 +72,7 @@ public final class AudienceService implements AutoCloseable {
         return (int) Math.floorDiv(millis, DAY_MILLIS);
     }
 
-    public UserTargeting targeting() {
+    public AudienceTargeting targeting() {
         return targeting;
     }
 

@@ -8,7 +8,6 @@ import io.adengine.model.Account;
 import io.adengine.model.AdGroup;
 import io.adengine.model.BidModel;
 import io.adengine.model.Catalog;
-import io.adengine.money.Money;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -81,12 +80,11 @@ public final class LedgerBudgetGate implements BudgetGate {
     }
 
     /**
-     * Reserves the expected cost of serving slot's ad group once and returns it: CPM the price of one
-     * impression (charge / 1000, rounded up), CPC charge × pCTR, CPA charge × pCTR × pCVR (the placement
-     * priors the auction ranked with), CPT nothing (a booked slot is paid once a day whatever it serves).
+     * Reserves the expected cost of serving an ordinal's ad group once ({@link BillingRules#expectedCost})
+     * and returns it.
      */
     public long reserveServed(Snapshot snapshot, int global, BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
-        long micros = expectedCost(billing, chargePerUnit, prior);
+        long micros = BillingRules.expectedCost(billing, chargePerUnit, prior);
         if (micros > 0) {
             View v = view(snapshot, global);
             int ordinal = local(snapshot, global);
@@ -100,16 +98,6 @@ public final class LedgerBudgetGate implements BudgetGate {
         int ordinal = local(snapshot, global);
         View v = view(snapshot, global);
         ledger.unreserve(v.groups[ordinal], v.accounts[ordinal], micros);
-    }
-
-    /** Expected cost of one served ad, account-currency micros. */
-    public static long expectedCost(BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
-        return switch (billing) {
-            case CPM -> (chargePerUnit + 999) / 1000;
-            case CPC -> Money.mulDiv(chargePerUnit, prior.ctrPpm(), 1_000_000L);
-            case CPA -> Money.mulDiv(Money.mulDiv(chargePerUnit, prior.ctrPpm(), 1_000_000L), prior.cvrPpm(), 1_000_000L);
-            case CPT -> 0;
-        };
     }
 
     /** The account id of an ordinal's ad group in a snapshot. */

@@ -195,7 +195,7 @@ public final class SpendLedger {
             int offset = ag.schedule().utcOffsetHours();
             long local = nowMillis + offset * 3_600_000L;
             long sinceMidnight = Math.floorMod(local, DAY_MILLIS);
-            long planned = io.adengine.money.Money.mulDiv(ag.budget().dailyMicros(),
+            long planned = io.adengine.model.Money.mulDiv(ag.budget().dailyMicros(),
                     Math.min(DAY_MILLIS, sinceMidnight + periodMillis), DAY_MILLIS);
             long spent = g.spentOnDay(Math.floorDiv(local, DAY_MILLIS)) + Math.max(0, g.reserved);
             int p = g.passPpm;

@@ -11,14 +11,18 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.adengine.budget.BillingRules;
 import io.adengine.budget.LedgerBudgetGate;
 import io.adengine.budget.SpendLedger;
 import io.adengine.config.EventsConfig;
 import io.adengine.index.AdSpaceEntry;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotHolder;
+import io.adengine.match.AdRequest;
+import io.adengine.match.Decision;
 import io.adengine.model.AdGroup;
 import io.adengine.model.BidModel;
+import io.adengine.model.Dimension;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +41,7 @@ import java.util.function.LongSupplier;
  * configured, the Kafka sink. Publishing claims a slot, fills it and publishes: no lock, no I/O.
  * On start the ledger, rollups and dedup table are rebuilt by replaying the journal.
  */
-public final class EventPipeline implements AutoCloseable {
+public final class EventPipeline implements ServedAds, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 
@@ -58,6 +62,18 @@ public final class EventPipeline implements AutoCloseable {
 
     /** A later stage fed with every accepted event after the rollups (the Kafka sink). */
     public interface EventSink extends AutoCloseable {
+
+        /** No later stage (the pipeline then runs none). */
+        EventSink NONE = new EventSink() {
+            @Override
+            public void accept(BillingEvent e, boolean endOfBatch) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
         void accept(BillingEvent e, boolean endOfBatch);
 
         @Override
@@ -100,7 +116,7 @@ public final class EventPipeline implements AutoCloseable {
         EventHandlerGroup<BillingEvent> chain = disruptor.handleEventsWith(journalHandler)
                 .then(ledgerHandler)
                 .then((e, seq, end) -> rollups.apply(e));
-        if (sink != null) {
+        if (sink != EventSink.NONE) {
             chain.then((e, seq, end) -> {
                 if (e.type != EventType.TICK && e.status == BillingEvent.Status.ACCEPTED) {
                     sink.accept(e, end);
@@ -195,6 +211,16 @@ public final class EventPipeline implements AutoCloseable {
         } catch (InsufficientCapacityException e) {
             metrics.ringFull(fromServing);
             return -1;
+        }
+    }
+
+    /** Serving thread: the answer holding these impressions has rendered; reserves and publishes each one. */
+    @Override
+    public void served(Snapshot snapshot, AdRequest request, Decision decision, Impressions impressions) {
+        String country = request.value(Dimension.COUNTRY);
+        for (int i = 0; i < impressions.count(); i++) {
+            publishServed(snapshot, decision.ordinal(i), request.adSpaceId(), country, decision.chargePerUnit(i), decision.creative(i).id(),
+                    impressions.hi(i), impressions.lo(i), impressions.expiresEpochSeconds(), request.nowMillis());
         }
     }
 
@@ -319,9 +345,7 @@ public final class EventPipeline implements AutoCloseable {
             disruptor.halt();
         }
         journalHandler.close();
-        if (sink != null) {
-            sink.close();
-        }
+        sink.close();
     }
 
     /** First handler: dedup, append, group commit, acknowledge. */
@@ -445,21 +469,22 @@ public final class EventPipeline implements AutoCloseable {
                 }
                 return;
             }
-            long cost = 0;
-            switch (e.type) {
-                case SERVED -> ledger.track(e.impressionLo, e.adGroupId, e.accountId, e.reservedMicros, e.timeMillis, !replay);
+            long cost = switch (e.type) {
+                case SERVED -> {
+                    ledger.track(e.impressionLo, e.adGroupId, e.accountId, e.reservedMicros, e.timeMillis, !replay);
+                    yield 0;
+                }
                 case IMPRESSION -> {
                     if (e.billing == BidModel.CPM) {
                         ledger.release(e.impressionLo);
-                        cost = e.chargePerUnit / 1000;
-                    } else if (e.billing == BidModel.CPT && ledger.firstCptImpressionOfDay(e.adGroupId, e.timeMillis)) {
-                        cost = e.chargePerUnit;
                     }
+                    boolean firstOfDay = e.billing == BidModel.CPT && ledger.firstCptImpressionOfDay(e.adGroupId, e.timeMillis);
+                    yield BillingRules.impressionCost(e.billing, e.chargePerUnit, firstOfDay);
                 }
-                case CLICK -> cost = e.billing == BidModel.CPC ? e.chargePerUnit : 0;
-                case CONVERSION -> cost = e.billing == BidModel.CPA ? e.chargePerUnit : 0;
-                default -> { }
-            }
+                case CLICK -> BillingRules.clickCost(e.billing, e.chargePerUnit);
+                case CONVERSION -> BillingRules.conversionCost(e.billing, e.chargePerUnit);
+                case TICK -> 0;
+            };
             if (cost > 0) {
                 long charged = ledger.charge(e.adGroupId, e.accountId, cost, e.timeMillis);
                 if (charged < 0) {

@@ -77,7 +77,7 @@ public final class ReportRollups {
 
         /** Cost per thousand impressions, micros (floor), 0 without impressions. */
         public long ecpmMicros() {
-            return impressions == 0 ? 0 : io.adengine.money.Money.mulDiv(costMicros, 1000, impressions);
+            return impressions == 0 ? 0 : io.adengine.model.Money.mulDiv(costMicros, 1000, impressions);
         }
     }
 

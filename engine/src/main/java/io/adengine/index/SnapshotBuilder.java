@@ -19,8 +19,7 @@ import io.adengine.model.Objective;
 import io.adengine.model.OsVersionRange;
 import io.adengine.model.PlacementType;
 import io.adengine.model.Targeting;
-import io.adengine.match.Pricing;
-import io.adengine.money.Money;
+import io.adengine.model.Money;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 

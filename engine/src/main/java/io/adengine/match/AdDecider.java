@@ -1,6 +1,7 @@
 package io.adengine.match;
 
 import io.adengine.index.AdSpaceEntry;
+import io.adengine.index.Pricing;
 import io.adengine.index.Segment;
 import io.adengine.index.Snapshot;
 import io.adengine.model.AdGroup;

@@ -2,9 +2,7 @@ package io.adengine.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.adengine.events.BillingEvent;
-import io.adengine.events.EventPipeline;
-import io.adengine.events.TrackerSigner;
+import io.adengine.events.Impressions;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
@@ -20,45 +18,34 @@ import io.adengine.model.NotServedReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Renders a {@link Decision} as the JSON answer of {@code POST /v1/ads}: each ad with its ids, format,
  * price, chosen assets (one title / description / button / image / video per impression, rotated by the
  * request seed: the automatic creative combination of seed 001 §3.1.3), landing URL and signed tracker
- * URLs; plus the explain section when asked.
+ * URLs; plus the explain section when asked. It only renders: the impressions are minted before and the
+ * served events published after, by the handler.
  */
 public final class AdResponseWriter {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private final TrackerSigner signer;
     private final String trackerBase;
-    private final long trackerTtlSeconds;
-    private final EventPipeline events;
 
-    public AdResponseWriter(TrackerSigner signer, String trackerBaseUrl, long trackerTtlSeconds) {
-        this(signer, trackerBaseUrl, trackerTtlSeconds, null);
-    }
-
-    /** A writer that also publishes a served event per ad into the pipeline ({@code null}: none). */
-    public AdResponseWriter(TrackerSigner signer, String trackerBaseUrl, long trackerTtlSeconds, EventPipeline events) {
-        this.signer = signer;
+    /** A writer whose tracker URLs start with {@code trackerBaseUrl} (scheme, host and port of the public API). */
+    public AdResponseWriter(String trackerBaseUrl) {
         this.trackerBase = trackerBaseUrl;
-        this.trackerTtlSeconds = trackerTtlSeconds;
-        this.events = events;
     }
 
     /** Writes the whole answer. */
-    public void write(Snapshot snapshot, AdRequest request, Decision decision, OutputStream out) throws IOException {
+    public void write(Snapshot snapshot, AdRequest request, Decision decision, Impressions impressions, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("requestId", request.requestId());
             g.writeNumberField("catalogVersion", snapshot.version());
             g.writeArrayFieldStart("ads");
-            long expires = request.nowMillis() / 1000 + trackerTtlSeconds;
             for (int i = 0; i < decision.filled(); i++) {
-                writeAd(g, snapshot, request, decision, i, expires);
+                writeAd(g, snapshot, request, decision, impressions, i);
             }
             g.writeEndArray();
             Explain explain = decision.explain();
@@ -69,25 +56,15 @@ public final class AdResponseWriter {
         }
     }
 
-    private void writeAd(JsonGenerator g, Snapshot snapshot, AdRequest request, Decision d, int slot, long expires) throws IOException {
+    private void writeAd(JsonGenerator g, Snapshot snapshot, AdRequest request, Decision d, Impressions impressions, int slot)
+            throws IOException {
         AdGroup group = AdDecider.group(snapshot, d, slot);
         Creative c = d.creative(slot);
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        // The impression id's first four hex digits carry the request's country (packed), so the signed
-        // token tells the trackers where it was shown; the other 112 bits are random.
-        short country = BillingEvent.packCountry(request.value(Dimension.COUNTRY));
-        long impressionHi = (long) (country & 0xffff) << 48 | (random.nextLong() & 0xffff_ffff_ffffL);
-        long impressionLo = random.nextLong();
-        String impressionId = hex(impressionHi) + hex(impressionLo);
+        String impressionId = impressions.id(slot);
+        String token = impressions.token(slot);
         String billing = group.bid().model().name();
-        String token = signer.sign(new TrackerSigner.Claims(impressionId, request.adSpaceId(), group.campaignId(), group.id(),
-                c.id(), billing, d.chargePerUnit(slot), expires));
         String currency = snapshot.catalog().account(snapshot.catalog().campaign(group.campaignId()).accountId()).currency().name();
         long seed = AdDecider.mix(request.seed() + slot);
-        if (events != null) {
-            events.publishServed(snapshot, d.ordinal(slot), request.adSpaceId(), request.value(Dimension.COUNTRY), d.chargePerUnit(slot),
-                    c.id(), impressionHi, impressionLo, expires, request.nowMillis());
-        }
 
         g.writeStartObject();
         g.writeStringField("impressionId", impressionId);
@@ -178,16 +155,5 @@ public final class AdResponseWriter {
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    /** A random 128-bit id in hex: unique across requests without coordination. */
-    static String newImpressionId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return hex(r.nextLong()) + hex(r.nextLong());
-    }
-
-    private static String hex(long v) {
-        String s = Long.toHexString(v);
-        return "0".repeat(16 - s.length()) + s;
     }
 }

@@ -6,7 +6,6 @@ import io.adengine.index.Snapshot;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
 import io.adengine.match.Decision;
-import io.adengine.sync.CatalogAdminApi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandler;
@@ -97,10 +96,9 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
             case "/health" -> HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
             default -> {
-                CatalogAdminApi catalog = context.catalogApi;
-                if (catalog != null && CatalogAdminApi.handles(path)) {
-                    catalog.handle(ctx, request, TOKEN_IDENTITY);
-                } else if (context.reports == null || !context.reports.handle(ctx, request, path, keepAlive)) {
+                if (context.catalogAdmin.isPresent() && CatalogAdminHandler.handles(path)) {
+                    context.catalogAdmin.get().handle(ctx, request, TOKEN_IDENTITY);
+                } else if (context.reports.isEmpty() || !context.reports.get().handle(ctx, request, path, keepAlive)) {
                     HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
                 }
             }

@@ -35,6 +35,7 @@ import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,7 +56,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REACH_BODY = 16 * 1024;
 
-    private final AudienceService audiences;
+    private final Optional<AudienceService> audiences;
     private final byte[] expectedAuthorization;
     // State of the request in flight on this connection.
     private boolean passing;
@@ -67,7 +68,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf reachBody;
     private byte[] chunk = new byte[64 * 1024];
 
-    AudienceAdminHandler(AudienceService audiences, String adminToken) {
+    AudienceAdminHandler(Optional<AudienceService> audiences, String adminToken) {
         this.audiences = audiences;
         this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
     }
@@ -115,7 +116,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             pending = new ApiError(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <admin token>", null);
         } else if (!MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
             pending = new ApiError(HttpResponseStatus.FORBIDDEN, "forbidden", "the admin token is not valid", null);
-        } else if (audiences == null) {
+        } else if (audiences.isEmpty()) {
             pending = new ApiError(HttpResponseStatus.NOT_FOUND, "no_audience_store",
                     "this engine has no audience store configured (audiences.dir in engine.yaml)", null);
         } else if (!request.method().equals(HttpMethod.POST)) {
@@ -197,7 +198,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         upload = null;
-        RoaringBitmap users = audiences.importAudience(audienceId, parsed);
+        RoaringBitmap users = audiences.get().importAudience(audienceId, parsed);
         ByteBuf out = ctx.alloc().buffer(512);
         try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
             g.writeStartObject();
@@ -237,7 +238,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         } finally {
             release();
         }
-        Reach.Estimate e = audiences.reach(spec, adSpaces);
+        Reach.Estimate e = audiences.get().reach(spec, adSpaces);
         ByteBuf out = ctx.alloc().buffer(256);
         try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
             g.writeStartObject();
@@ -247,9 +248,9 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             g.writeNumberField("maxDailyImpressions", e.maxDailyImpressions());
             g.writeStringField("basis", e.basis().name());
             g.writeStringField("basisDetail", switch (e.basis()) {
-                case PRIOR -> "prior (fewer than " + audiences.config().reachMinObservedUsers() + " known users observed): "
-                        + audiences.config().dailyActivePercent() + "% of users active per day, "
-                        + audiences.config().requestsPerActiveUserPerDay() + " requests per active user per day";
+                case PRIOR -> "prior (fewer than " + audiences.get().config().reachMinObservedUsers() + " known users observed): "
+                        + audiences.get().config().dailyActivePercent() + "% of users active per day, "
+                        + audiences.get().config().requestsPerActiveUserPerDay() + " requests per active user per day";
                 case OBSERVED_DAY -> "observed on the last complete UTC day: " + e.observedUsers() + " active known users, "
                         + e.observedRequests() + " requests of known users" + (adSpaces.isEmpty() ? "" : " in the given ad spaces");
                 case OBSERVED_PARTIAL_DAY -> "observed today so far, scaled to 24 h: " + e.observedUsers() + " active known users, "

@@ -2,16 +2,20 @@ package io.adengine.server;
 
 import io.adengine.audience.AudienceFileException;
 import io.adengine.audience.AudienceService;
+import io.adengine.catalog.CatalogJson;
+import io.adengine.catalog.CatalogSync;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.EventPipeline;
+import io.adengine.events.KafkaEventSink;
+import io.adengine.events.ServedAds;
+import io.adengine.events.TrackerMint;
 import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.BudgetGate;
+import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
-import io.adengine.sync.CatalogSync;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -30,13 +34,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A running engine: the catalog snapshot, the public and admin HTTP servers, metrics. Uses epoll where
- * the native transport loads, NIO otherwise. {@link #close()} stops everything it started.
+ * A running engine, and the one place it is wired: the catalog (a file, or the durable store that
+ * control-plane sync writes), the user side, the event pipeline, the serving snapshot and the public and
+ * admin HTTP servers. Each optional subsystem is present or absent by configuration; when absent, the
+ * serving path uses its no-op stand-in ({@link BudgetGate#UNLIMITED}, {@link UserTargeting#UNKNOWN_USERS},
+ * {@link ServedAds#NONE}) and its routes answer 404. Uses epoll where the native transport loads, NIO
+ * otherwise. {@link #close()} stops everything it started, in reverse order.
  */
 public final class Engine implements AutoCloseable {
 
@@ -44,24 +57,22 @@ public final class Engine implements AutoCloseable {
 
     private final SnapshotHolder snapshots;
     private final ServingMetrics metrics;
-    private final EventLoopGroup publicGroup;
-    private final EventLoopGroup adminGroup;
+    private final Optional<EventPipeline> events;
+    private final Optional<CatalogSync> sync;
     private final Channel publicChannel;
     private final Channel adminChannel;
-    private EventPipeline events;
-    private final CatalogSync sync;
-    private final AudienceService audiences;
+    /** What to stop on close, last started first. */
+    private final Deque<AutoCloseable> started;
 
-    private Engine(SnapshotHolder snapshots, ServingMetrics metrics, EventLoopGroup publicGroup, EventLoopGroup adminGroup,
-                   Channel publicChannel, Channel adminChannel, CatalogSync sync, AudienceService audiences) {
-        this.sync = sync;
+    private Engine(SnapshotHolder snapshots, ServingMetrics metrics, Optional<EventPipeline> events, Optional<CatalogSync> sync,
+                   Channel publicChannel, Channel adminChannel, Deque<AutoCloseable> started) {
         this.snapshots = snapshots;
         this.metrics = metrics;
-        this.publicGroup = publicGroup;
-        this.adminGroup = adminGroup;
+        this.events = events;
+        this.sync = sync;
         this.publicChannel = publicChannel;
         this.adminChannel = adminChannel;
-        this.audiences = audiences;
+        this.started = started;
     }
 
     /** Loads the configured catalog and starts serving it. */
@@ -77,72 +88,96 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Starts serving with every collaborator given: the clock, the source of per-request rotation seeds
-     * and the budget gate (tests pin the first two and inject the third).
+     * and a budget gate that must allow too (tests pin the first two and inject the third).
      */
     public static Engine start(EngineConfig config, Catalog catalog, LongSupplier clock, LongSupplier seeds, BudgetGate budget)
             throws InterruptedException {
-        CatalogSync sync = CatalogSync.open(config, catalog, clock);
-        if (sync != null) {
-            catalog = sync.store().catalog();
-        }
-        AudienceService audiences;
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            audiences = AudienceService.open(config.audiences(), clock);
-        } catch (IOException | AudienceFileException e) {
-            if (sync != null) {
-                sync.close();
-            }
-            throw new IllegalStateException("cannot open the audience store " + config.audiences().dir() + ": " + e.getMessage(), e);
+            return start(config, catalog, clock, seeds, budget, started);
+        } catch (InterruptedException | RuntimeException e) {
+            stop(started);
+            throw e;
         }
+    }
+
+    private static Engine start(EngineConfig config, Catalog seed, LongSupplier clock, LongSupplier seeds, BudgetGate given,
+                                Deque<AutoCloseable> started) throws InterruptedException {
+        Optional<CatalogSync> sync = Optional.ofNullable(config.sync()).filter(s -> s.dataDir() != null)
+                .map(s -> started(started, CatalogSync.open(config, seed, clock)));
+        Catalog catalog = sync.map(s -> s.store().catalog()).orElse(seed);
+        Optional<AudienceService> audiences = Optional.ofNullable(config.audiences().dir()).map(dir -> started(started, openAudiences(config, clock)));
+
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
-        EventPipeline events = EventsWiring.start(config, holder, clock, metrics);
-        AdResponseWriter writer = new AdResponseWriter(new TrackerSigner(config.trackers().hmacKey()),
-                config.trackers().baseUrl(), config.trackers().ttlSeconds(), events);
-        ServingContext context = new ServingContext(holder, metrics, writer, clock, seeds, config.maxBodyBytes(), config.adminToken(),
-                EventsWiring.gate(events, budget), audiences);
-        EventsWiring.attach(context, events, config);
+        Optional<EventPipeline> events = config.events().enabled()
+                ? Optional.of(started(started, openEvents(config, holder, clock, metrics))) : Optional.empty();
+
+        BudgetGate budget = events.map(e -> both(given, e.budgetGate())).orElse(given);
+        UserTargeting users = audiences.<UserTargeting>map(AudienceService::targeting).orElse(UserTargeting.UNKNOWN_USERS);
+        TrackerSigner signer = new TrackerSigner(config.trackers().hmacKey());
+        ServingContext context = new ServingContext(holder, metrics, new TrackerMint(signer, config.trackers().ttlSeconds()),
+                new AdResponseWriter(config.trackers().baseUrl()), events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
+                clock, seeds, config.maxBodyBytes(), config.adminToken(), budget, users, audiences,
+                events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
+                sync.map(s -> started(started, new CatalogAdminHandler(s.store(), config.sync().adminWorkers()))));
+
         // Per-snapshot caches are filled by the publishing thread before each swap, not by the first request after it.
-        if (events != null) {
-            holder.beforePublish(events.budgetGate()::prepare);
-        }
-        if (audiences != null && audiences.targeting() instanceof io.adengine.audience.AudienceTargeting t) {
-            holder.beforePublish(t::prepare);
-        }
+        events.ifPresent(e -> holder.beforePublish(e.budgetGate()::prepare));
+        audiences.ifPresent(a -> holder.beforePublish(a.targeting()::prepare));
         holder.beforePublish(s -> s.prepareSchedules(clock.getAsLong()));
-        if (sync != null) {
-            sync.startPublishing(new SnapshotBuilder(config.auction()), holder);
-            context.catalogApi = sync.api();
-        }
+        sync.ifPresent(s -> s.startPublishing(new SnapshotBuilder(config.auction()), holder));
+
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup publicGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
-        EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup publicGroup = started(started, new MultiThreadIoEventLoopGroup(config.ioThreads(), io));
+        EventLoopGroup adminGroup = started(started, new MultiThreadIoEventLoopGroup(1, io));
+        Channel pub = bind(publicGroup, channelType, new PublicChannelInitializer(context), config.bindAddress(), config.publicPort());
+        started.push(() -> pub.close().syncUninterruptibly());
+        Channel admin = bind(adminGroup, channelType, new AdminChannelInitializer(context), config.bindAddress(), config.adminPort());
+        started.push(() -> admin.close().syncUninterruptibly());
+        LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
+                snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
+                pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
+        return new Engine(holder, metrics, events, sync, pub, admin, started);
+    }
+
+    private static AudienceService openAudiences(EngineConfig config, LongSupplier clock) {
         try {
-            Channel pub = bind(publicGroup, channelType, new PublicChannelInitializer(context), config.bindAddress(), config.publicPort());
-            Channel admin = bind(adminGroup, channelType, new AdminChannelInitializer(context), config.bindAddress(), config.adminPort());
-            LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
-                    snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
-                    pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-            Engine engine = new Engine(holder, metrics, publicGroup, adminGroup, pub, admin, sync, audiences);
-            engine.events = events;
-            return engine;
-        } catch (InterruptedException | RuntimeException e) {
-            publicGroup.shutdownGracefully();
-            adminGroup.shutdownGracefully();
-            if (events != null) {
-                events.close();
-            }
-            if (sync != null) {
-                sync.close();
-            }
-            if (audiences != null) {
-                audiences.close();
-            }
-            throw e;
+            return AudienceService.open(config.audiences(), clock);
+        } catch (IOException | AudienceFileException e) {
+            throw new IllegalStateException("cannot open the audience store " + config.audiences().dir() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics) {
+        try {
+            EventPipeline.EventSink sink = config.events().kafkaEnabled()
+                    ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic()) : EventPipeline.EventSink.NONE;
+            return EventPipeline.start(config.events(), holder, clock, metrics.registry(), sink);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open the event journal in " + config.events().journalDir(), e);
+        }
+    }
+
+    /** The given gate and the ledger's: both must allow. */
+    private static BudgetGate both(BudgetGate given, BudgetGate ledger) {
+        if (given == BudgetGate.UNLIMITED) {
+            return ledger;
+        }
+        return (snapshot, ordinal) -> given.allows(snapshot, ordinal) && ledger.allows(snapshot, ordinal);
+    }
+
+    private static <T extends AutoCloseable> T started(Deque<AutoCloseable> started, T part) {
+        started.push(part);
+        return part;
+    }
+
+    private static EventLoopGroup started(Deque<AutoCloseable> started, EventLoopGroup group) {
+        started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        return group;
     }
 
     private static Channel bind(EventLoopGroup group, Class<? extends ServerSocketChannel> type,
@@ -172,13 +207,13 @@ public final class Engine implements AutoCloseable {
         return metrics;
     }
 
-    /** The event pipeline (ledger, reports), or {@code null} when {@code events.journalDir} is not set. */
-    public EventPipeline events() {
+    /** The event pipeline (ledger, reports); empty when {@code events.journalDir} is not set. */
+    public Optional<EventPipeline> events() {
         return events;
     }
 
-    /** The control-plane sync parts (store, publisher), or {@code null} when catalog.dataDir is not set. */
-    public CatalogSync sync() {
+    /** The control-plane sync parts (store, publisher); empty when {@code catalog.dataDir} is not set. */
+    public Optional<CatalogSync> sync() {
         return sync;
     }
 
@@ -189,18 +224,17 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
-        publicChannel.close().syncUninterruptibly();
-        adminChannel.close().syncUninterruptibly();
-        publicGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        if (events != null) {
-            events.close();
-        }
-        if (sync != null) {
-            sync.close();
-        }
-        if (audiences != null) {
-            audiences.close();
+        stop(started);
+    }
+
+    private static void stop(Deque<AutoCloseable> started) {
+        AutoCloseable part;
+        while ((part = started.poll()) != null) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.error("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
         }
     }
 }

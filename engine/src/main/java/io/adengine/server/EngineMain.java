@@ -2,7 +2,7 @@ package io.adengine.server;
 
 import io.adengine.config.ConfigException;
 import io.adengine.config.EngineConfig;
-import io.adengine.model.CatalogFormatException;
+import io.adengine.catalog.CatalogFormatException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

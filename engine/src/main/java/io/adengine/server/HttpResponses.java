@@ -2,6 +2,9 @@ package io.adengine.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adengine.catalog.Problem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelFutureListener;
@@ -14,12 +17,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /** Building and sending responses, with keep-alive handled in one place. */
 final class HttpResponses {
 
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private HttpResponses() {
     }
@@ -42,7 +47,7 @@ final class HttpResponses {
     /** The JSON error body {@code {"error":{"code","message","field"}}}. */
     static FullHttpResponse error(ChannelHandlerContext ctx, ApiError error) {
         ByteBuf buf = ctx.alloc().buffer(128);
-        try (JsonGenerator g = FACTORY.createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf))) {
+        try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
             g.writeStartObject();
             g.writeObjectFieldStart("error");
             g.writeStringField("code", error.code());
@@ -53,6 +58,16 @@ final class HttpResponses {
                 g.writeNullField("field");
             }
             g.writeEndObject();
+            if (!error.problems().isEmpty()) {
+                g.writeArrayFieldStart("problems");
+                for (Problem p : error.problems()) {
+                    g.writeStartObject();
+                    g.writeStringField("field", p.field());
+                    g.writeStringField("message", p.message());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             buf.release();
@@ -61,11 +76,36 @@ final class HttpResponses {
         return json(error.status(), buf);
     }
 
-    /** Writes (without flushing) and keeps the connection open only when the client wants it. */
+    /** A JSON tree as a response body. */
+    static FullHttpResponse json(ChannelHandlerContext ctx, HttpResponseStatus status, JsonNode tree) {
+        ByteBuf buf = ctx.alloc().buffer(256);
+        try (OutputStream out = new ByteBufOutputStream(buf)) {
+            MAPPER.writeValue(out, tree);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        return json(status, buf);
+    }
+
+    /** Writes and flushes at once: for answers sent from outside the channel's read loop (worker threads, callbacks). */
+    static void sendNow(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        send(ctx, response, keepAlive, true);
+    }
+
+    /** Writes (without flushing: the handler flushes once per read batch) and keeps the connection open only when the client wants it. */
     static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        send(ctx, response, keepAlive, false);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, boolean flush) {
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.write(response, ctx.voidPromise());
+            if (flush) {
+                ctx.writeAndFlush(response, ctx.voidPromise());
+            } else {
+                ctx.write(response, ctx.voidPromise());
+            }
         } else {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -1,5 +1,6 @@
 package io.adengine.server;
 
+import io.adengine.events.Impressions;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
 import io.adengine.match.Decision;
@@ -10,8 +11,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -63,13 +62,18 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
             }
             default -> {
-                if (context.trackers == null || !context.trackers.handle(ctx, request, path, keepAlive)) {
+                if (context.trackers.isEmpty() || !context.trackers.get().handle(ctx, request, path, keepAlive)) {
                     HttpResponses.send(ctx, Routes.notFound(ctx, path), keepAlive);
                 }
             }
         }
     }
 
+    /**
+     * The serving path, top to bottom: parse, decide, mint the impressions (ids and signed trackers), render,
+     * send, then report the served ads (reservations and served events). An answer that fails to render
+     * reserves and records nothing.
+     */
     private void serveAds(ChannelHandlerContext ctx, FullHttpRequest http, boolean keepAlive, long start) {
         ServingContext.Scratch s = context.scratch();
         ByteBuf content = http.content();
@@ -87,9 +91,8 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
             context.metrics.record(ServingMetrics.RequestOutcome.BAD_REQUEST, 0, System.nanoTime() - start);
             return;
         }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         if (request.requestId() == null) {
-            request.requestId(Long.toHexString(random.nextLong()));
+            request.requestId(Long.toHexString(ThreadLocalRandom.current().nextLong()));
         }
         request.nowMillis(context.clock.getAsLong()).seed(context.seeds.getAsLong());
         Decision decision = s.decider.decide(snapshot, request, s.decision);
@@ -98,15 +101,16 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
             context.metrics.record(ServingMetrics.RequestOutcome.NO_FILL, 0, System.nanoTime() - start);
             return;
         }
+        Impressions impressions = context.mint.mint(snapshot, request, decision, s.impressions);
         ByteBuf body = ctx.alloc().buffer(1024);
         try {
-            context.writer.write(snapshot, request, decision, new ByteBufOutputStream(body));
+            context.writer.write(snapshot, request, decision, impressions, new ByteBufOutputStream(body));
         } catch (IOException | RuntimeException e) {
             body.release();
             throw new IllegalStateException("could not render the ad answer", e);
         }
-        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, body);
-        HttpResponses.send(ctx, response, keepAlive);
+        HttpResponses.send(ctx, HttpResponses.json(HttpResponseStatus.OK, body), keepAlive);
+        context.served.served(snapshot, request, decision, impressions);
         context.metrics.record(decision.filled() > 0 ? ServingMetrics.RequestOutcome.FILLED : ServingMetrics.RequestOutcome.NO_FILL,
                 decision.filled(), System.nanoTime() - start);
     }

@@ -1,50 +1,61 @@
 package io.adengine.server;
 
+import io.adengine.audience.AudienceService;
+import io.adengine.events.Impressions;
+import io.adengine.events.ServedAds;
+import io.adengine.events.TrackerMint;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
 import io.adengine.match.BudgetGate;
 import io.adengine.match.Decision;
 import io.adengine.match.UserTargeting;
-import io.adengine.sync.CatalogAdminApi;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * What the handlers share: the published snapshot, the gates, the response writer, metrics and the
- * clock; plus each event-loop thread's own scratch (parser, request, decider, decision, body buffer),
- * so a request allocates no per-request objects of ours.
+ * What the handlers share: the published snapshot, the decision's collaborators, the tracker mint, the
+ * response writer, where served ads are reported, the optional routes (trackers, reports, catalog and
+ * audience administration: absent when their subsystem is not configured), metrics and the clock; plus
+ * each event-loop thread's own scratch (parser, request, decider, decision, impressions, body buffer),
+ * so a request allocates no per-request objects of ours. Built once by {@link Engine}.
  */
 final class ServingContext {
 
     final SnapshotHolder snapshots;
     final ServingMetrics metrics;
+    final TrackerMint mint;
     final AdResponseWriter writer;
+    final ServedAds served;
     final LongSupplier clock;
     final LongSupplier seeds;
     final int maxBodyBytes;
     final String adminToken;
-    /** The catalog admin API when control-plane sync is on, else {@code null}. */
-    volatile CatalogAdminApi catalogApi;
-    /** The user side, or {@code null} when no audience store is configured. */
-    final io.adengine.audience.AudienceService audiences;
+    final Optional<AudienceService> audiences;
+    final Optional<TrackerEndpoints> trackers;
+    final Optional<ReportsApi> reports;
+    final Optional<CatalogAdminHandler> catalogAdmin;
     private final FastThreadLocal<Scratch> scratch;
-    /** Tracker endpoints and reports when the event pipeline runs; set by the engine before it binds. */
-    TrackerEndpoints trackers;
-    ReportsApi reports;
 
-    ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, AdResponseWriter writer, LongSupplier clock, LongSupplier seeds,
-                   int maxBodyBytes, String adminToken, BudgetGate budget, io.adengine.audience.AudienceService audiences) {
+    ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
+                   LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
+                   Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
+                   Optional<CatalogAdminHandler> catalogAdmin) {
         this.snapshots = snapshots;
         this.metrics = metrics;
+        this.mint = mint;
         this.writer = writer;
+        this.served = served;
         this.clock = clock;
         this.seeds = seeds;
         this.maxBodyBytes = maxBodyBytes;
         this.adminToken = adminToken;
         this.audiences = audiences;
-        UserTargeting users = audiences == null ? UserTargeting.UNKNOWN_USERS : audiences.targeting();
+        this.trackers = trackers;
+        this.reports = reports;
+        this.catalogAdmin = catalogAdmin;
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
@@ -62,6 +73,7 @@ final class ServingContext {
         final AdRequestParser parser = new AdRequestParser();
         final AdRequest request = new AdRequest();
         final Decision decision = new Decision();
+        final Impressions impressions = new Impressions();
         final AdDecider decider;
         final byte[] body;
 

@@ -1,7 +1,7 @@
 package io.adengine.budget;
 
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

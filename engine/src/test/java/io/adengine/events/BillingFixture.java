@@ -5,7 +5,7 @@ import io.adengine.config.EventsConfig;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.ByteArrayInputStream;
@@ -65,7 +65,7 @@ final class BillingFixture {
 
     static EventPipeline start(Path dir, SnapshotHolder holder, AtomicLong clock) throws IOException {
         return EventPipeline.startManualTicks(EventsConfig.inDirectory(dir).withPacing(EventsConfig.Pacing.ASAP), holder,
-                clock::get, new PrometheusRegistry(), null);
+                clock::get, new PrometheusRegistry(), EventPipeline.EventSink.NONE);
     }
 
     static TrackerSigner.Claims claims(String billing, long chargePerUnit, long expiresEpochSeconds) {

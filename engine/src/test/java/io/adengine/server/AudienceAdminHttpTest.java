@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adengine.config.EngineConfig;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,7 +7,7 @@ import io.adengine.config.EngineConfig;
 import io.adengine.events.TrackerSigner;
 import io.adengine.match.BudgetGate;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.adengine.events.EventMetrics.TrackerOutcome;
 import io.adengine.events.EventType;
 import io.adengine.match.BudgetGate;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +81,7 @@ class TrackerHttpTest {
     }
 
     private static double count(EventType type, TrackerOutcome outcome) {
-        return engine.events().metrics().trackerCount(type, outcome);
+        return engine.events().orElseThrow().metrics().trackerCount(type, outcome);
     }
 
     @Test
@@ -118,8 +118,8 @@ class TrackerHttpTest {
     @Test
     void expiredTokenShouldBeRefusedAndNeverCharged() throws Exception {
         String t = token(serveOneAd());
-        long spentBefore = engine.events().ledger().account(1).spent() + engine.events().ledger().account(2).spent()
-                + engine.events().ledger().account(3).spent();
+        long spentBefore = engine.events().orElseThrow().ledger().account(1).spent() + engine.events().orElseThrow().ledger().account(2).spent()
+                + engine.events().orElseThrow().ledger().account(3).spent();
         CLOCK.addAndGet(86_400_000L + 1_000);
         try {
             HttpResponse<String> r = get(engine.publicPort(), "/v1/events/click?t=" + t);
@@ -128,9 +128,9 @@ class TrackerHttpTest {
         } finally {
             CLOCK.set(NOW);
         }
-        engine.events().drain();
-        long spentAfter = engine.events().ledger().account(1).spent() + engine.events().ledger().account(2).spent()
-                + engine.events().ledger().account(3).spent();
+        engine.events().orElseThrow().drain();
+        long spentAfter = engine.events().orElseThrow().ledger().account(1).spent() + engine.events().orElseThrow().ledger().account(2).spent()
+                + engine.events().orElseThrow().ledger().account(3).spent();
         assertThat(spentAfter).isEqualTo(spentBefore);
         assertThat(count(EventType.CLICK, TrackerOutcome.EXPIRED)).isGreaterThanOrEqualTo(1);
     }
@@ -140,16 +140,16 @@ class TrackerHttpTest {
         JsonNode ad = serveOneAd();
         String t = token(ad);
         long group = ad.get("adGroupId").asLong();
-        long before = engine.events().ledger().group(group).totalSpent();
+        long before = engine.events().orElseThrow().ledger().group(group).totalSpent();
 
         HttpResponse<String> first = get(engine.publicPort(), "/v1/events/click?t=" + t);
         HttpResponse<String> second = get(engine.publicPort(), "/v1/events/click?t=" + t);
-        engine.events().drain();
+        engine.events().orElseThrow().drain();
 
         assertThat(first.statusCode()).isEqualTo(302);
         assertThat(first.headers().firstValue("location")).hasValue(ad.get("clickUrl").asText());
         assertThat(second.statusCode()).as("a repeated click still lands, uncounted").isEqualTo(302);
-        long charged = engine.events().ledger().group(group).totalSpent() - before;
+        long charged = engine.events().orElseThrow().ledger().group(group).totalSpent() - before;
         assertThat(charged).isEqualTo("CPC".equals(ad.get("billing").asText()) ? ad.get("price").get("chargeMicros").asLong() : 0);
     }
 
@@ -168,7 +168,7 @@ class TrackerHttpTest {
         JsonNode ad = serveOneAd();
         long creative = ad.get("creativeId").asLong();
         assertThat(get(engine.publicPort(), "/v1/events/imp?t=" + token(ad)).statusCode()).isEqualTo(204);
-        engine.events().drain();
+        engine.events().orElseThrow().drain();
 
         HttpResponse<String> json = get(engine.adminPort(), "/v1/admin/reports?groupBy=creative,country&granularity=day&creative=" + creative);
         assertThat(json.statusCode()).isEqualTo(200);

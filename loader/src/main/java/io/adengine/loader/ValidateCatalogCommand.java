@@ -2,8 +2,8 @@ package io.adengine.loader;
 
 import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogFormatException;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogFormatException;
+import io.adengine.catalog.CatalogJson;
 import io.adengine.model.Eligibility;
 import io.adengine.model.NotServedReason;
 import picocli.CommandLine.Command;

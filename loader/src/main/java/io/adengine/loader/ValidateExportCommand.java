@@ -1,8 +1,8 @@
 package io.adengine.loader;
 
-import io.adengine.sync.CatalogRules;
-import io.adengine.sync.ControlPlaneExport;
-import io.adengine.sync.ObjectKind;
+import io.adengine.catalog.CatalogRules;
+import io.adengine.catalog.ControlPlaneExport;
+import io.adengine.catalog.ObjectKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adengine.config.EngineConfig;
 import io.adengine.match.BudgetGate;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import io.adengine.server.Engine;
-import io.adengine.sync.ObjectKind;
+import io.adengine.catalog.ObjectKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -88,8 +88,8 @@ class ExportCommandsTest {
 
             assertThat(code).as(err.toString()).isZero();
             assertThat(out.toString()).contains("1 sent").contains("1 deleted").contains("0 refused");
-            assertThat(((io.adengine.model.Campaign) engine.sync().store().find(ObjectKind.CAMPAIGN, 10)).name()).isEqualTo("Renamed");
-            assertThat(engine.sync().store().find(ObjectKind.CREATIVE, 3000)).isNull();
+            assertThat(((io.adengine.model.Campaign) engine.sync().orElseThrow().store().find(ObjectKind.CAMPAIGN, 10)).name()).isEqualTo("Renamed");
+            assertThat(engine.sync().orElseThrow().store().find(ObjectKind.CREATIVE, 3000)).isNull();
 
             out.getBuffer().setLength(0);
             assertThat(run("sync", export.toString(), "--url", url, "--token", config.adminToken(), "--rules", CONFIG_DIR.toString())).isZero();

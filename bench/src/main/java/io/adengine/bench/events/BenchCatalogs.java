@@ -1,7 +1,7 @@
 package io.adengine.bench.events;
 
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

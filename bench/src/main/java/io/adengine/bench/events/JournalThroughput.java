@@ -47,7 +47,7 @@ public final class JournalThroughput {
         Recorder latency = new Recorder(60_000_000_000L, 3);
         AtomicLong acked = new AtomicLong();
         PrometheusRegistry registry = new PrometheusRegistry();
-        try (EventPipeline p = EventPipeline.startManualTicks(config, holder, () -> now, registry, null)) {
+        try (EventPipeline p = EventPipeline.startManualTicks(config, holder, () -> now, registry, EventPipeline.EventSink.NONE)) {
             long warmEnd = System.nanoTime() + 1_000_000_000L;
             long end = warmEnd + seconds * 1_000_000_000L;
             List<Thread> threads = new ArrayList<>();

@@ -95,7 +95,7 @@ public final class SimulatedDay {
         SplittableRandom random = new SplittableRandom(7);
         long impressions = 0;
         long day = SpendLedger.localDay(DAY_START, 0);
-        try (EventPipeline p = EventPipeline.startManualTicks(config, holder, clock::get, new PrometheusRegistry(), null)) {
+        try (EventPipeline p = EventPipeline.startManualTicks(config, holder, clock::get, new PrometheusRegistry(), EventPipeline.EventSink.NONE)) {
             double carry = 0;
             for (int m = 0; m < MINUTES; m++) {
                 long minuteStart = DAY_START + m * 60_000L;

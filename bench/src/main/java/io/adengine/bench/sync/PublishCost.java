@@ -9,10 +9,10 @@ import io.adengine.model.AdGroup;
 import io.adengine.model.Bid;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogPatch;
-import io.adengine.sync.Audience;
-import io.adengine.sync.CatalogRules;
-import io.adengine.sync.CatalogStore;
-import io.adengine.sync.ObjectKind;
+import io.adengine.catalog.Audience;
+import io.adengine.catalog.CatalogRules;
+import io.adengine.catalog.CatalogStore;
+import io.adengine.catalog.ObjectKind;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -10,10 +10,10 @@ import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
 import io.adengine.model.Bid;
 import io.adengine.server.Engine;
-import io.adengine.sync.Audience;
-import io.adengine.sync.CatalogStore;
-import io.adengine.sync.ObjectKind;
-import io.adengine.sync.SnapshotPublisher;
+import io.adengine.catalog.Audience;
+import io.adengine.catalog.CatalogStore;
+import io.adengine.catalog.ObjectKind;
+import io.adengine.catalog.SnapshotPublisher;
 import org.HdrHistogram.Histogram;
 
 import java.nio.charset.StandardCharsets;
@@ -127,12 +127,12 @@ public final class SyncStormBench {
                 for (long id = 1; id <= workload.audiences(); id++) {
                     audiences.add(CatalogStore.Change.put(new Audience(id, 1, "audience " + id, "global", "GAID")));
                 }
-                engine.sync().store().apply(audiences, "bench");
+                engine.sync().orElseThrow().store().apply(audiences, "bench");
             }
             t0 = System.nanoTime();
-            engine.sync().store().catalog();
+            engine.sync().orElseThrow().store().catalog();
             System.out.printf("store seeded; catalog copy for a rebuild took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            SnapshotPublisher publisher = engine.sync().publisher();
+            SnapshotPublisher publisher = engine.sync().orElseThrow().publisher();
             long[] before = new long[3];
             measure(new Target(engine.publicPort(), engine.adminPort(), config.adminToken()), catalog, requests, seconds, changesPerSecond,
                     requestsPerSecond, PROC_TASKS == null ? SyncStormBench::javaThreadCpu : () -> cpuByThreadGroup(PROC_TASKS),

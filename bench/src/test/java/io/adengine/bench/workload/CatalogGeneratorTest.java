@@ -2,7 +2,7 @@ package io.adengine.bench.workload;
 
 import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
-import io.adengine.model.CatalogJson;
+import io.adengine.catalog.CatalogJson;
 import io.adengine.model.Dimension;
 import io.adengine.model.Eligibility;
 import org.junit.jupiter.api.Test;

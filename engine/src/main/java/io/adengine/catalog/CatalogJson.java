@@ -1,0 +1,712 @@
+package io.adengine.catalog;
+
+import io.adengine.model.Account;
+import io.adengine.model.AccountStatus;
+import io.adengine.model.AccountType;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.AgeRange;
+import io.adengine.model.AppChannel;
+import io.adengine.model.Asset;
+import io.adengine.model.Bid;
+import io.adengine.model.BidModel;
+import io.adengine.model.Budget;
+import io.adengine.model.Campaign;
+import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
+import io.adengine.model.CreativeFormat;
+import io.adengine.model.Currency;
+import io.adengine.model.Dimension;
+import io.adengine.model.Eligibility;
+import io.adengine.model.Gender;
+import io.adengine.model.HoursOfWeek;
+import io.adengine.model.IncludeExclude;
+import io.adengine.model.InstallStateTarget;
+import io.adengine.model.Objective;
+import io.adengine.model.OsVersionRange;
+import io.adengine.model.PaymentMode;
+import io.adengine.model.PlacementType;
+import io.adengine.model.PromotedApp;
+import io.adengine.model.PromotionTarget;
+import io.adengine.model.ReviewStatus;
+import io.adengine.model.Schedule;
+import io.adengine.model.Targeting;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Reads and writes the catalog's JSON document (format in the engine README). Reading validates types
+ * and ranges and names the offending field path in a {@link CatalogFormatException}; the business
+ * rules of serving live in {@link Eligibility}.
+ */
+public final class CatalogJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String[] DAYS = {"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"};
+
+    private CatalogJson() {
+    }
+
+    /** Reads a catalog file. */
+    public static Catalog read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in);
+        }
+    }
+
+    /**
+     * Reads a catalog document, streaming: only one entity at a time is held as a JSON tree (a whole
+     * workload-M catalog as a tree took several times the heap of the catalog it describes).
+     */
+    public static Catalog read(InputStream in) throws IOException {
+        try (JsonParser p = MAPPER.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CatalogFormatException("$", "the catalog must be a JSON object");
+            }
+            ObjectNode top = MAPPER.createObjectNode();
+            List<Account> accounts = List.of();
+            List<Campaign> campaigns = List.of();
+            List<AdGroup> adGroups = List.of();
+            List<Creative> creatives = List.of();
+            List<AdSpace> adSpaces = List.of();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "accounts" -> accounts = list(p, field, CatalogJson::account);
+                    case "campaigns" -> campaigns = list(p, field, CatalogJson::campaign);
+                    case "adGroups" -> adGroups = list(p, field, CatalogJson::adGroup);
+                    case "creatives" -> creatives = list(p, field, CatalogJson::creative);
+                    case "adSpaces" -> adSpaces = list(p, field, CatalogJson::adSpace);
+                    case "version" -> top.set(field, MAPPER.readTree(p));
+                    default -> p.skipChildren();
+                }
+            }
+            return new Catalog(new Node(top, "").longValue("version", 0), accounts, campaigns, adGroups, creatives, adSpaces);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CatalogFormatException("$", "malformed JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+
+    /** The entities of the array the parser is at, each read as a small tree and parsed like {@link Node#list}. */
+    private static <T> List<T> list(JsonParser p, String field, Function<Node, T> parse) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new CatalogFormatException(field, "must be an array");
+        }
+        List<T> list = new ArrayList<>();
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+            String itemPath = field + "[" + i + "]";
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new CatalogFormatException(itemPath, "must be an object");
+            }
+            list.add(Node.item(MAPPER.readTree(p), itemPath, parse));
+        }
+        return list;
+    }
+
+    /** Reads a catalog document already parsed into a tree (unknown top-level keys are ignored). */
+    public static Catalog read(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new CatalogFormatException("$", "the catalog must be a JSON object");
+        }
+        Node r = new Node(root, "");
+        return new Catalog(
+                r.longValue("version", 0),
+                r.list("accounts", CatalogJson::account),
+                r.list("campaigns", CatalogJson::campaign),
+                r.list("adGroups", CatalogJson::adGroup),
+                r.list("creatives", CatalogJson::creative),
+                r.list("adSpaces", CatalogJson::adSpace));
+    }
+
+    private static Account account(Node n) {
+        return new Account(n.id(), n.longValue("version", 0), n.text("name", ""),
+                n.enumValue("type", AccountType.class, AccountType.ADVERTISER), n.text("company", ""),
+                n.text("industry", "").toLowerCase(Locale.ROOT), n.enumValue("currency", Currency.class, null),
+                n.enumValue("status", AccountStatus.class, null),
+                n.enumValue("paymentMode", PaymentMode.class, PaymentMode.PREPAID),
+                n.longValue("balanceMicros", 0), n.nonNegative("creditLimitMicros", 0),
+                n.bool("commitmentLetterOnFile", false));
+    }
+
+    private static Campaign campaign(Node n) {
+        return new Campaign(n.id(), n.longValue("version", 0), n.requiredLong("accountId"), n.text("name", ""),
+                n.enumValue("objective", Objective.class, Objective.PERFORMANCE),
+                n.enumValue("promotion", PromotionTarget.class, PromotionTarget.NON_DOWNLOAD),
+                n.bool("enabled", true));
+    }
+
+    private static AdGroup adGroup(Node n) {
+        Node app = n.child("app");
+        PromotedApp promoted = app == null ? null
+                : new PromotedApp(app.requiredText("packageName"), app.enumValue("channel", AppChannel.class, AppChannel.GETAPPS));
+        Set<PlacementType> placements = n.enumSet("placements", PlacementType.class);
+        if (placements.isEmpty()) {
+            throw new CatalogFormatException(n.path("placements"), "must name at least one placement type");
+        }
+        Node bid = n.requiredChild("bid");
+        Node budget = n.child("budget");
+        return new AdGroup(n.id(), n.longValue("version", 0), n.requiredLong("campaignId"), n.text("name", ""), promoted,
+                n.enumValue("installState", InstallStateTarget.class, InstallStateTarget.ALL_USERS), placements,
+                n.longSet("adSpaceIds"), n.longSet("publisherIds"), targeting(n.child("targeting")),
+                schedule(n.requiredChild("schedule")),
+                budget == null ? Budget.UNLIMITED
+                        : new Budget(budget.nonNegative("totalMicros", 0), budget.nonNegative("dailyMicros", 0)),
+                new Bid(bid.enumValue("model", BidModel.class, null), bid.range("amountMicros", 1, Bid.MAX_MICROS)),
+                n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
+                n.text("rejectReason", null), n.bool("deliveryOn", true));
+    }
+
+    private static Targeting targeting(Node n) {
+        if (n == null) {
+            return Targeting.ANY;
+        }
+        Map<Dimension, IncludeExclude> dims = new EnumMap<>(Dimension.class);
+        for (Dimension d : Dimension.values()) {
+            Node rule = n.child(d.jsonName());
+            if (rule != null) {
+                dims.put(d, new IncludeExclude(rule.stringSet("include", d::normalize), rule.stringSet("exclude", d::normalize)));
+            }
+        }
+        Node os = n.child("osVersion");
+        OsVersionRange osRange = OsVersionRange.ANY;
+        if (os != null) {
+            int min = os.version("min", 0);
+            int max = os.version("max", Integer.MAX_VALUE);
+            if (min > max) {
+                throw new CatalogFormatException(os.path("min"), "must not be above osVersion.max");
+            }
+            osRange = new OsVersionRange(min, max);
+        }
+        Node age = n.child("age");
+        AgeRange ageRange = AgeRange.ANY;
+        if (age != null) {
+            int min = (int) age.range("min", 0, 200, 0);
+            int max = (int) age.range("max", 0, 200, 200);
+            if (min > max) {
+                throw new CatalogFormatException(age.path("min"), "must not be above age.max");
+            }
+            ageRange = new AgeRange(min, max);
+        }
+        Node audiences = n.child("audiences");
+        return new Targeting(dims, osRange, n.enumSet("genders", Gender.class), ageRange,
+                audiences == null ? Set.of() : audiences.longSet("include"),
+                audiences == null ? Set.of() : audiences.longSet("exclude"));
+    }
+
+    private static Schedule schedule(Node n) {
+        int offset = (int) n.range("utcOffsetHours", -12, 12, 0);
+        LocalDate start = n.date("start", true);
+        LocalDate end = n.date("end", false);
+        if (end != null && end.isBefore(start)) {
+            throw new CatalogFormatException(n.path("end"), "must not be before schedule.start");
+        }
+        Node parts = n.child("dayparting");
+        HoursOfWeek hours = HoursOfWeek.ALL_DAY;
+        if (parts != null) {
+            List<Integer> list = new ArrayList<>();
+            for (int day = 0; day < DAYS.length; day++) {
+                JsonNode arr = parts.json.get(DAYS[day]);
+                String path = parts.path(DAYS[day]);
+                if (arr == null || arr.isNull()) {
+                    continue;
+                }
+                if (!arr.isArray()) {
+                    throw new CatalogFormatException(path, "must be an array of hours 0..23");
+                }
+                for (int i = 0; i < arr.size(); i++) {
+                    JsonNode h = arr.get(i);
+                    if (!h.isInt() || h.asInt() < 0 || h.asInt() > 23) {
+                        throw new CatalogFormatException(path + "[" + i + "]", "must be an hour 0..23");
+                    }
+                    list.add(day * 24 + h.asInt());
+                }
+            }
+            parts.json.fieldNames().forEachRemaining(name -> {
+                if (!List.of(DAYS).contains(name)) {
+                    throw new CatalogFormatException(parts.path(name), "unknown day; use MON..SUN");
+                }
+            });
+            hours = HoursOfWeek.of(list.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return new Schedule(offset, start, end, hours);
+    }
+
+    private static Creative creative(Node n) {
+        return new Creative(n.id(), n.longValue("version", 0), n.requiredLong("adGroupId"), n.text("name", ""),
+                n.enumValue("format", CreativeFormat.class, null), n.stringList("titles"), n.stringList("descriptions"),
+                n.stringList("buttons"), n.list("images", CatalogJson::asset), n.list("videos", CatalogJson::asset),
+                n.child("icon") == null ? null : asset(n.child("icon")), n.text("clickUrl", null), n.text("deeplink", null),
+                n.stringList("impressionTrackers"), n.stringList("videoTrackers"),
+                n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
+                n.bool("landingPageRiskWarning", false));
+    }
+
+    private static Asset asset(Node n) {
+        return new Asset(n.requiredText("url"), (int) n.range("width", 0, 100_000, 0), (int) n.range("height", 0, 100_000, 0),
+                n.nonNegative("bytes", 0), n.nonNegative("durationMillis", 0));
+    }
+
+    private static AdSpace adSpace(Node n) {
+        return new AdSpace(n.id(), n.longValue("version", 0), n.requiredLong("publisherId"), n.text("name", ""),
+                n.enumValue("placement", PlacementType.class, null), n.enumSet("formats", CreativeFormat.class),
+                n.nonNegative("floorCpmMicros", 0));
+    }
+
+    /** Writes a catalog document that {@link #read} reads back to an equal catalog. */
+    public static void write(Catalog catalog, OutputStream out) throws IOException {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("version", catalog.version());
+        ArrayNode accounts = root.putArray("accounts");
+        for (Account a : catalog.accounts()) {
+            writeAccount(accounts.addObject(), a);
+        }
+        ArrayNode campaigns = root.putArray("campaigns");
+        for (Campaign c : catalog.campaigns()) {
+            writeCampaign(campaigns.addObject(), c);
+        }
+        ArrayNode groups = root.putArray("adGroups");
+        for (AdGroup g : catalog.adGroups()) {
+            writeAdGroup(groups.addObject(), g);
+        }
+        ArrayNode creatives = root.putArray("creatives");
+        for (Creative c : catalog.creatives()) {
+            writeCreative(creatives.addObject(), c);
+        }
+        ArrayNode spaces = root.putArray("adSpaces");
+        for (AdSpace s : catalog.adSpaces()) {
+            writeAdSpace(spaces.addObject(), s);
+        }
+        MAPPER.writeValue(out, root);
+    }
+
+    /**
+     * Reads one catalog object of the given class ({@link Account}, {@link Campaign}, {@link AdGroup},
+     * {@link Creative} or {@link AdSpace}) in the shape of one element of the catalog document; errors
+     * name the field under {@code path}.
+     */
+    public static <T> T readObject(Class<T> type, JsonNode json, String path) {
+        if (json == null || !json.isObject()) {
+            throw new CatalogFormatException(path.isEmpty() ? "$" : path, "must be an object");
+        }
+        Node n = new Node(json, path);
+        Object value;
+        try {
+            if (type == Account.class) {
+                value = account(n);
+            } else if (type == Campaign.class) {
+                value = campaign(n);
+            } else if (type == AdGroup.class) {
+                value = adGroup(n);
+            } else if (type == Creative.class) {
+                value = creative(n);
+            } else if (type == AdSpace.class) {
+                value = adSpace(n);
+            } else {
+                throw new IllegalArgumentException("not a catalog object class: " + type.getName());
+            }
+        } catch (CatalogFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new CatalogFormatException(path.isEmpty() ? "$" : path, e.getMessage());
+        }
+        return type.cast(value);
+    }
+
+    /** Writes one catalog object in the shape of one element of the catalog document. */
+    public static ObjectNode writeObject(Object value) {
+        ObjectNode o = MAPPER.createObjectNode();
+        if (value instanceof Account a) {
+            writeAccount(o, a);
+        } else if (value instanceof Campaign c) {
+            writeCampaign(o, c);
+        } else if (value instanceof AdGroup g) {
+            writeAdGroup(o, g);
+        } else if (value instanceof Creative c) {
+            writeCreative(o, c);
+        } else if (value instanceof AdSpace s) {
+            writeAdSpace(o, s);
+        } else {
+            throw new IllegalArgumentException("not a catalog object: " + value);
+        }
+        return o;
+    }
+
+    private static void writeAccount(ObjectNode o, Account a) {
+        o.put("id", a.id()).put("version", a.version()).put("name", a.name())
+                .put("type", a.type().name()).put("company", a.company()).put("industry", a.industry())
+                .put("currency", a.currency().name()).put("status", a.status().name())
+                .put("paymentMode", a.paymentMode().name()).put("balanceMicros", a.balanceMicros())
+                .put("creditLimitMicros", a.creditLimitMicros()).put("commitmentLetterOnFile", a.commitmentLetterOnFile());
+    }
+
+    private static void writeCampaign(ObjectNode o, Campaign c) {
+        o.put("id", c.id()).put("version", c.version()).put("accountId", c.accountId())
+                .put("name", c.name()).put("objective", c.objective().name()).put("promotion", c.promotion().name())
+                .put("enabled", c.enabled());
+    }
+
+    private static void writeAdSpace(ObjectNode o, AdSpace s) {
+        o.put("id", s.id()).put("version", s.version()).put("publisherId", s.publisherId())
+                .put("name", s.name()).put("placement", s.placement().name()).put("floorCpmMicros", s.floorCpmMicros());
+        s.formats().stream().map(Enum::name).sorted().forEach(o.putArray("formats")::add);
+    }
+
+    private static void writeCreative(ObjectNode o, Creative c) {
+        o.put("id", c.id()).put("version", c.version()).put("adGroupId", c.adGroupId())
+                .put("name", c.name()).put("format", c.format().name());
+        strings(o.putArray("titles"), c.titles());
+        strings(o.putArray("descriptions"), c.descriptions());
+        strings(o.putArray("buttons"), c.buttons());
+        c.images().forEach(a -> writeAsset(o.withArray("images").addObject(), a));
+        c.videos().forEach(a -> writeAsset(o.withArray("videos").addObject(), a));
+        if (c.icon() != null) {
+            writeAsset(o.putObject("icon"), c.icon());
+        }
+        o.put("clickUrl", c.clickUrl());
+        if (c.deeplink() != null) {
+            o.put("deeplink", c.deeplink());
+        }
+        strings(o.putArray("impressionTrackers"), c.impressionTrackers());
+        strings(o.putArray("videoTrackers"), c.videoTrackers());
+        o.put("review", c.review().name());
+        o.put("landingPageRiskWarning", c.landingPageRiskWarning());
+    }
+
+    private static void writeAdGroup(ObjectNode o, AdGroup g) {
+        o.put("id", g.id()).put("version", g.version()).put("campaignId", g.campaignId()).put("name", g.name());
+        if (g.app() != null) {
+            o.putObject("app").put("packageName", g.app().packageName()).put("channel", g.app().channel().name());
+        }
+        o.put("installState", g.installState().name());
+        g.placements().stream().map(Enum::name).sorted().forEach(o.putArray("placements")::add);
+        new TreeSet<>(g.adSpaceIds()).forEach(o.putArray("adSpaceIds")::add);
+        new TreeSet<>(g.publisherIds()).forEach(o.putArray("publisherIds")::add);
+        ObjectNode t = o.putObject("targeting");
+        Targeting targeting = g.targeting();
+        targeting.dimensions().forEach((d, rule) -> {
+            ObjectNode r = t.putObject(d.jsonName());
+            new TreeSet<>(rule.include()).forEach(r.putArray("include")::add);
+            new TreeSet<>(rule.exclude()).forEach(r.putArray("exclude")::add);
+        });
+        if (!targeting.osVersion().isAny()) {
+            ObjectNode os = t.putObject("osVersion");
+            if (targeting.osVersion().min() != 0) {
+                os.put("min", versionText(targeting.osVersion().min()));
+            }
+            if (targeting.osVersion().max() != Integer.MAX_VALUE) {
+                os.put("max", versionText(targeting.osVersion().max()));
+            }
+        }
+        targeting.genders().stream().map(Enum::name).sorted().forEach(t.putArray("genders")::add);
+        if (!targeting.age().isAny()) {
+            t.putObject("age").put("min", targeting.age().min()).put("max", targeting.age().max());
+        }
+        ObjectNode aud = t.putObject("audiences");
+        new TreeSet<>(targeting.includeAudiences()).forEach(aud.putArray("include")::add);
+        new TreeSet<>(targeting.excludeAudiences()).forEach(aud.putArray("exclude")::add);
+        Schedule s = g.schedule();
+        ObjectNode so = o.putObject("schedule").put("utcOffsetHours", s.utcOffsetHours()).put("start", s.start().toString());
+        if (s.end() != null) {
+            so.put("end", s.end().toString());
+        }
+        if (!s.hours().isAllDay()) {
+            ObjectNode parts = so.putObject("dayparting");
+            for (int day = 0; day < DAYS.length; day++) {
+                ArrayNode hours = parts.putArray(DAYS[day]);
+                for (int h = 0; h < 24; h++) {
+                    if (s.hours().contains(day * 24 + h)) {
+                        hours.add(h);
+                    }
+                }
+            }
+        }
+        o.putObject("budget").put("totalMicros", g.budget().totalMicros()).put("dailyMicros", g.budget().dailyMicros());
+        o.putObject("bid").put("model", g.bid().model().name()).put("amountMicros", g.bid().amountMicros());
+        o.put("review", g.review().name());
+        if (g.rejectReason() != null) {
+            o.put("rejectReason", g.rejectReason());
+        }
+        o.put("deliveryOn", g.deliveryOn());
+    }
+
+    /** The text form of an encoded OS version ("12.1.0" style, trailing zero parts dropped). */
+    public static String versionText(int encoded) {
+        int major = encoded / 1_000_000;
+        int minor = encoded / 1_000 % 1_000;
+        int patch = encoded % 1_000;
+        return patch != 0 ? major + "." + minor + "." + patch : minor != 0 ? major + "." + minor : Integer.toString(major);
+    }
+
+    private static void writeAsset(ObjectNode o, Asset a) {
+        o.put("url", a.url()).put("width", a.width()).put("height", a.height()).put("bytes", a.bytes());
+        if (a.durationMillis() != 0) {
+            o.put("durationMillis", a.durationMillis());
+        }
+    }
+
+    private static void strings(ArrayNode array, Collection<String> values) {
+        values.forEach(array::add);
+    }
+
+    /** A JSON object with its path, for error messages that name the field. */
+    private static final class Node {
+        final JsonNode json;
+        final String path;
+
+        Node(JsonNode json, String path) {
+            this.json = json;
+            this.path = path;
+        }
+
+        String path(String field) {
+            return path.isEmpty() ? field : path + "." + field;
+        }
+
+        JsonNode get(String field) {
+            JsonNode v = json.get(field);
+            return v == null || v.isNull() ? null : v;
+        }
+
+        long id() {
+            return range("id", 1, Long.MAX_VALUE);
+        }
+
+        long requiredLong(String field) {
+            return range(field, 1, Long.MAX_VALUE);
+        }
+
+        long range(String field, long min, long max) {
+            JsonNode v = get(field);
+            if (v == null) {
+                throw new CatalogFormatException(path(field), "is required");
+            }
+            return checkRange(field, v, min, max);
+        }
+
+        long range(String field, long min, long max, long fallback) {
+            JsonNode v = get(field);
+            return v == null ? fallback : checkRange(field, v, min, max);
+        }
+
+        private long checkRange(String field, JsonNode v, long min, long max) {
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new CatalogFormatException(path(field), "must be an integer");
+            }
+            long value = v.asLong();
+            if (value < min || value > max) {
+                throw new CatalogFormatException(path(field), "must be " + min + ".." + max + ", was " + value);
+            }
+            return value;
+        }
+
+        long longValue(String field, long fallback) {
+            return range(field, Long.MIN_VALUE, Long.MAX_VALUE, fallback);
+        }
+
+        long nonNegative(String field, long fallback) {
+            return range(field, 0, Long.MAX_VALUE, fallback);
+        }
+
+        boolean bool(String field, boolean fallback) {
+            JsonNode v = get(field);
+            if (v == null) {
+                return fallback;
+            }
+            if (!v.isBoolean()) {
+                throw new CatalogFormatException(path(field), "must be true or false");
+            }
+            return v.asBoolean();
+        }
+
+        String text(String field, String fallback) {
+            JsonNode v = get(field);
+            if (v == null) {
+                return fallback;
+            }
+            if (!v.isTextual()) {
+                throw new CatalogFormatException(path(field), "must be a string");
+            }
+            return v.asText();
+        }
+
+        String requiredText(String field) {
+            String v = text(field, null);
+            if (v == null || v.isEmpty()) {
+                throw new CatalogFormatException(path(field), "is required");
+            }
+            return v;
+        }
+
+        int version(String field, int fallback) {
+            JsonNode v = get(field);
+            if (v == null) {
+                return fallback;
+            }
+            int encoded = OsVersionRange.encode(v.asText());
+            if (encoded < 0) {
+                throw new CatalogFormatException(path(field), "must be a version like \"12\" or \"12.1.3\"");
+            }
+            return encoded;
+        }
+
+        LocalDate date(String field, boolean required) {
+            String v = text(field, null);
+            if (v == null) {
+                if (required) {
+                    throw new CatalogFormatException(path(field), "is required (YYYY-MM-DD)");
+                }
+                return null;
+            }
+            try {
+                return LocalDate.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new CatalogFormatException(path(field), "must be a date YYYY-MM-DD, was \"" + v + "\"");
+            }
+        }
+
+        <E extends Enum<E>> E enumValue(String field, Class<E> type, E fallback) {
+            String v = text(field, null);
+            if (v == null) {
+                if (fallback == null) {
+                    throw new CatalogFormatException(path(field), "is required; one of " + List.of(type.getEnumConstants()));
+                }
+                return fallback;
+            }
+            return parseEnum(path(field), type, v);
+        }
+
+        <E extends Enum<E>> Set<E> enumSet(String field, Class<E> type) {
+            Set<E> set = EnumSet.noneOf(type);
+            JsonNode arr = array(field);
+            for (int i = 0; arr != null && i < arr.size(); i++) {
+                if (!arr.get(i).isTextual()) {
+                    throw new CatalogFormatException(path(field) + "[" + i + "]", "must be a string");
+                }
+                set.add(parseEnum(path(field) + "[" + i + "]", type, arr.get(i).asText()));
+            }
+            return set;
+        }
+
+        Set<Long> longSet(String field) {
+            Set<Long> set = new LinkedHashSet<>();
+            JsonNode arr = array(field);
+            for (int i = 0; arr != null && i < arr.size(); i++) {
+                if (!arr.get(i).isIntegralNumber() || !arr.get(i).canConvertToLong()) {
+                    throw new CatalogFormatException(path(field) + "[" + i + "]", "must be an integer id");
+                }
+                set.add(arr.get(i).asLong());
+            }
+            return set;
+        }
+
+        Set<String> stringSet(String field, Function<String, String> normalize) {
+            Set<String> set = new LinkedHashSet<>();
+            for (String s : stringList(field)) {
+                String n = normalize.apply(s);
+                if (n != null) {
+                    set.add(n);
+                }
+            }
+            return set;
+        }
+
+        List<String> stringList(String field) {
+            List<String> list = new ArrayList<>();
+            JsonNode arr = array(field);
+            for (int i = 0; arr != null && i < arr.size(); i++) {
+                if (!arr.get(i).isTextual()) {
+                    throw new CatalogFormatException(path(field) + "[" + i + "]", "must be a string");
+                }
+                list.add(arr.get(i).asText());
+            }
+            return list;
+        }
+
+        <T> List<T> list(String field, Function<Node, T> parse) {
+            List<T> list = new ArrayList<>();
+            JsonNode arr = array(field);
+            for (int i = 0; arr != null && i < arr.size(); i++) {
+                JsonNode item = arr.get(i);
+                String itemPath = path(field) + "[" + i + "]";
+                if (!item.isObject()) {
+                    throw new CatalogFormatException(itemPath, "must be an object");
+                }
+                list.add(item(item, itemPath, parse));
+            }
+            return list;
+        }
+
+        static <T> T item(JsonNode item, String itemPath, Function<Node, T> parse) {
+            try {
+                return parse.apply(new Node(item, itemPath));
+            } catch (IllegalArgumentException e) {
+                throw new CatalogFormatException(itemPath, e.getMessage());
+            }
+        }
+
+        private JsonNode array(String field) {
+            JsonNode arr = get(field);
+            if (arr != null && !arr.isArray()) {
+                throw new CatalogFormatException(path(field), "must be an array");
+            }
+            return arr;
+        }
+
+        Node child(String field) {
+            JsonNode v = get(field);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isObject()) {
+                throw new CatalogFormatException(path(field), "must be an object");
+            }
+            return new Node(v, path(field));
+        }
+
+        Node requiredChild(String field) {
+            Node n = child(field);
+            if (n == null) {
+                throw new CatalogFormatException(path(field), "is required");
+            }
+            return n;
+        }
+
+        private static <E extends Enum<E>> E parseEnum(String path, Class<E> type, String value) {
+            try {
+                return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CatalogFormatException(path, "unknown value \"" + value + "\"; one of " + List.of(type.getEnumConstants()));
+            }
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.adengine.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.adengine.model.Account;
+import io.adengine.model.AccountType;
+import io.adengine.model.AdGroup;
+import io.adengine.model.AdSpace;
+import io.adengine.model.Asset;
+import io.adengine.model.Campaign;
+import io.adengine.model.Creative;
+import io.adengine.model.CreativeFormat;
+import io.adengine.model.Eligibility;
+import io.adengine.model.Schedule;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The business rules an object must pass before the catalog accepts it: creative format limits (seed 001
+ * §3.1.3), ad group budgets, bids, schedule and ages, references to existing objects, and the account and
+ * industry rules of seed 000. The limits and industry lists are data ({@code config/creative-formats.yaml},
+ * {@code config/industries.yaml}). Every problem is reported, not just the first. Used by the admin API and
+ * by the loader's offline {@code validate}.
+ */
+public final class CatalogRules {
+
+    /** File names of the rule data inside the config folder. */
+    public static final String FORMATS_FILE = "creative-formats.yaml";
+    public static final String INDUSTRIES_FILE = "industries.yaml";
+    /** The youngest and oldest age an ad group may target. */
+    public static final int MIN_AGE = 13;
+    public static final int MAX_AGE = 100;
+
+    /** What the rules look objects up in: the store, a batch in progress, or an export being validated. */
+    @FunctionalInterface
+    public interface References {
+        /** The object of this kind and id, or {@code null} when there is none. */
+        Object find(ObjectKind kind, long id);
+    }
+
+    /** Limits on one kind of asset. {@code 0} width/height: any size; {@code 0} maxBytes / duration: no limit. */
+    record AssetLimit(int max, int width, int height, long maxBytes, long maxDurationMillis) {
+        static final AssetLimit NONE = new AssetLimit(0, 0, 0, 0, 0);
+    }
+
+    /** Limits on one kind of text: how many and how long. */
+    record TextLimit(int max, int maxLength) {
+        static final TextLimit NONE = new TextLimit(0, 0);
+    }
+
+    /** All limits of one creative format. */
+    record FormatLimits(AssetLimit images, AssetLimit videos, AssetLimit icon, TextLimit titles, TextLimit descriptions,
+                        TextLimit buttons) {
+    }
+
+    private final Map<CreativeFormat, FormatLimits> formats;
+    private final Set<String> specialIndustries;
+    private final Set<String> financialIndustries;
+
+    CatalogRules(Map<CreativeFormat, FormatLimits> formats, Set<String> specialIndustries, Set<String> financialIndustries) {
+        this.formats = formats;
+        this.specialIndustries = specialIndustries;
+        this.financialIndustries = financialIndustries;
+    }
+
+    /** Loads the rules from {@value #FORMATS_FILE} and {@value #INDUSTRIES_FILE} in a config folder. */
+    public static CatalogRules load(Path configDir) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Path formatsFile = configDir.resolve(FORMATS_FILE);
+        Path industriesFile = configDir.resolve(INDUSTRIES_FILE);
+        if (!Files.isRegularFile(formatsFile) || !Files.isRegularFile(industriesFile)) {
+            throw new IOException("rule files " + FORMATS_FILE + " and " + INDUSTRIES_FILE + " are required in " + configDir);
+        }
+        JsonNode f = yaml.readTree(formatsFile.toFile());
+        JsonNode defaults = f.path("defaults");
+        Map<CreativeFormat, FormatLimits> formats = new EnumMap<>(CreativeFormat.class);
+        JsonNode list = f.path("formats");
+        for (Iterator<String> it = list.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            CreativeFormat format;
+            try {
+                format = CreativeFormat.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(formatsFile + ": formats." + name + ": unknown creative format");
+            }
+            JsonNode n = list.get(name);
+            formats.put(format, new FormatLimits(asset(n.get("images")), asset(n.get("videos")),
+                    n.has("icon") ? asset(n.get("icon")) : null,
+                    text(n.has("titles") ? n.get("titles") : defaults.get("titles")),
+                    text(n.has("descriptions") ? n.get("descriptions") : defaults.get("descriptions")),
+                    text(n.get("buttons"))));
+        }
+        for (CreativeFormat format : CreativeFormat.values()) {
+            if (!formats.containsKey(format)) {
+                throw new IOException(formatsFile + ": formats." + format + " is missing");
+            }
+        }
+        JsonNode i = yaml.readTree(industriesFile.toFile());
+        return new CatalogRules(formats, lowerSet(i.path("specialIndustries")), lowerSet(i.path("financialIndustries")));
+    }
+
+    private static AssetLimit asset(JsonNode n) {
+        if (n == null) {
+            return AssetLimit.NONE;
+        }
+        return new AssetLimit(n.path("max").asInt(1), n.path("width").asInt(0), n.path("height").asInt(0),
+                n.path("maxBytes").asLong(0), n.path("maxDurationMillis").asLong(0));
+    }
+
+    private static TextLimit text(JsonNode n) {
+        return n == null ? TextLimit.NONE : new TextLimit(n.path("max").asInt(0), n.path("maxLength").asInt(0));
+    }
+
+    private static Set<String> lowerSet(JsonNode arr) {
+        Set<String> set = new HashSet<>();
+        arr.forEach(v -> set.add(v.asText().trim().toLowerCase(Locale.ROOT)));
+        return Set.copyOf(set);
+    }
+
+    /** Every problem of one object given what else exists; empty when it may be accepted. */
+    public List<Problem> check(Object value, References refs) {
+        List<Problem> problems = new ArrayList<>();
+        if (value instanceof Account a) {
+            account(a, problems);
+        } else if (value instanceof Campaign c) {
+            if (refs.find(ObjectKind.ACCOUNT, c.accountId()) == null) {
+                problems.add(new Problem("accountId", "no account with id " + c.accountId()));
+            }
+        } else if (value instanceof AdGroup g) {
+            adGroup(g, refs, problems);
+        } else if (value instanceof Creative c) {
+            creative(c, refs, problems);
+        } else if (value instanceof AdSpace s) {
+            if (s.formats().isEmpty()) {
+                problems.add(new Problem("formats", "must name at least one creative format"));
+            }
+        } else if (value instanceof Audience a) {
+            if (a.name().isBlank()) {
+                problems.add(new Problem("name", "is required"));
+            }
+            if (a.regionCluster().isBlank()) {
+                problems.add(new Problem("regionCluster", "is required"));
+            }
+        }
+        return problems;
+    }
+
+    private void account(Account a, List<Problem> problems) {
+        if (a.type() == AccountType.INDIVIDUAL) {
+            problems.add(new Problem("type", "individual accounts are not accepted; open the account for a company (seed 000 §1)"));
+        }
+        if (a.company().isBlank()) {
+            problems.add(new Problem("company", "is required: the registered company name"));
+        }
+        if (specialIndustries.contains(a.industry()) && !a.commitmentLetterOnFile()) {
+            problems.add(new Problem("commitmentLetterOnFile", "industry \"" + a.industry()
+                    + "\" needs the Industry Promotion Commitment Letter on file (seed 000 §4.5)"));
+        }
+    }
+
+    private void adGroup(AdGroup g, References refs, List<Problem> problems) {
+        if (refs.find(ObjectKind.CAMPAIGN, g.campaignId()) == null) {
+            problems.add(new Problem("campaignId", "no campaign with id " + g.campaignId()));
+        }
+        long total = g.budget().totalMicros();
+        long daily = g.budget().dailyMicros();
+        if (total > 0 && daily > total) {
+            problems.add(new Problem("budget.dailyMicros", "must not be above budget.totalMicros (" + total + "), was " + daily));
+        }
+        if (g.bid().amountMicros() <= 0) {
+            problems.add(new Problem("bid.amountMicros", "must be above 0"));
+        }
+        Schedule s = g.schedule();
+        if (s.utcOffsetHours() < -12 || s.utcOffsetHours() > 12) {
+            problems.add(new Problem("schedule.utcOffsetHours", "must be -12..12, was " + s.utcOffsetHours()));
+        }
+        if (s.end() != null && s.end().isBefore(s.start())) {
+            problems.add(new Problem("schedule.end", "must not be before schedule.start"));
+        }
+        boolean anyHour = false;
+        for (int h = 0; h < 7 * 24 && !anyHour; h++) {
+            anyHour = s.hours().contains(h);
+        }
+        if (!anyHour) {
+            problems.add(new Problem("schedule.dayparting", "must allow at least one hour of the week"));
+        }
+        if (!g.targeting().age().isAny()) {
+            int min = g.targeting().age().min();
+            int max = g.targeting().age().max();
+            if (min < MIN_AGE || max > MAX_AGE || min > max) {
+                problems.add(new Problem("targeting.age", "must be a range within " + MIN_AGE + ".." + MAX_AGE + ", was " + min + ".." + max));
+            }
+        }
+        for (long space : g.adSpaceIds()) {
+            if (refs.find(ObjectKind.AD_SPACE, space) == null) {
+                problems.add(new Problem("adSpaceIds", "no ad space with id " + space));
+            }
+        }
+        for (long audience : g.targeting().includeAudiences()) {
+            if (refs.find(ObjectKind.AUDIENCE, audience) == null) {
+                problems.add(new Problem("targeting.audiences.include", "no audience with id " + audience));
+            }
+        }
+        for (long audience : g.targeting().excludeAudiences()) {
+            if (refs.find(ObjectKind.AUDIENCE, audience) == null) {
+                problems.add(new Problem("targeting.audiences.exclude", "no audience with id " + audience));
+            }
+        }
+    }
+
+    private void creative(Creative c, References refs, List<Problem> problems) {
+        Object group = refs.find(ObjectKind.AD_GROUP, c.adGroupId());
+        if (group == null) {
+            problems.add(new Problem("adGroupId", "no ad group with id " + c.adGroupId()));
+        } else if (!c.landingPageRiskWarning() && isFinancial((AdGroup) group, refs)) {
+            problems.add(new Problem("landingPageRiskWarning",
+                    "financial promotions need the complete risk warning statement on the landing page (seed 000 §1.2.5)"));
+        }
+        if (c.clickUrl() == null || c.clickUrl().isBlank()) {
+            problems.add(new Problem("clickUrl", "is required"));
+        } else if (!Eligibility.isHttpUrl(c.clickUrl())) {
+            problems.add(new Problem("clickUrl", "must be an http:// or https:// URL"));
+        }
+        if (c.deeplink() != null && c.deeplink().isBlank()) {
+            problems.add(new Problem("deeplink", "must be left out or not blank"));
+        }
+        urls("impressionTrackers", c.impressionTrackers(), problems);
+        urls("videoTrackers", c.videoTrackers(), problems);
+        FormatLimits limits = formats.get(c.format());
+        texts("titles", c.titles(), limits.titles(), problems);
+        if (c.titles().isEmpty()) {
+            problems.add(new Problem("titles", "needs at least one title"));
+        }
+        texts("descriptions", c.descriptions(), limits.descriptions(), problems);
+        texts("buttons", c.buttons(), limits.buttons(), problems);
+        assets("images", c.images(), limits.images(), c.format(), problems);
+        assets("videos", c.videos(), limits.videos(), c.format(), problems);
+        if (c.icon() != null) {
+            if (limits.icon() == null) {
+                problems.add(new Problem("icon", "format " + c.format() + " takes no icon"));
+            } else {
+                asset("icon", c.icon(), limits.icon(), problems);
+            }
+        }
+    }
+
+    private boolean isFinancial(AdGroup group, References refs) {
+        Campaign campaign = (Campaign) refs.find(ObjectKind.CAMPAIGN, group.campaignId());
+        Account account = campaign == null ? null : (Account) refs.find(ObjectKind.ACCOUNT, campaign.accountId());
+        return account != null && financialIndustries.contains(account.industry());
+    }
+
+    private static void urls(String field, List<String> urls, List<Problem> problems) {
+        for (int i = 0; i < urls.size(); i++) {
+            if (!Eligibility.isHttpUrl(urls.get(i))) {
+                problems.add(new Problem(field + "[" + i + "]", "must be an http:// or https:// URL"));
+            }
+        }
+    }
+
+    private static void texts(String field, List<String> values, TextLimit limit, List<Problem> problems) {
+        if (values.size() > limit.max()) {
+            problems.add(new Problem(field, limit.max() == 0 ? "this format takes no " + field
+                    : "at most " + limit.max() + " allowed, was " + values.size()));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            int length = values.get(i).codePointCount(0, values.get(i).length());
+            if (limit.max() > 0 && length > limit.maxLength()) {
+                problems.add(new Problem(field + "[" + i + "]", "must be at most " + limit.maxLength() + " characters, was " + length));
+            }
+            if (values.get(i).isBlank()) {
+                problems.add(new Problem(field + "[" + i + "]", "must not be blank"));
+            }
+        }
+    }
+
+    private static void assets(String field, List<Asset> values, AssetLimit limit, CreativeFormat format, List<Problem> problems) {
+        if (values.size() > limit.max()) {
+            problems.add(new Problem(field, limit.max() == 0 ? "format " + format + " takes no " + field
+                    : "at most " + limit.max() + " allowed, was " + values.size()));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            asset(field + "[" + i + "]", values.get(i), limit, problems);
+        }
+    }
+
+    private static void asset(String field, Asset a, AssetLimit limit, List<Problem> problems) {
+        if (!Eligibility.isHttpUrl(a.url())) {
+            problems.add(new Problem(field + ".url", "must be an http:// or https:// URL"));
+        }
+        if (limit.width() > 0 && (a.width() != limit.width() || a.height() != limit.height())) {
+            problems.add(new Problem(field, "must be " + limit.width() + "x" + limit.height() + " pixels, was " + a.width() + "x" + a.height()));
+        }
+        if (limit.maxBytes() > 0 && a.bytes() > limit.maxBytes()) {
+            problems.add(new Problem(field + ".bytes", "must be at most " + limit.maxBytes() + " bytes, was " + a.bytes()));
+        }
+        if (limit.maxDurationMillis() > 0 && a.durationMillis() > limit.maxDurationMillis()) {
+            problems.add(new Problem(field + ".durationMillis", "must be at most " + limit.maxDurationMillis() + " ms, was " + a.durationMillis()));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.adengine.events;
+
+import io.adengine.index.Snapshot;
+import io.adengine.match.AdRequest;
+import io.adengine.match.Decision;
+import io.adengine.model.AdGroup;
+import io.adengine.model.Dimension;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Mints the impressions of a decision: a fresh impression id per filled slot and its signed tracker
+ * token (ids, billing model, charge, expiry), valid for the configured time to live.
+ */
+public final class TrackerMint {
+
+    private final TrackerSigner signer;
+    private final long ttlSeconds;
+
+    public TrackerMint(TrackerSigner signer, long ttlSeconds) {
+        this.signer = signer;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    /** Fills {@code out} for every filled slot of {@code decision}. */
+    public Impressions mint(Snapshot snapshot, AdRequest request, Decision decision, Impressions out) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long expires = request.nowMillis() / 1000 + ttlSeconds;
+        // The impression id's first four hex digits carry the request's country (packed), so the signed
+        // token tells the trackers where it was shown; the other 112 bits are random.
+        long country = BillingEvent.packCountry(request.value(Dimension.COUNTRY)) & 0xffffL;
+        int n = decision.filled();
+        for (int i = 0; i < n; i++) {
+            AdGroup group = snapshot.group(decision.ordinal(i));
+            long hi = country << 48 | (random.nextLong() & 0xffff_ffff_ffffL);
+            long lo = random.nextLong();
+            String id = hex(hi) + hex(lo);
+            out.hi[i] = hi;
+            out.lo[i] = lo;
+            out.ids[i] = id;
+            out.tokens[i] = signer.sign(new TrackerSigner.Claims(id, request.adSpaceId(), group.campaignId(), group.id(),
+                    decision.creative(i).id(), group.bid().model().name(), decision.chargePerUnit(i), expires));
+        }
+        out.count = n;
+        out.expiresEpochSeconds = expires;
+        return out;
+    }
+
+    private static String hex(long v) {
+        String s = Long.toHexString(v);
+        return "0".repeat(16 - s.length()) + s;
+    }
+}

@@ -1,0 +1,211 @@
+package io.adengine.catalog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adengine.model.Catalog;
+import io.adengine.catalog.CatalogJson;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every validation rule with one failing example, starting from a valid object of the sample catalog and
+ * breaking one thing; the problem must name the field and say what is wrong.
+ */
+class CatalogRulesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path CONFIG_DIR = Path.of("..", "config");
+    private static CatalogRules rules;
+    private static Catalog sample;
+
+    @BeforeAll
+    static void load() throws Exception {
+        rules = CatalogRules.load(CONFIG_DIR);
+        sample = CatalogJson.read(CONFIG_DIR.resolve("sample-catalog.json"));
+    }
+
+    private static CatalogRules.References refs() {
+        return (kind, id) -> switch (kind) {
+            case ACCOUNT -> sample.account(id);
+            case CAMPAIGN -> sample.campaign(id);
+            case AD_GROUP -> sample.adGroup(id);
+            case AD_SPACE -> sample.adSpace(id);
+            case AUDIENCE -> id == 7 ? new Audience(7, 1, "buyers", "in", "UPLOADED") : null;
+            default -> null;
+        };
+    }
+
+    private static List<Problem> check(ObjectKind kind, Object value) {
+        return rules.check(kind.parse(ObjectKind.toJson(value), ""), refs());
+    }
+
+    private static List<Problem> broken(ObjectKind kind, Object valid, Consumer<ObjectNode> breakIt) {
+        ObjectNode json = ObjectKind.toJson(valid);
+        breakIt.accept(json);
+        return rules.check(kind.parse(json, ""), refs());
+    }
+
+    @Test
+    void everyObjectOfTheSampleCatalogShouldPass() {
+        sample.accounts().forEach(a -> assertThat(check(ObjectKind.ACCOUNT, a)).as("account " + a.id()).isEmpty());
+        sample.campaigns().forEach(c -> assertThat(check(ObjectKind.CAMPAIGN, c)).as("campaign " + c.id()).isEmpty());
+        sample.adGroups().forEach(g -> assertThat(check(ObjectKind.AD_GROUP, g)).as("ad group " + g.id()).isEmpty());
+        sample.creatives().forEach(c -> assertThat(check(ObjectKind.CREATIVE, c)).as("creative " + c.id()).isEmpty());
+        sample.adSpaces().forEach(s -> assertThat(check(ObjectKind.AD_SPACE, s)).as("ad space " + s.id()).isEmpty());
+    }
+
+    static Stream<Arguments> creativeRules() {
+        return Stream.of(
+                Arguments.of("image size", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("images").get(0)).put("width", 1000),
+                        "images[0]", "must be 1200x628 pixels, was 1000x628"),
+                Arguments.of("image file size", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("images").get(0)).put("bytes", 600_000),
+                        "images[0].bytes", "must be at most 512000 bytes, was 600000"),
+                Arguments.of("image count", (Consumer<ObjectNode>) c -> {
+                    for (int i = 0; i < 4; i++) {
+                        c.withArray("images").add(c.get("images").get(0).deepCopy());
+                    }
+                }, "images", "at most 5 allowed, was 6"),
+                Arguments.of("title length", (Consumer<ObjectNode>) c -> c.withArray("titles").set(0, "x".repeat(31)),
+                        "titles[0]", "must be at most 30 characters, was 31"),
+                Arguments.of("title count", (Consumer<ObjectNode>) c -> c.withArray("titles").add("a").add("b"),
+                        "titles", "at most 3 allowed, was 4"),
+                Arguments.of("description length", (Consumer<ObjectNode>) c -> c.withArray("descriptions").set(0, "d".repeat(81)),
+                        "descriptions[0]", "must be at most 80 characters, was 81"),
+                Arguments.of("description count", (Consumer<ObjectNode>) c -> c.withArray("descriptions").add("a").add("b").add("c"),
+                        "descriptions", "at most 3 allowed, was 4"),
+                Arguments.of("button length", (Consumer<ObjectNode>) c -> c.withArray("buttons").set(0, "b".repeat(16)),
+                        "buttons[0]", "must be at most 15 characters, was 16"),
+                Arguments.of("button count", (Consumer<ObjectNode>) c -> c.withArray("buttons").add("a").add("b").add("c"),
+                        "buttons", "at most 3 allowed, was 4"),
+                Arguments.of("click URL required", (Consumer<ObjectNode>) c -> c.remove("clickUrl"), "clickUrl", "is required"),
+                Arguments.of("click URL http(s) only", (Consumer<ObjectNode>) c -> c.put("clickUrl", "ftp://x/landing"),
+                        "clickUrl", "must be an http:// or https:// URL"),
+                Arguments.of("tracker http(s) only", (Consumer<ObjectNode>) c -> c.withArray("impressionTrackers").add("javascript:alert(1)"),
+                        "impressionTrackers[1]", "must be an http:// or https:// URL"),
+                Arguments.of("icon size", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("icon")).put("width", 90),
+                        "icon", "must be 84x84 pixels, was 90x84"),
+                Arguments.of("no video on an image format", (Consumer<ObjectNode>) c -> c.withArray("videos")
+                        .addObject().put("url", "https://v/x.mp4").put("bytes", 10).put("durationMillis", 1000),
+                        "videos", "format LARGE_NEWSFEED_IMAGE takes no videos"),
+                Arguments.of("unknown ad group", (Consumer<ObjectNode>) c -> c.put("adGroupId", 999), "adGroupId", "no ad group with id 999"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("creativeRules")
+    void creativeShouldBeRefusedWhenItBreaksAFormatLimit(String rule, Consumer<ObjectNode> breakIt, String field, String message) {
+        List<Problem> problems = broken(ObjectKind.CREATIVE, sample.creatives().iterator().next(), breakIt);
+
+        assertThat(problems).contains(new Problem(field, message));
+    }
+
+    @Test
+    void videoCreativeShouldBeRefusedWhenAVideoIsTooLongOrTooLarge() {
+        Object video = sample.creatives().stream().filter(c -> c.id() == 1010).findFirst().orElseThrow();
+
+        List<Problem> problems = broken(ObjectKind.CREATIVE, video, c -> ((ObjectNode) c.get("videos").get(0))
+                .put("durationMillis", 31_000).put("bytes", 11_000_000));
+
+        assertThat(problems).contains(new Problem("videos[0].durationMillis", "must be at most 30000 ms, was 31000"),
+                new Problem("videos[0].bytes", "must be at most 10485760 bytes, was 11000000"));
+    }
+
+    @Test
+    void deeplinkShouldBeOptional() {
+        Object creative = sample.creatives().iterator().next();
+
+        assertThat(broken(ObjectKind.CREATIVE, creative, c -> c.remove("deeplink"))).isEmpty();
+        assertThat(broken(ObjectKind.CREATIVE, creative, c -> c.put("deeplink", "puzzle://open"))).isEmpty();
+    }
+
+    static Stream<Arguments> adGroupRules() {
+        return Stream.of(
+                Arguments.of("daily above total", (Consumer<ObjectNode>) g -> ((ObjectNode) g.get("budget")).put("totalMicros", 100).put("dailyMicros", 200),
+                        "budget.dailyMicros", "must not be above budget.totalMicros (100), was 200"),
+                Arguments.of("age below minimum", (Consumer<ObjectNode>) g -> ((ObjectNode) g.get("targeting")).putObject("age").put("min", 5).put("max", 30),
+                        "targeting.age", "must be a range within 13..100, was 5..30"),
+                Arguments.of("no hour in dayparting", (Consumer<ObjectNode>) g -> ((ObjectNode) g.get("schedule")).putObject("dayparting").putArray("MON"),
+                        "schedule.dayparting", "must allow at least one hour of the week"),
+                Arguments.of("unknown campaign", (Consumer<ObjectNode>) g -> g.put("campaignId", 55), "campaignId", "no campaign with id 55"),
+                Arguments.of("unknown ad space", (Consumer<ObjectNode>) g -> g.putArray("adSpaceIds").add(4242), "adSpaceIds", "no ad space with id 4242"),
+                Arguments.of("unknown audience", (Consumer<ObjectNode>) g -> ((ObjectNode) g.get("targeting")).putObject("audiences").putArray("include").add(8),
+                        "targeting.audiences.include", "no audience with id 8"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("adGroupRules")
+    void adGroupShouldBeRefusedWhenItBreaksARule(String rule, Consumer<ObjectNode> breakIt, String field, String message) {
+        List<Problem> problems = broken(ObjectKind.AD_GROUP, sample.adGroup(100), breakIt);
+
+        assertThat(problems).contains(new Problem(field, message));
+    }
+
+    @Test
+    void adGroupTimeZoneAndBidRangesShouldBeRefusedAtParseTime() {
+        ObjectNode g = ObjectKind.toJson(sample.adGroup(100));
+        ((ObjectNode) g.get("schedule")).put("utcOffsetHours", 13);
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ObjectKind.AD_GROUP.parse(g, "")))
+                .hasMessage("schedule.utcOffsetHours: must be -12..12, was 13");
+        ((ObjectNode) g.get("schedule")).put("utcOffsetHours", 0);
+        ((ObjectNode) g.get("bid")).put("amountMicros", 0);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ObjectKind.AD_GROUP.parse(g, "")))
+                .hasMessageStartingWith("bid.amountMicros: must be 1..");
+    }
+
+    @Test
+    void individualAccountShouldBeRefused() {
+        List<Problem> problems = broken(ObjectKind.ACCOUNT, sample.account(1), a -> a.put("type", "INDIVIDUAL"));
+
+        assertThat(problems).contains(new Problem("type", "individual accounts are not accepted; open the account for a company (seed 000 §1)"));
+    }
+
+    @Test
+    void specialIndustryAccountShouldNeedItsCommitmentLetter() {
+        List<Problem> problems = broken(ObjectKind.ACCOUNT, sample.account(1), a -> a.put("industry", "cosmetics"));
+
+        assertThat(problems).contains(new Problem("commitmentLetterOnFile",
+                "industry \"cosmetics\" needs the Industry Promotion Commitment Letter on file (seed 000 §4.5)"));
+        assertThat(broken(ObjectKind.ACCOUNT, sample.account(1), a -> a.put("industry", "cosmetics").put("commitmentLetterOnFile", true))).isEmpty();
+    }
+
+    @Test
+    void financialPromotionShouldNeedTheLandingPageRiskWarning() {
+        ObjectNode account = ObjectKind.toJson(sample.account(1)).put("industry", "financial-services").put("commitmentLetterOnFile", true);
+        Object financialAccount = ObjectKind.ACCOUNT.parse(account, "");
+        CatalogRules.References refs = (kind, id) -> kind == ObjectKind.ACCOUNT && id == 1 ? financialAccount : refs().find(kind, id);
+        ObjectNode creative = ObjectKind.toJson(sample.creatives().iterator().next());
+
+        List<Problem> problems = rules.check(ObjectKind.CREATIVE.parse(creative, ""), refs);
+
+        assertThat(problems).contains(new Problem("landingPageRiskWarning",
+                "financial promotions need the complete risk warning statement on the landing page (seed 000 §1.2.5)"));
+        assertThat(rules.check(ObjectKind.CREATIVE.parse(creative.put("landingPageRiskWarning", true), ""), refs)).isEmpty();
+    }
+
+    @Test
+    void campaignShouldBeRefusedWhenItsAccountDoesNotExist() {
+        assertThat(broken(ObjectKind.CAMPAIGN, sample.campaign(10), c -> c.put("accountId", 404)))
+                .containsExactly(new Problem("accountId", "no account with id 404"));
+    }
+
+    @Test
+    void everyProblemShouldBeReportedAtOnce() {
+        List<Problem> problems = broken(ObjectKind.CREATIVE, sample.creatives().iterator().next(), c -> {
+            c.put("clickUrl", "ftp://x");
+            c.withArray("titles").set(0, "t".repeat(40));
+            c.put("adGroupId", 999);
+        });
+
+        assertThat(problems).extracting(Problem::field).contains("clickUrl", "titles[0]", "adGroupId");
+    }
+}
