@@ -1,5 +1,11 @@
 package io.adengine.catalog;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adengine.model.Account;
 import io.adengine.model.AccountStatus;
 import io.adengine.model.AccountType;
@@ -32,26 +38,15 @@ import io.adengine.model.ReviewStatus;
 import io.adengine.model.Schedule;
 import io.adengine.model.Targeting;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,15 +102,15 @@ public final class CatalogJson {
                     default -> p.skipChildren();
                 }
             }
-            return new Catalog(new Node(top, "").longValue("version", 0), accounts, campaigns, adGroups, creatives, adSpaces);
+            return new Catalog(new JsonFields(top, "").longValue("version", 0), accounts, campaigns, adGroups, creatives, adSpaces);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CatalogFormatException("$", "malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr());
         }
     }
 
-    /** The entities of the array the parser is at, each read as a small tree and parsed like {@link Node#list}. */
-    private static <T> List<T> list(JsonParser p, String field, Function<Node, T> parse) throws IOException {
+    /** The entities of the array the parser is at, each read as a small tree and parsed like {@link JsonFields#list}. */
+    private static <T> List<T> list(JsonParser p, String field, Function<JsonFields, T> parse) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return List.of();
         }
@@ -128,7 +123,7 @@ public final class CatalogJson {
             if (p.currentToken() != JsonToken.START_OBJECT) {
                 throw new CatalogFormatException(itemPath, "must be an object");
             }
-            list.add(Node.item(MAPPER.readTree(p), itemPath, parse));
+            list.add(JsonFields.item(MAPPER.readTree(p), itemPath, parse));
         }
         return list;
     }
@@ -138,7 +133,7 @@ public final class CatalogJson {
         if (root == null || !root.isObject()) {
             throw new CatalogFormatException("$", "the catalog must be a JSON object");
         }
-        Node r = new Node(root, "");
+        JsonFields r = new JsonFields(root, "");
         return new Catalog(
                 r.longValue("version", 0),
                 r.list("accounts", CatalogJson::account),
@@ -148,7 +143,7 @@ public final class CatalogJson {
                 r.list("adSpaces", CatalogJson::adSpace));
     }
 
-    private static Account account(Node n) {
+    private static Account account(JsonFields n) {
         return new Account(n.id(), n.longValue("version", 0), n.text("name", ""),
                 n.enumValue("type", AccountType.class, AccountType.ADVERTISER), n.text("company", ""),
                 n.text("industry", "").toLowerCase(Locale.ROOT), n.enumValue("currency", Currency.class, null),
@@ -158,23 +153,23 @@ public final class CatalogJson {
                 n.bool("commitmentLetterOnFile", false));
     }
 
-    private static Campaign campaign(Node n) {
+    private static Campaign campaign(JsonFields n) {
         return new Campaign(n.id(), n.longValue("version", 0), n.requiredLong("accountId"), n.text("name", ""),
                 n.enumValue("objective", Objective.class, Objective.PERFORMANCE),
                 n.enumValue("promotion", PromotionTarget.class, PromotionTarget.NON_DOWNLOAD),
                 n.bool("enabled", true));
     }
 
-    private static AdGroup adGroup(Node n) {
-        Node app = n.child("app");
+    private static AdGroup adGroup(JsonFields n) {
+        JsonFields app = n.child("app");
         PromotedApp promoted = app == null ? null
                 : new PromotedApp(app.requiredText("packageName"), app.enumValue("channel", AppChannel.class, AppChannel.GETAPPS));
         Set<PlacementType> placements = n.enumSet("placements", PlacementType.class);
         if (placements.isEmpty()) {
             throw new CatalogFormatException(n.path("placements"), "must name at least one placement type");
         }
-        Node bid = n.requiredChild("bid");
-        Node budget = n.child("budget");
+        JsonFields bid = n.requiredChild("bid");
+        JsonFields budget = n.child("budget");
         return new AdGroup(n.id(), n.longValue("version", 0), n.requiredLong("campaignId"), n.text("name", ""), promoted,
                 n.enumValue("installState", InstallStateTarget.class, InstallStateTarget.ALL_USERS), placements,
                 n.longSet("adSpaceIds"), n.longSet("publisherIds"), targeting(n.child("targeting")),
@@ -186,18 +181,18 @@ public final class CatalogJson {
                 n.text("rejectReason", null), n.bool("deliveryOn", true));
     }
 
-    private static Targeting targeting(Node n) {
+    private static Targeting targeting(JsonFields n) {
         if (n == null) {
             return Targeting.ANY;
         }
         Map<Dimension, IncludeExclude> dims = new EnumMap<>(Dimension.class);
         for (Dimension d : Dimension.values()) {
-            Node rule = n.child(d.jsonName());
+            JsonFields rule = n.child(d.jsonName());
             if (rule != null) {
                 dims.put(d, new IncludeExclude(rule.stringSet("include", d::normalize), rule.stringSet("exclude", d::normalize)));
             }
         }
-        Node os = n.child("osVersion");
+        JsonFields os = n.child("osVersion");
         OsVersionRange osRange = OsVersionRange.ANY;
         if (os != null) {
             int min = os.version("min", 0);
@@ -207,7 +202,7 @@ public final class CatalogJson {
             }
             osRange = new OsVersionRange(min, max);
         }
-        Node age = n.child("age");
+        JsonFields age = n.child("age");
         AgeRange ageRange = AgeRange.ANY;
         if (age != null) {
             int min = (int) age.range("min", 0, 200, 0);
@@ -217,20 +212,20 @@ public final class CatalogJson {
             }
             ageRange = new AgeRange(min, max);
         }
-        Node audiences = n.child("audiences");
+        JsonFields audiences = n.child("audiences");
         return new Targeting(dims, osRange, n.enumSet("genders", Gender.class), ageRange,
                 audiences == null ? Set.of() : audiences.longSet("include"),
                 audiences == null ? Set.of() : audiences.longSet("exclude"));
     }
 
-    private static Schedule schedule(Node n) {
+    private static Schedule schedule(JsonFields n) {
         int offset = (int) n.range("utcOffsetHours", -12, 12, 0);
         LocalDate start = n.date("start", true);
         LocalDate end = n.date("end", false);
         if (end != null && end.isBefore(start)) {
             throw new CatalogFormatException(n.path("end"), "must not be before schedule.start");
         }
-        Node parts = n.child("dayparting");
+        JsonFields parts = n.child("dayparting");
         HoursOfWeek hours = HoursOfWeek.ALL_DAY;
         if (parts != null) {
             List<Integer> list = new ArrayList<>();
@@ -261,7 +256,7 @@ public final class CatalogJson {
         return new Schedule(offset, start, end, hours);
     }
 
-    private static Creative creative(Node n) {
+    private static Creative creative(JsonFields n) {
         return new Creative(n.id(), n.longValue("version", 0), n.requiredLong("adGroupId"), n.text("name", ""),
                 n.enumValue("format", CreativeFormat.class, null), n.stringList("titles"), n.stringList("descriptions"),
                 n.stringList("buttons"), n.list("images", CatalogJson::asset), n.list("videos", CatalogJson::asset),
@@ -271,12 +266,12 @@ public final class CatalogJson {
                 n.bool("landingPageRiskWarning", false));
     }
 
-    private static Asset asset(Node n) {
+    private static Asset asset(JsonFields n) {
         return new Asset(n.requiredText("url"), (int) n.range("width", 0, 100_000, 0), (int) n.range("height", 0, 100_000, 0),
                 n.nonNegative("bytes", 0), n.nonNegative("durationMillis", 0));
     }
 
-    private static AdSpace adSpace(Node n) {
+    private static AdSpace adSpace(JsonFields n) {
         return new AdSpace(n.id(), n.longValue("version", 0), n.requiredLong("publisherId"), n.text("name", ""),
                 n.enumValue("placement", PlacementType.class, null), n.enumSet("formats", CreativeFormat.class),
                 n.nonNegative("floorCpmMicros", 0));
@@ -318,7 +313,7 @@ public final class CatalogJson {
         if (json == null || !json.isObject()) {
             throw new CatalogFormatException(path.isEmpty() ? "$" : path, "must be an object");
         }
-        Node n = new Node(json, path);
+        JsonFields n = new JsonFields(json, path);
         Object value;
         try {
             if (type == Account.class) {
@@ -476,237 +471,5 @@ public final class CatalogJson {
 
     private static void strings(ArrayNode array, Collection<String> values) {
         values.forEach(array::add);
-    }
-
-    /** A JSON object with its path, for error messages that name the field. */
-    private static final class Node {
-        final JsonNode json;
-        final String path;
-
-        Node(JsonNode json, String path) {
-            this.json = json;
-            this.path = path;
-        }
-
-        String path(String field) {
-            return path.isEmpty() ? field : path + "." + field;
-        }
-
-        JsonNode get(String field) {
-            JsonNode v = json.get(field);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        long id() {
-            return range("id", 1, Long.MAX_VALUE);
-        }
-
-        long requiredLong(String field) {
-            return range(field, 1, Long.MAX_VALUE);
-        }
-
-        long range(String field, long min, long max) {
-            JsonNode v = get(field);
-            if (v == null) {
-                throw new CatalogFormatException(path(field), "is required");
-            }
-            return checkRange(field, v, min, max);
-        }
-
-        long range(String field, long min, long max, long fallback) {
-            JsonNode v = get(field);
-            return v == null ? fallback : checkRange(field, v, min, max);
-        }
-
-        private long checkRange(String field, JsonNode v, long min, long max) {
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw new CatalogFormatException(path(field), "must be an integer");
-            }
-            long value = v.asLong();
-            if (value < min || value > max) {
-                throw new CatalogFormatException(path(field), "must be " + min + ".." + max + ", was " + value);
-            }
-            return value;
-        }
-
-        long longValue(String field, long fallback) {
-            return range(field, Long.MIN_VALUE, Long.MAX_VALUE, fallback);
-        }
-
-        long nonNegative(String field, long fallback) {
-            return range(field, 0, Long.MAX_VALUE, fallback);
-        }
-
-        boolean bool(String field, boolean fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isBoolean()) {
-                throw new CatalogFormatException(path(field), "must be true or false");
-            }
-            return v.asBoolean();
-        }
-
-        String text(String field, String fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isTextual()) {
-                throw new CatalogFormatException(path(field), "must be a string");
-            }
-            return v.asText();
-        }
-
-        String requiredText(String field) {
-            String v = text(field, null);
-            if (v == null || v.isEmpty()) {
-                throw new CatalogFormatException(path(field), "is required");
-            }
-            return v;
-        }
-
-        int version(String field, int fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
-            }
-            int encoded = OsVersionRange.encode(v.asText());
-            if (encoded < 0) {
-                throw new CatalogFormatException(path(field), "must be a version like \"12\" or \"12.1.3\"");
-            }
-            return encoded;
-        }
-
-        LocalDate date(String field, boolean required) {
-            String v = text(field, null);
-            if (v == null) {
-                if (required) {
-                    throw new CatalogFormatException(path(field), "is required (YYYY-MM-DD)");
-                }
-                return null;
-            }
-            try {
-                return LocalDate.parse(v);
-            } catch (DateTimeParseException e) {
-                throw new CatalogFormatException(path(field), "must be a date YYYY-MM-DD, was \"" + v + "\"");
-            }
-        }
-
-        <E extends Enum<E>> E enumValue(String field, Class<E> type, E fallback) {
-            String v = text(field, null);
-            if (v == null) {
-                if (fallback == null) {
-                    throw new CatalogFormatException(path(field), "is required; one of " + List.of(type.getEnumConstants()));
-                }
-                return fallback;
-            }
-            return parseEnum(path(field), type, v);
-        }
-
-        <E extends Enum<E>> Set<E> enumSet(String field, Class<E> type) {
-            Set<E> set = EnumSet.noneOf(type);
-            JsonNode arr = array(field);
-            for (int i = 0; arr != null && i < arr.size(); i++) {
-                if (!arr.get(i).isTextual()) {
-                    throw new CatalogFormatException(path(field) + "[" + i + "]", "must be a string");
-                }
-                set.add(parseEnum(path(field) + "[" + i + "]", type, arr.get(i).asText()));
-            }
-            return set;
-        }
-
-        Set<Long> longSet(String field) {
-            Set<Long> set = new LinkedHashSet<>();
-            JsonNode arr = array(field);
-            for (int i = 0; arr != null && i < arr.size(); i++) {
-                if (!arr.get(i).isIntegralNumber() || !arr.get(i).canConvertToLong()) {
-                    throw new CatalogFormatException(path(field) + "[" + i + "]", "must be an integer id");
-                }
-                set.add(arr.get(i).asLong());
-            }
-            return set;
-        }
-
-        Set<String> stringSet(String field, Function<String, String> normalize) {
-            Set<String> set = new LinkedHashSet<>();
-            for (String s : stringList(field)) {
-                String n = normalize.apply(s);
-                if (n != null) {
-                    set.add(n);
-                }
-            }
-            return set;
-        }
-
-        List<String> stringList(String field) {
-            List<String> list = new ArrayList<>();
-            JsonNode arr = array(field);
-            for (int i = 0; arr != null && i < arr.size(); i++) {
-                if (!arr.get(i).isTextual()) {
-                    throw new CatalogFormatException(path(field) + "[" + i + "]", "must be a string");
-                }
-                list.add(arr.get(i).asText());
-            }
-            return list;
-        }
-
-        <T> List<T> list(String field, Function<Node, T> parse) {
-            List<T> list = new ArrayList<>();
-            JsonNode arr = array(field);
-            for (int i = 0; arr != null && i < arr.size(); i++) {
-                JsonNode item = arr.get(i);
-                String itemPath = path(field) + "[" + i + "]";
-                if (!item.isObject()) {
-                    throw new CatalogFormatException(itemPath, "must be an object");
-                }
-                list.add(item(item, itemPath, parse));
-            }
-            return list;
-        }
-
-        static <T> T item(JsonNode item, String itemPath, Function<Node, T> parse) {
-            try {
-                return parse.apply(new Node(item, itemPath));
-            } catch (IllegalArgumentException e) {
-                throw new CatalogFormatException(itemPath, e.getMessage());
-            }
-        }
-
-        private JsonNode array(String field) {
-            JsonNode arr = get(field);
-            if (arr != null && !arr.isArray()) {
-                throw new CatalogFormatException(path(field), "must be an array");
-            }
-            return arr;
-        }
-
-        Node child(String field) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isObject()) {
-                throw new CatalogFormatException(path(field), "must be an object");
-            }
-            return new Node(v, path(field));
-        }
-
-        Node requiredChild(String field) {
-            Node n = child(field);
-            if (n == null) {
-                throw new CatalogFormatException(path(field), "is required");
-            }
-            return n;
-        }
-
-        private static <E extends Enum<E>> E parseEnum(String path, Class<E> type, String value) {
-            try {
-                return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new CatalogFormatException(path, "unknown value \"" + value + "\"; one of " + List.of(type.getEnumConstants()));
-            }
-        }
     }
 }
