@@ -31,6 +31,7 @@ import java.util.Set;
  * @param events          event pipeline, journal, dedup, pacing and Kafka sink
  * @param sync            control-plane sync: where accepted catalog changes live, how often serving rebuilds
  * @param audiences       where user data lives and the reach priors ({@link AudienceConfig#NONE}: no user data)
+ * @param edge            connection limits, timeouts, request size limits, admission control and per-user rate limits
  */
 public record EngineConfig(
         int publicPort,
@@ -44,7 +45,8 @@ public record EngineConfig(
         TrackerConfig trackers,
         EventsConfig events,
         SyncConfig sync,
-        AudienceConfig audiences) {
+        AudienceConfig audiences,
+        EdgeConfig edge) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -158,34 +160,48 @@ public record EngineConfig(
         }
     }
 
-    /** A configuration for tests and tools: defaults, free ports, the given catalog. */
+    /** The edge settings of {@link #defaults}: engine defaults with admission control and the user rate limit off. */
+    public static final EdgeConfig EDGE_FOR_TESTS = EdgeConfig.DEFAULTS.withAdmission(new EdgeConfig.Admission(0,
+            EdgeConfig.Admission.RETRY_AFTER_SECONDS_DEFAULT)).withUserRateLimit(EdgeConfig.UserRateLimit.OFF);
+
+    /**
+     * A configuration for tests and tools: defaults, free ports, the given catalog; admission control and the
+     * user rate limit off ({@link #EDGE_FOR_TESTS}).
+     */
     public static EngineConfig defaults(Path catalogPath) {
         return new EngineConfig(0, 0, BIND_ADDRESS_DEFAULT, 1, MAX_BODY_BYTES_DEFAULT, "test-admin-token", catalogPath,
                 AuctionConfig.defaults(),
                 new TrackerConfig("http://127.0.0.1:8080", "test-tracker-key-0123456789".getBytes(StandardCharsets.UTF_8), 86_400),
                 EventsConfig.disabled(),
                 SyncConfig.off(catalogPath.toAbsolutePath().getParent()),
-                AudienceConfig.NONE);
+                AudienceConfig.NONE,
+                // Tests send many requests as one user from a loaded box: both switched on where tested.
+                EDGE_FOR_TESTS);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+    }
+
+    /** A copy with other edge settings (limits, timeouts, admission, rate limits). */
+    public EngineConfig withEdge(EdgeConfig edge) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
     }
 
     /** A copy with other user-data settings. */
     public EngineConfig withAudiences(AudienceConfig audiences) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
     }
 
     /**
@@ -208,7 +224,9 @@ public record EngineConfig(
         Reader audiences = r.child("audiences");
         checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences"));
         checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
-        checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes"));
+        checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes", "publicMaxConnections",
+                "adminMaxConnections", "idleTimeoutMillis", "headerTimeoutMillis", "bodyTimeoutMillis", "adminBodyTimeoutMillis",
+                "maxRequestLineBytes", "maxHeaderBytes", "repeatedLogIntervalMillis", "admission", "userRateLimit"));
         checkKeys(trackers, Set.of("baseUrl", "hmacKey", "ttlSeconds"));
 
         String token = env.getOrDefault(ADMIN_TOKEN_ENV, admin.text("token", null));
@@ -259,7 +277,41 @@ public record EngineConfig(
                         trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
                 readEvents(events, base),
                 syncConfig(catalog, base),
-                audienceConfig(audiences, base));
+                audienceConfig(audiences, base),
+                edgeConfig(server));
+    }
+
+    private static EdgeConfig edgeConfig(Reader server) {
+        Reader admission = server.child("admission");
+        checkKeys(admission, Set.of("maxQueueMillis", "retryAfterSeconds"));
+        Reader rate = server.child("userRateLimit");
+        checkKeys(rate, Set.of("requestsPerSecond", "burst", "anonymousRequestsPerSecond", "anonymousBurst", "buckets", "whenExceeded"));
+        long buckets = rate.longValue("buckets", 1 << 10, 1 << 26, EdgeConfig.UserRateLimit.BUCKETS_DEFAULT);
+        if (Long.bitCount(buckets) != 1) {
+            throw new ConfigException(rate.path("buckets"), "must be a power of two, was " + buckets);
+        }
+        long header = server.longValue("headerTimeoutMillis", 10, 600_000, EdgeConfig.HEADER_TIMEOUT_MILLIS_DEFAULT);
+        return new EdgeConfig(
+                (int) server.longValue("publicMaxConnections", 1, 1_000_000, EdgeConfig.PUBLIC_MAX_CONNECTIONS_DEFAULT),
+                (int) server.longValue("adminMaxConnections", 1, 100_000, EdgeConfig.ADMIN_MAX_CONNECTIONS_DEFAULT),
+                server.longValue("idleTimeoutMillis", 10, 3_600_000, EdgeConfig.IDLE_TIMEOUT_MILLIS_DEFAULT),
+                header,
+                server.longValue("bodyTimeoutMillis", 10, 3_600_000, EdgeConfig.BODY_TIMEOUT_MILLIS_DEFAULT),
+                server.longValue("adminBodyTimeoutMillis", 10, 3_600_000, EdgeConfig.ADMIN_BODY_TIMEOUT_MILLIS_DEFAULT),
+                (int) server.longValue("maxRequestLineBytes", 256, 65_536, EdgeConfig.MAX_REQUEST_LINE_BYTES_DEFAULT),
+                (int) server.longValue("maxHeaderBytes", 1_024, 1 << 20, EdgeConfig.MAX_HEADER_BYTES_DEFAULT),
+                server.longValue("repeatedLogIntervalMillis", 1, 3_600_000, EdgeConfig.REPEATED_LOG_INTERVAL_MILLIS_DEFAULT),
+                new EdgeConfig.Admission(
+                        admission.longValue("maxQueueMillis", 0, 60_000, EdgeConfig.Admission.MAX_QUEUE_MILLIS_DEFAULT),
+                        (int) admission.longValue("retryAfterSeconds", 1, 3_600, EdgeConfig.Admission.RETRY_AFTER_SECONDS_DEFAULT)),
+                new EdgeConfig.UserRateLimit(
+                        (int) rate.longValue("requestsPerSecond", 0, 1_000_000, EdgeConfig.UserRateLimit.REQUESTS_PER_SECOND_DEFAULT),
+                        (int) rate.longValue("burst", 1, 1_000_000, EdgeConfig.UserRateLimit.BURST_DEFAULT),
+                        (int) rate.longValue("anonymousRequestsPerSecond", 1, 100_000_000,
+                                EdgeConfig.UserRateLimit.ANONYMOUS_REQUESTS_PER_SECOND_DEFAULT),
+                        (int) rate.longValue("anonymousBurst", 1, 100_000_000, EdgeConfig.UserRateLimit.ANONYMOUS_BURST_DEFAULT),
+                        (int) buckets,
+                        rate.enumValue("whenExceeded", EdgeConfig.WhenExceeded.class, EdgeConfig.WhenExceeded.NO_FILL)));
     }
 
     private static EventsConfig readEvents(Reader e, Path base) {

@@ -42,6 +42,27 @@ class EngineConfigTest {
         assertLoadFails(dir, base.replace("baseUrl: http://127.0.0.1:8080", "baseUrl: ftp://x"), "trackers.baseUrl");
     }
 
+    @Test
+    void loadShouldReadTheEdgeLimitsWithTheirDefaults() throws Exception {
+        EdgeConfig edge = EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).edge();
+
+        assertThat(edge).isEqualTo(EdgeConfig.DEFAULTS);
+        assertThat(edge.admission().enabled()).isTrue();
+        assertThat(edge.userRateLimit().whenExceeded()).isEqualTo(EdgeConfig.WhenExceeded.NO_FILL);
+    }
+
+    @Test
+    void loadShouldNameTheOffendingEdgeKey(@TempDir Path dir) throws Exception {
+        String base = Files.readString(Path.of("..", "config", "engine.yaml"));
+
+        assertLoadFails(dir, base.replace("publicMaxConnections: 10000", "publicMaxConnections: 0"), "server.publicMaxConnections: must be 1..");
+        assertLoadFails(dir, base.replace("headerTimeoutMillis: 5000", "headerTimeoutMillis: 1"), "server.headerTimeoutMillis");
+        assertLoadFails(dir, base.replace("maxQueueMillis: 5", "maxQueueMillis: -1"), "server.admission.maxQueueMillis");
+        assertLoadFails(dir, base.replace("buckets: 1048576", "buckets: 1000000"), "server.userRateLimit.buckets: must be a power of two");
+        assertLoadFails(dir, base.replace("whenExceeded: NO_FILL", "whenExceeded: SOMETIMES"), "server.userRateLimit.whenExceeded");
+        assertLoadFails(dir, base.replace("    burst: 30", "    burst: 30\n    colour: blue"), "server.userRateLimit.colour: unknown key");
+    }
+
     private static void assertLoadFails(Path dir, String yaml, String message) throws Exception {
         Path file = dir.resolve("engine.yaml");
         Files.writeString(file, yaml);
