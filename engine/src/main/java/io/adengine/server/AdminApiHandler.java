@@ -42,10 +42,12 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private final ServingContext context;
     private final byte[] expectedAuthorization;
+    private final RateLimitedLog failures;
 
-    AdminApiHandler(ServingContext context) {
+    AdminApiHandler(ServingContext context, long repeatedLogIntervalMillis) {
         this.context = context;
         this.expectedAuthorization = ("Bearer " + context.adminToken).getBytes(StandardCharsets.UTF_8);
+        this.failures = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR, repeatedLogIntervalMillis);
     }
 
     @Override
@@ -151,7 +153,13 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.error("admin request failed: {}", cause.getClass().getName());
+        if (ClientGone.is(cause)) {
+            ClientGone.log(LOG, cause);
+            ctx.close();
+            return;
+        }
+        failures.log("admin request failed: {} at {}", cause.getClass().getName(),
+                cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : "?");
         if (ctx.channel().isActive()) {
             HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "internal_error", "the engine could not answer this request", null)), false);

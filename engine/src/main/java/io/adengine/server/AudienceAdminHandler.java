@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -24,7 +25,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -33,10 +33,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The audience routes of the admin port, ahead of the body aggregator so that uploads stream (up to
@@ -47,30 +48,39 @@ import java.util.Set;
  *   <li>{@code POST /v1/admin/audiences/reach}: a JSON targeting spec; answers the audience size and the
  *       estimated maximum daily users and impressions.</li>
  * </ul>
- * Every other request passes through untouched. One instance per connection (it holds the upload in flight).
+ * Parsing, importing and reach estimates run on the audience worker ({@code audienceWork}, one thread, so
+ * an upload's chunks are parsed in order and the store keeps one writer), not on the admin event loop: the
+ * control plane's other requests are answered while a large file is parsed. The event loop only hands
+ * chunks over, and stops reading from the connection while more than {@value #PAUSE_BYTES} bytes wait
+ * for the worker. An upload is cut off with 413 as soon as it passes 64 MB, whether or not it declared
+ * its length. Every other request passes through untouched. One instance per connection (it holds the
+ * upload in flight).
  */
 final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
 
     static final String PREFIX = "/v1/admin/audiences";
+    /** Bytes handed to the worker and not yet parsed above which the connection is not read. */
+    static final int PAUSE_BYTES = 8 << 20;
+    private static final int RESUME_BYTES = 2 << 20;
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REACH_BODY = 16 * 1024;
 
     private final Optional<AudienceService> audiences;
     private final byte[] expectedAuthorization;
-    // State of the request in flight on this connection.
+    private final Executor work;
+    // State of the request in flight on this connection; touched on the event loop only.
     private boolean passing;
     private boolean ours;
     private boolean keepAlive;
     private ApiError pending;
-    private AudienceUpload upload;
-    private long audienceId;
+    private Upload upload;
     private ByteBuf reachBody;
-    private byte[] chunk = new byte[64 * 1024];
 
-    AudienceAdminHandler(Optional<AudienceService> audiences, String adminToken) {
+    AudienceAdminHandler(Optional<AudienceService> audiences, String adminToken, Executor work) {
         this.audiences = audiences;
         this.expectedAuthorization = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.work = work;
     }
 
     @Override
@@ -95,8 +105,8 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpContent content) {
             try {
-                body(content.content());
-                if (content instanceof LastHttpContent) {
+                body(ctx, content.content());
+                if (content instanceof LastHttpContent && ours) {
                     ours = false;
                     finish(ctx);
                 }
@@ -124,29 +134,11 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         } else if (path.equals(PREFIX + "/reach")) {
             reachBody = ctx.alloc().buffer(1024);
         } else {
-            String id = path.startsWith(PREFIX + "/") ? path.substring(PREFIX.length() + 1) : "";
-            List<String> types = new QueryStringDecoder(request.uri()).parameters().getOrDefault("type", List.of());
-            String type = types.isEmpty() ? "" : types.get(0).toLowerCase(Locale.ROOT);
-            try {
-                audienceId = Long.parseLong(id);
-            } catch (NumberFormatException e) {
-                audienceId = 0;
-            }
-            if (audienceId <= 0) {
-                pending = ApiError.invalid("id", "the audience id in the path must be a positive integer");
-            } else if (!type.equals("gaid") && !type.equals("md5")) {
-                pending = ApiError.invalid("type", "type must be gaid (raw GAIDs) or md5 (GAID MD5 hex)");
-            } else if (HttpUtil.getContentLength(request, -1L) > AudienceUpload.MAX_BYTES) {
-                pending = new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "file_too_large",
-                        "the file is larger than the limit of " + AudienceUpload.MAX_BYTES + " bytes (64 MB)", null);
-            } else {
-                upload = new AudienceUpload(type.equals("gaid") ? AudienceUpload.KeyType.GAID : AudienceUpload.KeyType.MD5);
-            }
+            pending = startUpload(request, path);
         }
         if (pending != null) {
             // Answer now and stop reading: the rest of the body is not worth receiving.
-            keepAlive = false;
-            sendError(ctx, pending);
+            refuse(ctx, pending);
             return;
         }
         if (HttpUtil.is100ContinueExpected(request)) {
@@ -154,89 +146,201 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void body(ByteBuf content) {
+    /** Checks an upload's id, type and declared length; null when it may start. */
+    private ApiError startUpload(HttpRequest request, String path) {
+        String id = path.startsWith(PREFIX + "/") ? path.substring(PREFIX.length() + 1) : "";
+        long audienceId = QueryParameters.canonical(id);
+        if (audienceId <= 0) {
+            return ApiError.invalid("id", "the audience id in the path must be a positive integer in plain decimal (no sign or leading zeros)");
+        }
+        String type;
+        try {
+            String t = QueryParameters.of(request.uri()).one("type");
+            type = t == null ? "" : t.toLowerCase(Locale.ROOT);
+        } catch (BadParameter e) {
+            return e.error();
+        }
+        if (!type.equals("gaid") && !type.equals("md5")) {
+            return ApiError.invalid("type", "type must be gaid (raw GAIDs) or md5 (GAID MD5 hex)");
+        }
+        if (HttpUtil.getContentLength(request, -1L) > AudienceUpload.MAX_BYTES) {
+            return tooLarge();
+        }
+        upload = new Upload(audienceId, new AudienceUpload(type.equals("gaid") ? AudienceUpload.KeyType.GAID : AudienceUpload.KeyType.MD5));
+        return null;
+    }
+
+    private static ApiError tooLarge() {
+        return new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "file_too_large",
+                "the file is larger than the limit of " + AudienceUpload.MAX_BYTES + " bytes (64 MB)", null);
+    }
+
+    private void body(ChannelHandlerContext ctx, ByteBuf content) {
         if (pending != null) {
             return;
         }
         if (reachBody != null) {
             if (reachBody.readableBytes() + content.readableBytes() > MAX_REACH_BODY) {
+                release();
                 pending = new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
                         "the reach spec is larger than the limit of " + MAX_REACH_BODY + " bytes", null);
+                refuse(ctx, pending);
                 return;
             }
             reachBody.writeBytes(content);
             return;
         }
-        while (content.isReadable() && upload != null) {
-            int n = Math.min(chunk.length, content.readableBytes());
-            content.readBytes(chunk, 0, n);
-            if (!upload.accept(chunk, 0, n)) {
-                return;
-            }
-        }
-    }
-
-    private void finish(ChannelHandlerContext ctx) throws IOException {
-        if (pending != null && (upload != null || reachBody != null)) {
-            release();
-            sendError(ctx, pending);
+        if (upload == null || !content.isReadable()) {
             return;
         }
+        upload.received += content.readableBytes();
+        if (upload.received > AudienceUpload.MAX_BYTES) {
+            // A chunked upload past the limit: cut it off here rather than read it to its end.
+            upload = null;
+            pending = tooLarge();
+            refuse(ctx, pending);
+            return;
+        }
+        upload.handOver(ctx, content.retain());
+    }
+
+    private void finish(ChannelHandlerContext ctx) {
         if (pending != null) {
             return;
         }
         if (reachBody != null) {
-            reach(ctx);
+            ByteBuf spec = reachBody;
+            reachBody = null;
+            boolean keep = keepAlive;
+            work.execute(() -> {
+                FullHttpResponse r;
+                try {
+                    r = reach(ctx, spec);
+                } finally {
+                    spec.release();
+                }
+                ctx.executor().execute(() -> HttpResponses.sendNow(ctx, r, keep));
+            });
             return;
         }
-        AudienceUpload.Parsed parsed;
-        try {
-            parsed = upload.finish();
-        } catch (AudienceFileException e) {
-            upload = null;
-            sendError(ctx, new ApiError(HttpResponseStatus.BAD_REQUEST, "audience_rejected", e.getMessage(), "body"));
-            return;
-        }
+        Upload u = upload;
         upload = null;
-        RoaringBitmap users = audiences.get().importAudience(audienceId, parsed);
-        ByteBuf out = ctx.alloc().buffer(512);
-        try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
-            g.writeStartObject();
-            g.writeNumberField("audienceId", audienceId);
-            g.writeNumberField("users", users.getLongCardinality());
-            g.writeNumberField("lines", parsed.lines());
-            g.writeNumberField("valid", parsed.valid());
-            g.writeNumberField("duplicates", parsed.duplicates());
-            g.writeNumberField("invalid", parsed.invalid());
-            g.writeArrayFieldStart("firstInvalid");
-            for (String s : parsed.firstInvalid()) {
-                g.writeString(s);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException | RuntimeException e) {
-            out.release();
-            throw e;
-        }
-        HttpResponses.send(ctx, HttpResponses.json(HttpResponseStatus.OK, out), keepAlive);
+        boolean keep = keepAlive;
+        work.execute(() -> {
+            FullHttpResponse r = u.finish(ctx);
+            ctx.executor().execute(() -> {
+                u.resume(ctx);
+                HttpResponses.sendNow(ctx, r, keep);
+            });
+        });
+    }
+
+    /** Answers an error at once and closes the connection after it (the rest of the body is not read). */
+    private void refuse(ChannelHandlerContext ctx, ApiError error) {
+        // The rest of this request is still swallowed here (pending is set) until the connection closes.
+        keepAlive = false;
+        HttpResponses.send(ctx, HttpResponses.error(ctx, error), false);
         ctx.flush();
     }
 
-    private void reach(ChannelHandlerContext ctx) throws IOException {
+    /** One upload: counted on the event loop, parsed on the worker. */
+    private final class Upload {
+        final long audienceId;
+        final AudienceUpload parser;
+        final AtomicLong queued = new AtomicLong();
+        final byte[] chunk = new byte[64 * 1024];
+        long received;
+        boolean paused;
+
+        Upload(long audienceId, AudienceUpload parser) {
+            this.audienceId = audienceId;
+            this.parser = parser;
+        }
+
+        /** On the event loop: hands a retained chunk to the worker, pausing reads while too much waits. */
+        void handOver(ChannelHandlerContext ctx, ByteBuf data) {
+            int n = data.readableBytes();
+            if (queued.addAndGet(n) > PAUSE_BYTES && !paused) {
+                paused = true;
+                ctx.channel().config().setAutoRead(false);
+            }
+            work.execute(() -> {
+                try {
+                    while (data.isReadable()) {
+                        int len = Math.min(chunk.length, data.readableBytes());
+                        data.readBytes(chunk, 0, len);
+                        if (!parser.accept(chunk, 0, len)) {
+                            data.skipBytes(data.readableBytes());
+                        }
+                    }
+                } finally {
+                    data.release();
+                }
+                if (queued.addAndGet(-n) < RESUME_BYTES) {
+                    ctx.executor().execute(() -> resume(ctx));
+                }
+            });
+        }
+
+        /** On the event loop: reads again once the worker has caught up. */
+        void resume(ChannelHandlerContext ctx) {
+            if (paused && queued.get() < RESUME_BYTES) {
+                paused = false;
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+
+        /** On the worker: the end of the file, the import, the report. */
+        FullHttpResponse finish(ChannelHandlerContext ctx) {
+            AudienceUpload.Parsed parsed;
+            try {
+                parsed = parser.finish();
+            } catch (AudienceFileException e) {
+                return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.BAD_REQUEST, "audience_rejected", e.getMessage(), "body"));
+            }
+            RoaringBitmap users;
+            try {
+                users = audiences.get().importAudience(audienceId, parsed);
+            } catch (IOException | RuntimeException e) {
+                return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                        "the audience could not be stored: " + e.getClass().getSimpleName(), null));
+            }
+            ByteBuf out = ctx.alloc().buffer(512);
+            try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
+                g.writeStartObject();
+                g.writeNumberField("audienceId", audienceId);
+                g.writeNumberField("users", users.getLongCardinality());
+                g.writeNumberField("lines", parsed.lines());
+                g.writeNumberField("valid", parsed.valid());
+                g.writeNumberField("duplicates", parsed.duplicates());
+                g.writeNumberField("invalid", parsed.invalid());
+                g.writeArrayFieldStart("firstInvalid");
+                for (String s : parsed.firstInvalid()) {
+                    g.writeString(s);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            } catch (IOException | RuntimeException e) {
+                out.release();
+                return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                        "the import report could not be written", null));
+            }
+            return HttpResponses.json(HttpResponseStatus.OK, out);
+        }
+    }
+
+    /** On the worker: the reach estimate of a spec body. */
+    private FullHttpResponse reach(ChannelHandlerContext ctx, ByteBuf body) {
         Reach.Spec spec;
         Set<Long> adSpaces;
         try {
-            JsonNode root = JSON.readTree(reachBody.toString(StandardCharsets.UTF_8));
+            JsonNode root = JSON.readTree(body.toString(StandardCharsets.UTF_8));
             spec = spec(root);
             adSpaces = ids(root, "adSpaceIds", "ad space ids");
         } catch (IOException e) {
-            sendError(ctx, ApiError.invalid("body", "the body must be a JSON object"));
-            return;
+            return HttpResponses.error(ctx, ApiError.invalid("body", "the body must be a JSON object"));
         } catch (IllegalArgumentException e) {
-            sendError(ctx, ApiError.invalid(field(e.getMessage()), e.getMessage()));
-            return;
-        } finally {
-            release();
+            return HttpResponses.error(ctx, ApiError.invalid(field(e.getMessage()), e.getMessage()));
         }
         Reach.Estimate e = audiences.get().reach(spec, adSpaces);
         ByteBuf out = ctx.alloc().buffer(256);
@@ -259,9 +363,12 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             g.writeNumberField("observedUsers", e.observedUsers());
             g.writeNumberField("observedRequests", e.observedRequests());
             g.writeEndObject();
+        } catch (IOException | RuntimeException ex) {
+            out.release();
+            return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                    "the reach estimate could not be written", null));
         }
-        HttpResponses.send(ctx, HttpResponses.json(HttpResponseStatus.OK, out), keepAlive);
-        ctx.flush();
+        return HttpResponses.json(HttpResponseStatus.OK, out);
     }
 
     /** The field an IllegalArgumentException of {@link #spec} names ("field: reason"), else "body". */
@@ -323,11 +430,6 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         return ids;
     }
 
-    private void sendError(ChannelHandlerContext ctx, ApiError error) {
-        HttpResponses.send(ctx, HttpResponses.error(ctx, error), keepAlive);
-        ctx.flush();
-    }
-
     private void release() {
         if (reachBody != null) {
             reachBody.release();
@@ -338,6 +440,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         release();
+        // Chunks already handed over are parsed and released by the worker; the upload is then dropped.
         upload = null;
         super.channelInactive(ctx);
     }

@@ -16,14 +16,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,10 +40,15 @@ final class CatalogAdminHandler implements AutoCloseable {
     /** Header naming the person or system making a change (operation log); defaults to the token's identity. */
     public static final String OPERATOR_HEADER = "X-Operator";
     private static final Logger LOG = LoggerFactory.getLogger(CatalogAdminHandler.class);
+    /** Operations one query answers at most, and when it names no limit. */
+    static final int MAX_OPERATIONS = 10_000;
+    static final int DEFAULT_OPERATIONS = 1_000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final CatalogStore store;
     private final ExecutorService workers;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR,
+            io.adengine.config.EdgeConfig.REPEATED_LOG_INTERVAL_MILLIS_DEFAULT);
 
     CatalogAdminHandler(CatalogStore store, int workerThreads) {
         this.store = store;
@@ -76,7 +79,8 @@ final class CatalogAdminHandler implements AutoCloseable {
                 try {
                     answer = answer(method, uri, body, who);
                 } catch (IOException | RuntimeException e) {
-                    LOG.error("catalog admin request failed: {}", e.toString());
+                    failures.log("catalog admin request failed: {} at {}", e.getClass().getName(),
+                            e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
                     answer = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "the change could not be stored", null);
                 }
                 send(ctx, answer, keepAlive);
@@ -95,28 +99,34 @@ final class CatalogAdminHandler implements AutoCloseable {
     }
 
     Answer answer(HttpMethod method, String uri, byte[] body, String operator) throws IOException {
-        QueryStringDecoder query = new QueryStringDecoder(uri);
-        String[] parts = query.path().substring(PREFIX.length()).split("/");
+        // The path is matched as sent, never percent-decoded: an id has one spelling.
+        String path = Routes.path(uri);
+        QueryParameters query;
+        try {
+            query = QueryParameters.of(uri);
+        } catch (BadParameter e) {
+            return new Answer(null, null, e.error());
+        }
+        String[] parts = path.substring(PREFIX.length()).split("/");
         // parts[0] is "" (the path starts with '/'), then the kind or a verb, then an id.
         if (parts.length == 2 && parts[1].equals("batch")) {
             return method.equals(HttpMethod.POST) ? batch(body, operator) : notAllowed("POST");
         }
         if (parts.length == 2 && parts[1].equals("operations")) {
-            return method.equals(HttpMethod.GET) ? operations(query.parameters()) : notAllowed("GET");
+            return method.equals(HttpMethod.GET) ? operations(query) : notAllowed("GET");
         }
         ObjectKind kind = parts.length >= 2 ? ObjectKind.ofPath(parts[1]) : null;
         if (kind == null || parts.length > 3) {
-            return error(HttpResponseStatus.NOT_FOUND, "not_found", "no catalog resource at " + query.path()
+            return error(HttpResponseStatus.NOT_FOUND, "not_found", "no catalog resource at " + QueryParameters.shown(path)
                     + "; use " + PREFIX + "/{accounts|campaigns|ad-groups|creatives|ad-spaces|audiences}[/{id}], /batch or /operations", null);
         }
         if (parts.length == 2) {
             return method.equals(HttpMethod.GET) ? listing(kind) : notAllowed("GET");
         }
-        long id;
-        try {
-            id = Long.parseLong(parts[2]);
-        } catch (NumberFormatException e) {
-            return error(HttpResponseStatus.BAD_REQUEST, "bad_id", "the id must be a positive integer, was \"" + parts[2] + "\"", "id");
+        long id = QueryParameters.canonical(parts[2]);
+        if (id < 1) {
+            return error(HttpResponseStatus.BAD_REQUEST, "bad_id", "the id must be a positive integer in plain decimal (no sign or leading zeros), was \""
+                    + QueryParameters.shown(parts[2]) + "\"", "id");
         }
         if (method.equals(HttpMethod.GET)) {
             Object value = store.find(kind, id);
@@ -147,14 +157,11 @@ final class CatalogAdminHandler implements AutoCloseable {
             return outcome(store.apply(List.of(CatalogStore.Change.put(value)), operator), kind, id);
         }
         if (method.equals(HttpMethod.DELETE)) {
-            long version = 0;
-            List<String> v = query.parameters().get("version");
-            if (v != null && !v.isEmpty()) {
-                try {
-                    version = Long.parseLong(v.get(0));
-                } catch (NumberFormatException e) {
-                    return error(HttpResponseStatus.BAD_REQUEST, "bad_version", "version must be an integer", "version");
-                }
+            long version;
+            try {
+                version = query.number("version", 0, Long.MAX_VALUE, 0);
+            } catch (BadParameter e) {
+                return error(HttpResponseStatus.BAD_REQUEST, "bad_version", e.getMessage(), "version");
             }
             return outcome(store.apply(List.of(CatalogStore.Change.delete(kind, id, version)), operator), kind, id);
         }
@@ -183,10 +190,14 @@ final class CatalogAdminHandler implements AutoCloseable {
                     problems.add(new Problem(e.field(), reason(e)));
                 }
             } else if (op.equals("DELETE")) {
-                if (!c.path("id").canConvertToLong() || c.path("id").asLong() < 1) {
+                JsonNode version = c.path("version");
+                if (!c.path("id").isIntegralNumber() || !c.path("id").canConvertToLong() || c.path("id").asLong() < 1) {
                     problems.add(new Problem(at + ".id", "is required: an integer id of at least 1"));
+                } else if (!version.isMissingNode() && !version.isNull()
+                        && (!version.isIntegralNumber() || !version.canConvertToLong() || version.asLong() < 0)) {
+                    problems.add(new Problem(at + ".version", "must be an integer of at least 0"));
                 } else {
-                    changes.add(CatalogStore.Change.delete(kind, c.path("id").asLong(), c.path("version").asLong(0)));
+                    changes.add(CatalogStore.Change.delete(kind, c.path("id").asLong(), version.asLong(0)));
                 }
             } else {
                 problems.add(new Problem(at + ".op", "must be PUT or DELETE"));
@@ -211,34 +222,29 @@ final class CatalogAdminHandler implements AutoCloseable {
         return Answer.ok(answer);
     }
 
-    private Answer operations(Map<String, List<String>> params) throws IOException {
+    private Answer operations(QueryParameters params) throws IOException {
         try {
-            String kind = first(params, "kind");
+            String kind = params.one("kind");
             if (kind != null && ObjectKind.ofPath(kind) == null) {
-                return error(HttpResponseStatus.BAD_REQUEST, "bad_kind", "unknown kind \"" + kind + "\"", "kind");
+                return error(HttpResponseStatus.BAD_REQUEST, "bad_kind", "unknown kind \"" + QueryParameters.shown(kind) + "\"", "kind");
             }
-            long id = first(params, "id") == null ? 0 : Long.parseLong(first(params, "id"));
-            String operation = first(params, "operation");
-            long from = first(params, "from") == null ? Long.MIN_VALUE : Long.parseLong(first(params, "from"));
-            long to = first(params, "to") == null ? Long.MAX_VALUE : Long.parseLong(first(params, "to"));
-            int limit = first(params, "limit") == null ? 1000 : Math.max(1, Math.min(10_000, Integer.parseInt(first(params, "limit"))));
+            long id = params.number("id", 1, Long.MAX_VALUE, 0);
+            String operation = params.one("operation");
+            long from = params.number("from", 0, Long.MAX_VALUE, Long.MIN_VALUE);
+            long to = params.number("to", 0, Long.MAX_VALUE, Long.MAX_VALUE);
+            int limit = (int) params.number("limit", 1, MAX_OPERATIONS, DEFAULT_OPERATIONS);
             ObjectNode answer = MAPPER.createObjectNode();
             ArrayNode list = answer.putArray("operations");
             store.operations().query(kind, id, operation, from, to, limit).forEach(list::add);
             return Answer.ok(answer);
-        } catch (NumberFormatException e) {
-            return error(HttpResponseStatus.BAD_REQUEST, "bad_query", "id, from, to and limit must be integers (from/to: epoch millis)", null);
+        } catch (BadParameter e) {
+            return new Answer(null, null, e.error());
         }
     }
 
     private static String reason(CatalogFormatException e) {
         String m = e.getMessage();
         return m.startsWith(e.field() + ": ") ? m.substring(e.field().length() + 2) : m;
-    }
-
-    private static String first(Map<String, List<String>> params, String name) {
-        List<String> v = params.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     private static Answer outcome(CatalogStore.Outcome o, ObjectKind kind, long id) {

@@ -4,6 +4,7 @@ import io.adengine.audience.AudienceFileException;
 import io.adengine.audience.AudienceService;
 import io.adengine.catalog.CatalogJson;
 import io.adengine.catalog.CatalogSync;
+import io.adengine.config.EdgeConfig;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.EventPipeline;
 import io.adengine.events.KafkaEventSink;
@@ -35,10 +36,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -54,6 +58,8 @@ import java.util.function.LongSupplier;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Files the engine keeps open besides connections (jars, journal, change log, Chronicle map, epoll): a generous bound. */
+    private static final int FILES_BESIDE_CONNECTIONS = 1_024;
 
     private final SnapshotHolder snapshots;
     private final ServingMetrics metrics;
@@ -132,16 +138,45 @@ public final class Engine implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EdgeConfig edge = config.edge();
+        warnIfConnectionsExceedFileLimit(edge);
+        EdgeMetrics edgeMetrics = new EdgeMetrics(metrics.registry());
+        ConnectionLimit publicLimit = new ConnectionLimit("public", edge.publicMaxConnections(), edgeMetrics);
+        ConnectionLimit adminLimit = new ConnectionLimit("admin", edge.adminMaxConnections(), edgeMetrics);
+        ExecutorService audienceWork = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "audience-work");
+            t.setDaemon(true);
+            return t;
+        });
+        started.push(audienceWork::shutdownNow);
+        // Separate groups: a flood on the public port never takes the admin port's thread.
         EventLoopGroup publicGroup = started(started, new MultiThreadIoEventLoopGroup(config.ioThreads(), io));
         EventLoopGroup adminGroup = started(started, new MultiThreadIoEventLoopGroup(1, io));
-        Channel pub = bind(publicGroup, channelType, new PublicChannelInitializer(context), config.bindAddress(), config.publicPort());
+        Channel pub = bind(publicGroup, channelType, new PublicChannelInitializer(context, edge, publicLimit,
+                new AdAdmission(edge.admission()), new UserRequestRate(edge.userRateLimit(), System::nanoTime)),
+                config.bindAddress(), config.publicPort());
         started.push(() -> pub.close().syncUninterruptibly());
-        Channel admin = bind(adminGroup, channelType, new AdminChannelInitializer(context), config.bindAddress(), config.adminPort());
+        pub.pipeline().addLast(new AcceptFailures(publicLimit.metrics(), edge.repeatedLogIntervalMillis()));
+        Channel admin = bind(adminGroup, channelType, new AdminChannelInitializer(context, edge, adminLimit, audienceWork),
+                config.bindAddress(), config.adminPort());
         started.push(() -> admin.close().syncUninterruptibly());
+        admin.pipeline().addLast(new AcceptFailures(adminLimit.metrics(), edge.repeatedLogIntervalMillis()));
         LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                 snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                 pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
         return new Engine(holder, metrics, events, sync, pub, admin, started);
+    }
+
+    /** The limits are only a defence if the process can open that many sockets: say so at start when it cannot. */
+    private static void warnIfConnectionsExceedFileLimit(EdgeConfig edge) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            long needed = (long) edge.publicMaxConnections() + edge.adminMaxConnections() + FILES_BESIDE_CONNECTIONS;
+            if (needed > os.getMaxFileDescriptorCount()) {
+                LOG.warn("server.publicMaxConnections + server.adminMaxConnections ({} + {}) plus {} other files exceed the process's "
+                                + "file limit of {}: accepts will fail (EMFILE) before the limits apply; raise ulimit -n or lower the limits",
+                        edge.publicMaxConnections(), edge.adminMaxConnections(), FILES_BESIDE_CONNECTIONS, os.getMaxFileDescriptorCount());
+            }
+        }
     }
 
     private static AudienceService openAudiences(EngineConfig config, LongSupplier clock) {

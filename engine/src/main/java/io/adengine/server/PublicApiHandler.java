@@ -1,5 +1,6 @@
 package io.adengine.server;
 
+import io.adengine.config.EdgeConfig;
 import io.adengine.events.Impressions;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
@@ -11,6 +12,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SDK-facing API: {@code POST /v1/ads} and {@code GET /health}. Stateless and shared by every
@@ -31,9 +35,23 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final Logger LOG = LoggerFactory.getLogger(PublicApiHandler.class);
 
     private final ServingContext context;
+    private final AdAdmission admission;
+    private final UserRequestRate userRate;
+    private final EdgeConfig.WhenExceeded whenRateExceeded;
+    private final RateLimitedLog failures;
 
+    /** Without admission control or user rate limit (handler tests). */
     PublicApiHandler(ServingContext context) {
+        this(context, AdAdmission.OFF, UserRequestRate.OFF, EdgeConfig.WhenExceeded.NO_FILL, EdgeConfig.REPEATED_LOG_INTERVAL_MILLIS_DEFAULT);
+    }
+
+    PublicApiHandler(ServingContext context, AdAdmission admission, UserRequestRate userRate, EdgeConfig.WhenExceeded whenRateExceeded,
+                     long repeatedLogIntervalMillis) {
         this.context = context;
+        this.admission = admission;
+        this.userRate = userRate;
+        this.whenRateExceeded = whenRateExceeded;
+        this.failures = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR, repeatedLogIntervalMillis);
     }
 
     @Override
@@ -41,6 +59,7 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
         long start = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
+            // A body that broke off mid-chunk; a bad request line or headers are answered by MalformedRequests.
             HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.BAD_REQUEST, "bad_http",
                     "the request is not valid HTTP/1.1", null)), false);
             return;
@@ -75,6 +94,11 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
      * reserves and records nothing.
      */
     private void serveAds(ChannelHandlerContext ctx, FullHttpRequest http, boolean keepAlive, long start) {
+        if (!admission.admit(ctx)) {
+            HttpResponses.send(ctx, admission.shed(), keepAlive);
+            context.metrics.count(ServingMetrics.RequestOutcome.SHED);
+            return;
+        }
         ServingContext.Scratch s = context.scratch();
         ByteBuf content = http.content();
         int length = content.readableBytes();
@@ -91,12 +115,22 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
             context.metrics.record(ServingMetrics.RequestOutcome.BAD_REQUEST, 0, System.nanoTime() - start);
             return;
         }
+        // Explain tells a competitor's reasons (budget, targeting) and the catalog's size: admin port only.
+        request.explain(false).explainAdGroupId(0);
+        if (userRate.enabled()) {
+            long wait = userRate.waitNanos(request.gaid());
+            if (wait > 0) {
+                HttpResponses.send(ctx, overRate(ctx, wait), keepAlive);
+                context.metrics.count(ServingMetrics.RequestOutcome.RATE_LIMITED);
+                return;
+            }
+        }
         if (request.requestId() == null) {
             request.requestId(Long.toHexString(ThreadLocalRandom.current().nextLong()));
         }
         request.nowMillis(context.clock.getAsLong()).seed(context.seeds.getAsLong());
         Decision decision = s.decider.decide(snapshot, request, s.decision);
-        if (decision.outcome() != Outcome.FILLED && !request.explain()) {
+        if (decision.outcome() != Outcome.FILLED) {
             HttpResponses.send(ctx, HttpResponses.empty(HttpResponseStatus.NO_CONTENT), keepAlive);
             context.metrics.record(ServingMetrics.RequestOutcome.NO_FILL, 0, System.nanoTime() - start);
             return;
@@ -115,6 +149,18 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 decision.filled(), System.nanoTime() - start);
     }
 
+    /** The answer to a request over its user's rate limit: 204 as if nothing filled, or 429 with the wait. */
+    private FullHttpResponse overRate(ChannelHandlerContext ctx, long waitNanos) {
+        if (whenRateExceeded == EdgeConfig.WhenExceeded.NO_FILL) {
+            return HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
+        }
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
+        FullHttpResponse r = HttpResponses.error(ctx, new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
+                "too many ad requests for this user (server.userRateLimit); retry after " + seconds + " s", null));
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+        return r;
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
@@ -122,8 +168,13 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ClientGone.is(cause)) {
+            ClientGone.log(LOG, cause);
+            ctx.close();
+            return;
+        }
         // The cause may quote request content; log only its type and where it came from.
-        LOG.error("ad request failed: {} at {}", cause.getClass().getName(),
+        failures.log("ad request failed: {} at {}", cause.getClass().getName(),
                 cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : "?");
         context.metrics.record(ServingMetrics.RequestOutcome.ERROR, 0, 0);
         if (ctx.channel().isActive()) {

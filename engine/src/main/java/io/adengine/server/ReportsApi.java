@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -50,33 +49,19 @@ final class ReportsApi {
             HttpResponses.send(ctx, Routes.methodNotAllowed(ctx, "GET"), keepAlive);
             return true;
         }
-        Map<String, List<String>> q = new QueryStringDecoder(request.uri()).parameters();
         try {
+            QueryParameters q = QueryParameters.of(request.uri());
             FullHttpResponse r = path.equals("/v1/admin/reports") ? report(ctx, q) : account(ctx, q);
             HttpResponses.send(ctx, r, keepAlive);
         } catch (BadParameter e) {
-            HttpResponses.send(ctx, HttpResponses.error(ctx, ApiError.invalid(e.field, e.getMessage())), keepAlive);
+            HttpResponses.send(ctx, HttpResponses.error(ctx, e.error()), keepAlive);
         }
         return true;
     }
 
-    private static final class BadParameter extends Exception {
-        final String field;
-
-        BadParameter(String field, String message) {
-            super(message, null, false, false);
-            this.field = field;
-        }
-    }
-
-    private static String one(Map<String, List<String>> q, String name) {
-        List<String> v = q.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
-    private FullHttpResponse report(ChannelHandlerContext ctx, Map<String, List<String>> q) throws BadParameter, IOException {
+    private FullHttpResponse report(ChannelHandlerContext ctx, QueryParameters q) throws BadParameter, IOException {
         EnumSet<Dimension> groupBy = EnumSet.noneOf(Dimension.class);
-        String g = one(q, "groupBy");
+        String g = q.one("groupBy");
         if (g != null && !g.isBlank()) {
             for (String part : g.split(",")) {
                 Dimension d = Dimension.ofParam(part.trim());
@@ -89,22 +74,22 @@ final class ReportsApi {
         }
         Granularity granularity;
         try {
-            granularity = Granularity.valueOf(String.valueOf(one(q, "granularity") == null ? "total" : one(q, "granularity"))
+            granularity = Granularity.valueOf(String.valueOf(q.one("granularity") == null ? "total" : q.one("granularity"))
                     .toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new BadParameter("granularity", "must be total, day or hour");
         }
-        int offset = (int) number(q, "utcOffsetHours", -12, 12, 0);
+        int offset = (int) q.number("utcOffsetHours", -12, 12, 0);
         long from = time(q, "from", offset, Long.MIN_VALUE);
         long to = time(q, "to", offset, Long.MAX_VALUE);
         Map<Dimension, Long> filters = new EnumMap<>(Dimension.class);
         for (Dimension d : Dimension.values()) {
-            String v = one(q, d.param());
+            String v = q.one(d.param());
             if (v != null) {
-                filters.put(d, d == Dimension.COUNTRY ? (long) BillingEvent.packCountry(v) : number(q, d.param(), 0, Long.MAX_VALUE, 0));
+                filters.put(d, d == Dimension.COUNTRY ? country(v) : q.number(d.param(), 1, Long.MAX_VALUE, 0));
             }
         }
-        String format = one(q, "format") == null ? "json" : one(q, "format");
+        String format = q.one("format") == null ? "json" : q.one("format");
         if (!format.equals("json") && !format.equals("csv")) {
             throw new BadParameter("format", "must be json or csv");
         }
@@ -173,12 +158,9 @@ final class ReportsApi {
         return g == Granularity.TOTAL ? "total" : Instant.ofEpochMilli(start).toString();
     }
 
-    private FullHttpResponse account(ChannelHandlerContext ctx, Map<String, List<String>> q) throws BadParameter, IOException {
-        if (one(q, "accountId") == null) {
-            throw new BadParameter("accountId", "accountId is required");
-        }
-        long id = number(q, "accountId", 1, Long.MAX_VALUE, 0);
-        int offset = (int) number(q, "utcOffsetHours", -12, 12, 0);
+    private FullHttpResponse account(ChannelHandlerContext ctx, QueryParameters q) throws BadParameter, IOException {
+        long id = q.requiredNumber("accountId", 1, Long.MAX_VALUE);
+        int offset = (int) q.number("utcOffsetHours", -12, 12, 0);
         Account account = events.snapshots().current().catalog().account(id);
         if (account == null) {
             throw new BadParameter("accountId", "no account with id " + id);
@@ -213,37 +195,30 @@ final class ReportsApi {
         return HttpResponses.json(HttpResponseStatus.OK, body);
     }
 
-    private static long number(Map<String, List<String>> q, String name, long min, long max, long fallback) throws BadParameter {
-        String v = one(q, name);
-        if (v == null) {
-            return fallback;
+    /** A two-letter country code, as the rollups pack it. */
+    private static long country(String v) throws BadParameter {
+        short packed = BillingEvent.packCountry(v);
+        if (packed == 0) {
+            throw new BadParameter("country", "country must be a two-letter country code such as IN");
         }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < min || n > max) {
-                throw new BadParameter(name, name + " must be " + min + ".." + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new BadParameter(name, name + " must be an integer");
-        }
+        return packed;
     }
 
     /** Epoch millis, an ISO instant, or a date (start of that day at the report's offset). */
-    private static long time(Map<String, List<String>> q, String name, int offset, long fallback) throws BadParameter {
-        String v = one(q, name);
+    private static long time(QueryParameters q, String name, int offset, long fallback) throws BadParameter {
+        String v = q.one(name);
         if (v == null) {
             return fallback;
         }
         try {
-            if (v.chars().allMatch(Character::isDigit)) {
-                return Long.parseLong(v);
+            if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return QueryParameters.number(name, v, 0, Long.MAX_VALUE);
             }
             if (v.length() == 10) {
                 return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.ofHours(offset)).toEpochMilli();
             }
             return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new BadParameter(name, name + " must be epoch millis, yyyy-MM-dd or an ISO instant");
         }
     }

@@ -23,7 +23,11 @@ public final class ServingMetrics {
 
     /** Outcomes a request is counted under. */
     public enum RequestOutcome {
-        FILLED, NO_FILL, BAD_REQUEST, ERROR;
+        FILLED, NO_FILL, BAD_REQUEST, ERROR,
+        /** Answered 503 by admission control before being parsed. */
+        SHED,
+        /** Over the user's rate limit ({@code server.userRateLimit}). */
+        RATE_LIMITED;
 
         final String label = name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -69,6 +73,11 @@ public final class ServingMetrics {
             adsServed.inc(ads);
         }
         recorder.recordValue(Math.min(MAX_TRACKABLE_MICROS, Math.max(0, nanos / 1_000)));
+    }
+
+    /** Counts one request without recording its time (shed and rate-limited ones: their quick answers are not serving time). */
+    public void count(RequestOutcome outcome) {
+        requests.labelValues(outcome.label).inc();
     }
 
     /** Everything recorded so far (a copy). */

@@ -23,11 +23,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 
 /**
  * The tracker endpoints of the public port: {@code GET /v1/events/imp?t=}, {@code GET /v1/events/click?t=}
@@ -74,8 +72,13 @@ final class TrackerEndpoints {
                 return true;
             }
         } else {
-            List<String> t = new QueryStringDecoder(request.uri()).parameters().get("t");
-            token = t == null || t.isEmpty() ? null : t.get(0);
+            try {
+                token = QueryParameters.of(request.uri()).one("t");
+            } catch (BadParameter e) {
+                events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
+                HttpResponses.send(ctx, HttpResponses.error(ctx, e.error()), keepAlive);
+                return true;
+            }
             if (token == null) {
                 events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
                 HttpResponses.send(ctx, HttpResponses.error(ctx, ApiError.missing("t")), keepAlive);

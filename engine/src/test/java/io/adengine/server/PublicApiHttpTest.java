@@ -110,9 +110,32 @@ class PublicApiHttpTest {
     }
 
     @Test
-    void explainFlagShouldAnswerWhyAGroupDidNotServe() throws Exception {
-        HttpResponse<String> response = post("/v1/ads",
-                "{\"adSpaceId\":101,\"geo\":{\"country\":\"IN\"},\"device\":{\"language\":\"en\"},\"explain\":true,\"explainAdGroupId\":100}");
+    void explainFlagOnThePublicPortShouldBeIgnoredAndServeNormally() throws Exception {
+        String asked = "{\"adSpaceId\":101,\"geo\":{\"country\":\"IN\"},\"device\":{\"language\":\"en\"},\"explain\":true,\"explainAdGroupId\":100}";
+        String plain = "{\"adSpaceId\":101,\"geo\":{\"country\":\"IN\"},\"device\":{\"language\":\"en\"}}";
+
+        HttpResponse<String> withFlag = post("/v1/ads", asked);
+        HttpResponse<String> without = post("/v1/ads", plain);
+
+        assertThat(withFlag.statusCode()).isEqualTo(without.statusCode());
+        if (withFlag.statusCode() == 200) {
+            JsonNode body = JSON.readTree(withFlag.body());
+            assertThat(body.has("explain")).as("no explain on the public port").isFalse();
+            assertThat(body.get("ads").size()).isEqualTo(JSON.readTree(without.body()).get("ads").size());
+        }
+        // Nothing fills for ZZ: with explain honoured this was 200 with the catalog's stage counts.
+        HttpResponse<String> nothing = post("/v1/ads", "{\"adSpaceId\":101,\"geo\":{\"country\":\"ZZ\"},\"explain\":true,\"explainAdGroupId\":100}");
+        assertThat(nothing.statusCode()).isEqualTo(204);
+        assertThat(nothing.body()).doesNotContain("explain").doesNotContain("totalAdGroups");
+    }
+
+    @Test
+    void adminExplainShouldStillAnswerWhyAGroupDidNotServe() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(adminUri("/v1/admin/explain"))
+                .header("Authorization", "Bearer " + config.adminToken())
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"adSpaceId\":101,\"geo\":{\"country\":\"IN\"},\"device\":{\"language\":\"en\"},\"explainAdGroupId\":100}")).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode explain = JSON.readTree(response.body()).get("explain");

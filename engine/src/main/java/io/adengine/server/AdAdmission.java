@@ -1,0 +1,121 @@
+package io.adengine.server;
+
+import io.adengine.config.EdgeConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Admission control of {@code POST /v1/ads} ({@code server.admission}): an ad request is shed with 503
+ * {@code overloaded} and {@code Retry-After} when its event loop's queueing delay is above the budget,
+ * before its body is parsed, so a shed request costs little more than reading it.
+ *
+ * <p>The queueing delay of a loop is measured by a probe task the loop runs every millisecond while it
+ * serves ad requests: Netty runs scheduled tasks between its I/O cycles, so a probe that runs late by
+ * {@code d} means the loop spent {@code d} on one cycle of reading and answering ready connections, about
+ * what a request arriving now waits before the loop reads it. The delay a request sees is the larger of
+ * the last probe's lateness and how far the next probe is overdue right now (a cycle that is running long
+ * is caught while it runs). Shed requests shorten the next cycle, so the delay of admitted requests stays
+ * near the budget whatever the offered load. The probe stops after a second without ad requests (an idle
+ * engine does not wake up every millisecond) and starts again with the next one.
+ *
+ * <p>Everything runs on the loop's own thread: plain fields, no locks, no allocation per request.
+ */
+final class AdAdmission {
+
+    static final long PROBE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Probe periods without an ad request after which the probe stops. */
+    static final int QUIET_PROBES_BEFORE_STOP = 1_000;
+
+    /** Admits everything. */
+    static final AdAdmission OFF = new AdAdmission(new EdgeConfig.Admission(0, 1));
+
+    private final boolean enabled;
+    private final long budgetNanos;
+    private final ByteBuf shedBody;
+    private final String retryAfter;
+    private final FastThreadLocal<LoopDelay> delays = new FastThreadLocal<>() {
+        @Override
+        protected LoopDelay initialValue() {
+            return new LoopDelay();
+        }
+    };
+
+    AdAdmission(EdgeConfig.Admission config) {
+        this.enabled = config.enabled();
+        this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(config.maxQueueMillis());
+        this.retryAfter = Integer.toString(config.retryAfterSeconds());
+        byte[] body = ("{\"error\":{\"code\":\"overloaded\",\"message\":\"the engine is over capacity; retry after "
+                + config.retryAfterSeconds() + " s\",\"field\":null}}").getBytes(StandardCharsets.US_ASCII);
+        this.shedBody = Unpooled.unreleasableBuffer(Unpooled.directBuffer(body.length).writeBytes(body)).asReadOnly();
+    }
+
+    /** Whether an ad request read now on this context's loop is served (false: answer {@link #shed()}). */
+    boolean admit(ChannelHandlerContext ctx) {
+        return !enabled || delays.get().delayNanos(ctx.executor()) <= budgetNanos;
+    }
+
+    /** The answer to a shed request: 503 with {@code Retry-After}, the connection kept. */
+    FullHttpResponse shed() {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, shedBody.duplicate());
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, shedBody.readableBytes())
+                .set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        return r;
+    }
+
+    /** The current queueing-delay estimate of the calling loop, in nanoseconds (for tests and metrics). */
+    long delayNanos(EventExecutor loop) {
+        return delays.get().delayNanos(loop);
+    }
+
+    /** One event loop's probe and its last measurement. Touched only by that loop's thread. */
+    private static final class LoopDelay implements Runnable {
+        private EventExecutor loop;
+        private ScheduledFuture<?> probe;
+        private long dueNanos;
+        private long lagNanos;
+        private int requests;
+        private int quietProbes;
+
+        long delayNanos(EventExecutor executor) {
+            long now = executor.ticker().nanoTime();
+            requests++;
+            if (probe == null) {
+                loop = executor;
+                lagNanos = 0;
+                quietProbes = 0;
+                dueNanos = now + PROBE_PERIOD_NANOS;
+                probe = executor.scheduleWithFixedDelay(this, PROBE_PERIOD_NANOS, PROBE_PERIOD_NANOS, TimeUnit.NANOSECONDS);
+                return 0;
+            }
+            return Math.max(lagNanos, now - dueNanos);
+        }
+
+        @Override
+        public void run() {
+            long now = loop.ticker().nanoTime();
+            lagNanos = Math.max(0, now - dueNanos);
+            dueNanos = now + PROBE_PERIOD_NANOS;
+            if (requests > 0) {
+                requests = 0;
+                quietProbes = 0;
+            } else if (++quietProbes >= QUIET_PROBES_BEFORE_STOP) {
+                probe.cancel(false);
+                probe = null;
+            }
+        }
+    }
+}
