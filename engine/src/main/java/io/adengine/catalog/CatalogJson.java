@@ -102,7 +102,7 @@ public final class CatalogJson {
                     default -> p.skipChildren();
                 }
             }
-            return new Catalog(new JsonFields(top, "").longValue("version", 0), accounts, campaigns, adGroups, creatives, adSpaces);
+            return new Catalog(new JsonFields(top, "").version(), accounts, campaigns, adGroups, creatives, adSpaces);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CatalogFormatException("$", "malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr());
@@ -135,7 +135,7 @@ public final class CatalogJson {
         }
         JsonFields r = new JsonFields(root, "");
         return new Catalog(
-                r.longValue("version", 0),
+                r.version(),
                 r.list("accounts", CatalogJson::account),
                 r.list("campaigns", CatalogJson::campaign),
                 r.list("adGroups", CatalogJson::adGroup),
@@ -144,17 +144,17 @@ public final class CatalogJson {
     }
 
     private static Account account(JsonFields n) {
-        return new Account(n.id(), n.longValue("version", 0), n.text("name", ""),
+        return new Account(n.id(), n.version(), n.text("name", ""),
                 n.enumValue("type", AccountType.class, AccountType.ADVERTISER), n.text("company", ""),
                 n.text("industry", "").toLowerCase(Locale.ROOT), n.enumValue("currency", Currency.class, null),
                 n.enumValue("status", AccountStatus.class, null),
                 n.enumValue("paymentMode", PaymentMode.class, PaymentMode.PREPAID),
-                n.longValue("balanceMicros", 0), n.nonNegative("creditLimitMicros", 0),
+                n.signedMoney("balanceMicros"), n.money("creditLimitMicros"),
                 n.bool("commitmentLetterOnFile", false));
     }
 
     private static Campaign campaign(JsonFields n) {
-        return new Campaign(n.id(), n.longValue("version", 0), n.requiredLong("accountId"), n.text("name", ""),
+        return new Campaign(n.id(), n.version(), n.requiredLong("accountId"), n.text("name", ""),
                 n.enumValue("objective", Objective.class, Objective.PERFORMANCE),
                 n.enumValue("promotion", PromotionTarget.class, PromotionTarget.NON_DOWNLOAD),
                 n.bool("enabled", true));
@@ -170,12 +170,12 @@ public final class CatalogJson {
         }
         JsonFields bid = n.requiredChild("bid");
         JsonFields budget = n.child("budget");
-        return new AdGroup(n.id(), n.longValue("version", 0), n.requiredLong("campaignId"), n.text("name", ""), promoted,
+        return new AdGroup(n.id(), n.version(), n.requiredLong("campaignId"), n.text("name", ""), promoted,
                 n.enumValue("installState", InstallStateTarget.class, InstallStateTarget.ALL_USERS), placements,
                 n.longSet("adSpaceIds"), n.longSet("publisherIds"), targeting(n.child("targeting")),
                 schedule(n.requiredChild("schedule")),
                 budget == null ? Budget.UNLIMITED
-                        : new Budget(budget.nonNegative("totalMicros", 0), budget.nonNegative("dailyMicros", 0)),
+                        : new Budget(budget.money("totalMicros"), budget.money("dailyMicros")),
                 new Bid(bid.enumValue("model", BidModel.class, null), bid.range("amountMicros", 1, Bid.MAX_MICROS)),
                 n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
                 n.text("rejectReason", null), n.bool("deliveryOn", true));
@@ -257,7 +257,7 @@ public final class CatalogJson {
     }
 
     private static Creative creative(JsonFields n) {
-        return new Creative(n.id(), n.longValue("version", 0), n.requiredLong("adGroupId"), n.text("name", ""),
+        return new Creative(n.id(), n.version(), n.requiredLong("adGroupId"), n.text("name", ""),
                 n.enumValue("format", CreativeFormat.class, null), n.stringList("titles"), n.stringList("descriptions"),
                 n.stringList("buttons"), n.list("images", CatalogJson::asset), n.list("videos", CatalogJson::asset),
                 n.child("icon") == null ? null : asset(n.child("icon")), n.text("clickUrl", null), n.text("deeplink", null),
@@ -272,9 +272,9 @@ public final class CatalogJson {
     }
 
     private static AdSpace adSpace(JsonFields n) {
-        return new AdSpace(n.id(), n.longValue("version", 0), n.requiredLong("publisherId"), n.text("name", ""),
+        return new AdSpace(n.id(), n.version(), n.requiredLong("publisherId"), n.text("name", ""),
                 n.enumValue("placement", PlacementType.class, null), n.enumSet("formats", CreativeFormat.class),
-                n.nonNegative("floorCpmMicros", 0));
+                n.money("floorCpmMicros"));
     }
 
     /** Writes a catalog document that {@link #read} reads back to an equal catalog. */

@@ -29,8 +29,9 @@ import java.util.Set;
 /**
  * The business rules an object must pass before the catalog accepts it: creative format limits (seed 001
  * §3.1.3), ad group budgets, bids, schedule and ages, references to existing objects, and the account and
- * industry rules of seed 000. The limits and industry lists are data ({@code config/creative-formats.yaml},
- * {@code config/industries.yaml}). Every problem is reported, not just the first. Used by the admin API and
+ * industry rules of seed 000, and what the URLs of a creative may hold (http(s) only, no control characters;
+ * deeplinks from an allowlist of schemes). The limits, the deeplink schemes and industry lists are data
+ * ({@code config/creative-formats.yaml}, {@code config/industries.yaml}). Every problem is reported, not just the first. Used by the admin API and
  * by the loader's offline {@code validate}.
  */
 public final class CatalogRules {
@@ -64,14 +65,22 @@ public final class CatalogRules {
                         TextLimit buttons) {
     }
 
+    /** Deeplink schemes refused whatever {@code deeplinkSchemes} says: they run code or read files in the app or browser. */
+    public static final Set<String> NEVER_DEEPLINK_SCHEMES = Set.of("javascript", "data", "file", "vbscript");
+    /** The deeplink schemes when {@value #FORMATS_FILE} names none. */
+    public static final Set<String> DEFAULT_DEEPLINK_SCHEMES = Set.of("http", "https");
+
     private final Map<CreativeFormat, FormatLimits> formats;
     private final Set<String> specialIndustries;
     private final Set<String> financialIndustries;
+    private final Set<String> deeplinkSchemes;
 
-    CatalogRules(Map<CreativeFormat, FormatLimits> formats, Set<String> specialIndustries, Set<String> financialIndustries) {
+    CatalogRules(Map<CreativeFormat, FormatLimits> formats, Set<String> specialIndustries, Set<String> financialIndustries,
+                 Set<String> deeplinkSchemes) {
         this.formats = formats;
         this.specialIndustries = specialIndustries;
         this.financialIndustries = financialIndustries;
+        this.deeplinkSchemes = deeplinkSchemes;
     }
 
     /** Loads the rules from {@value #FORMATS_FILE} and {@value #INDUSTRIES_FILE} in a config folder. */
@@ -106,8 +115,17 @@ public final class CatalogRules {
                 throw new IOException(formatsFile + ": formats." + format + " is missing");
             }
         }
+        Set<String> schemes = f.has("deeplinkSchemes") ? lowerSet(f.path("deeplinkSchemes")) : DEFAULT_DEEPLINK_SCHEMES;
+        for (String scheme : schemes) {
+            if (NEVER_DEEPLINK_SCHEMES.contains(scheme)) {
+                throw new IOException(formatsFile + ": deeplinkSchemes: " + scheme + " is never allowed (it runs code or reads local files)");
+            }
+            if (!isScheme(scheme)) {
+                throw new IOException(formatsFile + ": deeplinkSchemes: \"" + scheme + "\" is not a URI scheme (letters, digits, + - .)");
+            }
+        }
         JsonNode i = yaml.readTree(industriesFile.toFile());
-        return new CatalogRules(formats, lowerSet(i.path("specialIndustries")), lowerSet(i.path("financialIndustries")));
+        return new CatalogRules(formats, lowerSet(i.path("specialIndustries")), lowerSet(i.path("financialIndustries")), schemes);
     }
 
     private static AssetLimit asset(JsonNode n) {
@@ -231,9 +249,11 @@ public final class CatalogRules {
             problems.add(new Problem("clickUrl", "is required"));
         } else if (!Eligibility.isHttpUrl(c.clickUrl())) {
             problems.add(new Problem("clickUrl", "must be an http:// or https:// URL"));
+        } else {
+            noControlCharacters("clickUrl", c.clickUrl(), problems);
         }
-        if (c.deeplink() != null && c.deeplink().isBlank()) {
-            problems.add(new Problem("deeplink", "must be left out or not blank"));
+        if (c.deeplink() != null) {
+            deeplink(c.deeplink(), problems);
         }
         urls("impressionTrackers", c.impressionTrackers(), problems);
         urls("videoTrackers", c.videoTrackers(), problems);
@@ -265,8 +285,69 @@ public final class CatalogRules {
         for (int i = 0; i < urls.size(); i++) {
             if (!Eligibility.isHttpUrl(urls.get(i))) {
                 problems.add(new Problem(field + "[" + i + "]", "must be an http:// or https:// URL"));
+            } else {
+                noControlCharacters(field + "[" + i + "]", urls.get(i), problems);
             }
         }
+    }
+
+    /**
+     * A deeplink: not blank, no control characters, and a scheme from {@code deeplinkSchemes} (never
+     * {@link #NEVER_DEEPLINK_SCHEMES}). The SDK opens it in the app, and the click redirect sends it in a header.
+     */
+    private void deeplink(String link, List<Problem> problems) {
+        if (link.isBlank()) {
+            problems.add(new Problem("deeplink", "must be left out or not blank"));
+            return;
+        }
+        if (!noControlCharacters("deeplink", link, problems)) {
+            return;
+        }
+        int colon = link.indexOf(':');
+        String scheme = colon > 0 ? link.substring(0, colon).toLowerCase(Locale.ROOT) : "";
+        if (!isScheme(scheme)) {
+            problems.add(new Problem("deeplink", "must start with a URI scheme such as myapp: (letters, digits, + - . before the colon)"));
+        } else if (NEVER_DEEPLINK_SCHEMES.contains(scheme)) {
+            problems.add(new Problem("deeplink", scheme + ": deeplinks are never accepted (they run code or read local files)"));
+        } else if (!deeplinkSchemes.contains(scheme)) {
+            problems.add(new Problem("deeplink", "scheme " + scheme + ": is not allowed; allowed are " + new java.util.TreeSet<>(deeplinkSchemes)
+                    + " (deeplinkSchemes in " + FORMATS_FILE + ")"));
+        }
+    }
+
+    /** RFC 3986: a letter, then letters, digits, '+', '-' or '.'. */
+    private static boolean isScheme(String s) {
+        if (s.isEmpty() || !isAsciiLetter(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    /**
+     * Refuses CR, LF, NUL and every other control character (below 0x20, and 0x7f): URLs end up in HTTP headers
+     * (the click redirect's Location), where CR/LF would split the answer and Netty refuses them mid-click.
+     * Returns whether the text is clean.
+     */
+    private static boolean noControlCharacters(String field, String text, List<Problem> problems) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                problems.add(new Problem(field, "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0x"
+                        + Integer.toHexString(c) + " at index " + i));
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void texts(String field, List<String> values, TextLimit limit, List<Problem> problems) {
@@ -298,6 +379,8 @@ public final class CatalogRules {
     private static void asset(String field, Asset a, AssetLimit limit, List<Problem> problems) {
         if (!Eligibility.isHttpUrl(a.url())) {
             problems.add(new Problem(field + ".url", "must be an http:// or https:// URL"));
+        } else {
+            noControlCharacters(field + ".url", a.url(), problems);
         }
         if (limit.width() > 0 && (a.width() != limit.width() || a.height() != limit.height())) {
             problems.add(new Problem(field, "must be " + limit.width() + "x" + limit.height() + " pixels, was " + a.width() + "x" + a.height()));

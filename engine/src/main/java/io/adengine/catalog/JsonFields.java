@@ -1,6 +1,7 @@
 package io.adengine.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.adengine.model.Money;
 import io.adengine.model.OsVersionRange;
 
 import java.time.LocalDate;
@@ -66,6 +67,21 @@ final class JsonFields {
             throw new CatalogFormatException(path(field), "must be " + min + ".." + max + ", was " + value);
         }
         return value;
+    }
+
+    /** A control-plane version: an integer of at least 0 (0 when absent). */
+    long version() {
+        return range("version", 0, Long.MAX_VALUE, 0);
+    }
+
+    /** A money amount in micros, {@code 0..}{@link Money#MAX_AMOUNT_MICROS}. */
+    long money(String field) {
+        return range(field, 0, Money.MAX_AMOUNT_MICROS, 0);
+    }
+
+    /** A money amount that may be negative (a post-paid balance in debt), within ±{@link Money#MAX_AMOUNT_MICROS}. */
+    long signedMoney(String field) {
+        return range(field, -Money.MAX_AMOUNT_MICROS, Money.MAX_AMOUNT_MICROS, 0);
     }
 
     long longValue(String field, long fallback) {
@@ -160,8 +176,8 @@ final class JsonFields {
         Set<Long> set = new LinkedHashSet<>();
         JsonNode arr = array(field);
         for (int i = 0; arr != null && i < arr.size(); i++) {
-            if (!arr.get(i).isIntegralNumber() || !arr.get(i).canConvertToLong()) {
-                throw new CatalogFormatException(path(field) + "[" + i + "]", "must be an integer id");
+            if (!arr.get(i).isIntegralNumber() || !arr.get(i).canConvertToLong() || arr.get(i).asLong() < 1) {
+                throw new CatalogFormatException(path(field) + "[" + i + "]", "must be an integer id of at least 1");
             }
             set.add(arr.get(i).asLong());
         }

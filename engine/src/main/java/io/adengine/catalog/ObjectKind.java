@@ -69,8 +69,8 @@ public enum ObjectKind {
             throw new CatalogFormatException(p + "id", "is required: an integer id of at least 1");
         }
         JsonNode version = json.get("version");
-        if (version != null && !version.isNull() && !version.isIntegralNumber()) {
-            throw new CatalogFormatException(p + "version", "must be an integer");
+        if (version != null && !version.isNull() && (!version.isIntegralNumber() || !version.canConvertToLong() || version.asLong() < 0)) {
+            throw new CatalogFormatException(p + "version", "must be an integer of at least 0");
         }
         for (String field : new String[] {"name", "regionCluster", "type"}) {
             JsonNode v = json.get(field);

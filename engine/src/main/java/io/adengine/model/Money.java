@@ -5,6 +5,13 @@ import java.math.BigInteger;
 /** Exact integer arithmetic on micros. */
 public final class Money {
 
+    /**
+     * The largest amount one money field of the catalog may hold (balances, credit limits, budgets, floors):
+     * 10^17 micros, 100 billion currency units. Sums the engine forms (balance + credit, spend + reservations)
+     * then stay far inside a long instead of wrapping to a negative spendable amount.
+     */
+    public static final long MAX_AMOUNT_MICROS = 100_000_000_000_000_000L;
+
     private Money() {
     }
 

@@ -6,16 +6,21 @@ import io.adengine.model.Catalog;
 import io.adengine.catalog.CatalogJson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Every validation rule with one failing example, starting from a valid object of the sample catalog and
@@ -97,7 +102,29 @@ class CatalogRulesTest {
                 Arguments.of("no video on an image format", (Consumer<ObjectNode>) c -> c.withArray("videos")
                         .addObject().put("url", "https://v/x.mp4").put("bytes", 10).put("durationMillis", 1000),
                         "videos", "format LARGE_NEWSFEED_IMAGE takes no videos"),
-                Arguments.of("unknown ad group", (Consumer<ObjectNode>) c -> c.put("adGroupId", 999), "adGroupId", "no ad group with id 999"));
+                Arguments.of("unknown ad group", (Consumer<ObjectNode>) c -> c.put("adGroupId", 999), "adGroupId", "no ad group with id 999"),
+                Arguments.of("CR LF in the click URL", (Consumer<ObjectNode>) c -> c.put("clickUrl", "https://shop.example/x\r\nSet-Cookie: a=b"),
+                        "clickUrl", "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0xd at index 22"),
+                Arguments.of("LF in a tracker", (Consumer<ObjectNode>) c -> c.withArray("impressionTrackers").add("https://t.example/p\n"),
+                        "impressionTrackers[1]", "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0xa at index 19"),
+                Arguments.of("NUL in a video tracker", (Consumer<ObjectNode>) c -> c.withArray("videoTrackers").add("https://t.example/\u0000v"),
+                        "videoTrackers[0]", "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0x0 at index 18"),
+                Arguments.of("DEL in an image URL", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("images").get(0)).put("url", "https://cdn.example/a\u007f.png"),
+                        "images[0].url", "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0x7f at index 21"),
+                Arguments.of("tab in the deeplink", (Consumer<ObjectNode>) c -> c.put("deeplink", "shopapp://sale\tx"),
+                        "deeplink", "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0x9 at index 14"),
+                Arguments.of("javascript: deeplink", (Consumer<ObjectNode>) c -> c.put("deeplink", "javascript:alert(document.cookie)"),
+                        "deeplink", "javascript: deeplinks are never accepted (they run code or read local files)"),
+                Arguments.of("JavaScript: deeplink in capitals", (Consumer<ObjectNode>) c -> c.put("deeplink", "JavaScript:alert(1)"),
+                        "deeplink", "javascript: deeplinks are never accepted (they run code or read local files)"),
+                Arguments.of("data: deeplink", (Consumer<ObjectNode>) c -> c.put("deeplink", "data:text/html;base64,PHNjcmlwdD4="),
+                        "deeplink", "data: deeplinks are never accepted (they run code or read local files)"),
+                Arguments.of("file: deeplink", (Consumer<ObjectNode>) c -> c.put("deeplink", "file:///data/data/app/secrets"),
+                        "deeplink", "file: deeplinks are never accepted (they run code or read local files)"),
+                Arguments.of("deeplink scheme not in the allowlist", (Consumer<ObjectNode>) c -> c.put("deeplink", "puzzle://open"),
+                        "deeplink", "scheme puzzle: is not allowed; allowed are [http, https, market, shopapp] (deeplinkSchemes in creative-formats.yaml)"),
+                Arguments.of("deeplink without a scheme", (Consumer<ObjectNode>) c -> c.put("deeplink", " javascript:x"),
+                        "deeplink", "must start with a URI scheme such as myapp: (letters, digits, + - . before the colon)"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,7 +151,41 @@ class CatalogRulesTest {
         Object creative = sample.creatives().iterator().next();
 
         assertThat(broken(ObjectKind.CREATIVE, creative, c -> c.remove("deeplink"))).isEmpty();
-        assertThat(broken(ObjectKind.CREATIVE, creative, c -> c.put("deeplink", "puzzle://open"))).isEmpty();
+        assertThat(broken(ObjectKind.CREATIVE, creative, c -> c.put("deeplink", "market://details?id=com.shop"))).isEmpty();
+        assertThat(broken(ObjectKind.CREATIVE, creative, c -> c.put("deeplink", "ShopApp://sale"))).isEmpty();
+    }
+
+    @Test
+    void rulesShouldRefuseToLoadWhenTheAllowlistNamesANeverScheme(@TempDir Path dir) throws Exception {
+        for (String file : new String[] {CatalogRules.FORMATS_FILE, CatalogRules.INDUSTRIES_FILE}) {
+            Files.copy(CONFIG_DIR.resolve(file), dir.resolve(file));
+        }
+        Path formats = dir.resolve(CatalogRules.FORMATS_FILE);
+        Files.writeString(formats, Files.readString(formats).replace("deeplinkSchemes: [https,", "deeplinkSchemes: [JavaScript, https,"));
+
+        assertThatThrownBy(() -> CatalogRules.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("deeplinkSchemes: javascript is never allowed");
+    }
+
+    @Test
+    void moneyThatCouldOverflowAndNegativeVersionsOrIdsShouldBeRefusedNamingTheField() {
+        ObjectNode account = ObjectKind.toJson(sample.account(1));
+        assertThat(catchThrowable(() -> ObjectKind.ACCOUNT.parse(account.deepCopy().put("balanceMicros", Long.MAX_VALUE - 1), "")))
+                .hasMessageStartingWith("balanceMicros: must be -100000000000000000..100000000000000000");
+        assertThat(catchThrowable(() -> ObjectKind.ACCOUNT.parse(account.deepCopy().put("creditLimitMicros", Long.MAX_VALUE / 2), "")))
+                .hasMessageStartingWith("creditLimitMicros: must be 0..100000000000000000");
+        assertThat(catchThrowable(() -> ObjectKind.ACCOUNT.parse(account.deepCopy().put("version", -1), "")))
+                .hasMessage("version: must be 0..9223372036854775807, was -1");
+        ObjectNode group = ObjectKind.toJson(sample.adGroup(100));
+        ((ObjectNode) group.get("budget")).put("totalMicros", Long.MAX_VALUE);
+        assertThat(catchThrowable(() -> ObjectKind.AD_GROUP.parse(group, ""))).hasMessageStartingWith("budget.totalMicros: must be 0..");
+        ObjectNode pinned = ObjectKind.toJson(sample.adGroup(100));
+        pinned.putArray("adSpaceIds").add(0);
+        assertThat(catchThrowable(() -> ObjectKind.AD_GROUP.parse(pinned, ""))).hasMessage("adSpaceIds[0]: must be an integer id of at least 1");
+        ObjectNode space = ObjectKind.toJson(sample.adSpace(101)).put("floorCpmMicros", Long.MAX_VALUE);
+        assertThat(catchThrowable(() -> ObjectKind.AD_SPACE.parse(space, ""))).hasMessageStartingWith("floorCpmMicros: must be 0..");
+        assertThat(catchThrowable(() -> ObjectKind.AUDIENCE.parse(JSON.createObjectNode().put("id", 7).put("version", -2), "")))
+                .hasMessage("version: must be an integer of at least 0");
     }
 
     static Stream<Arguments> adGroupRules() {
