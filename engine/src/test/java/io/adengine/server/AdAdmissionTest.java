@@ -125,6 +125,25 @@ class AdAdmissionTest {
     }
 
     @Test
+    void admittingShouldAllocateNothingPerRequest() throws Exception {
+        AdAdmission admission = new AdAdmission(new EdgeConfig.Admission(5, 1));
+        givenAHandler(admission, UserRequestRate.OFF, EdgeConfig.WhenExceeded.NO_FILL);
+        io.netty.channel.ChannelHandlerContext ctx = channel.pipeline().firstContext();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int admitted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            admitted += admission.admit(ctx) ? 1 : 0;
+        }
+        // Zero per call: the bound leaves room for the measurement's own constant few hundred bytes, not for 200,000 objects.
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 200_000; i++) {
+            admitted += admission.admit(ctx) ? 1 : 0;
+        }
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated by 200,000 admissions (%d admitted)", admitted)
+                .isLessThan(4_096);
+    }
+
+    @Test
     void aLateLoopShouldNotShedWhenAdmissionIsOff() throws Exception {
         givenAHandler(AdAdmission.OFF, UserRequestRate.OFF, EdgeConfig.WhenExceeded.NO_FILL);
         assertThat(post(sample())).isEqualTo(200);
