@@ -85,5 +85,9 @@ final class EdgeMetrics {
         void acceptFailed() {
             acceptFailed.inc();
         }
+
+        long acceptFailures() {
+            return (long) acceptFailed.get();
+        }
     }
 }

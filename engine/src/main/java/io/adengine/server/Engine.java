@@ -65,17 +65,20 @@ public final class Engine implements AutoCloseable {
     private final ServingMetrics metrics;
     private final Optional<EventPipeline> events;
     private final Optional<CatalogSync> sync;
+    private final Optional<AudienceService> audiences;
     private final Channel publicChannel;
     private final Channel adminChannel;
     /** What to stop on close, last started first. */
     private final Deque<AutoCloseable> started;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, Optional<EventPipeline> events, Optional<CatalogSync> sync,
+                   Optional<AudienceService> audiences,
                    Channel publicChannel, Channel adminChannel, Deque<AutoCloseable> started) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.events = events;
         this.sync = sync;
+        this.audiences = audiences;
         this.publicChannel = publicChannel;
         this.adminChannel = adminChannel;
         this.started = started;
@@ -164,7 +167,7 @@ public final class Engine implements AutoCloseable {
         LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                 snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                 pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-        return new Engine(holder, metrics, events, sync, pub, admin, started);
+        return new Engine(holder, metrics, events, sync, audiences, pub, admin, started);
     }
 
     /** The limits are only a defence if the process can open that many sockets: say so at start when it cannot. */
@@ -245,6 +248,11 @@ public final class Engine implements AutoCloseable {
     /** The event pipeline (ledger, reports); empty when {@code events.journalDir} is not set. */
     public Optional<EventPipeline> events() {
         return events;
+    }
+
+    /** The user side (dictionary, audiences, reach); empty when {@code audiences.dir} is not set. */
+    public Optional<AudienceService> audiences() {
+        return audiences;
     }
 
     /** The control-plane sync parts (store, publisher); empty when {@code catalog.dataDir} is not set. */
