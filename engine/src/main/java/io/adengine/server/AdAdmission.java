@@ -59,7 +59,8 @@ final class AdAdmission {
         this.retryAfter = Integer.toString(config.retryAfterSeconds());
         byte[] body = ("{\"error\":{\"code\":\"overloaded\",\"message\":\"the engine is over capacity; retry after "
                 + config.retryAfterSeconds() + " s\",\"field\":null}}").getBytes(StandardCharsets.US_ASCII);
-        this.shedBody = Unpooled.unreleasableBuffer(Unpooled.directBuffer(body.length).writeBytes(body)).asReadOnly();
+        // A wrapped array is not leak-tracked and needs no release: one per engine, shared by every shed answer.
+        this.shedBody = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body)).asReadOnly();
     }
 
     /** Whether an ad request read now on this context's loop is served (false: answer {@link #shed()}). */

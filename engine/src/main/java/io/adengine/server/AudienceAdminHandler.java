@@ -266,7 +266,8 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             }
             work.execute(() -> {
                 try {
-                    while (data.isReadable()) {
+                    // A connection gone (or refused at the limit) needs no more parsing, only its buffers back.
+                    while (data.isReadable() && ctx.channel().isActive()) {
                         int len = Math.min(chunk.length, data.readableBytes());
                         data.readBytes(chunk, 0, len);
                         if (!parser.accept(chunk, 0, len)) {

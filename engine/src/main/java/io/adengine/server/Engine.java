@@ -151,7 +151,13 @@ public final class Engine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        started.push(audienceWork::shutdownNow);
+        // Let queued chunks run (they only release their buffers once the connection is gone) rather than drop them.
+        started.push(() -> {
+            audienceWork.shutdown();
+            if (!audienceWork.awaitTermination(5, TimeUnit.SECONDS)) {
+                audienceWork.shutdownNow();
+            }
+        });
         // Separate groups: a flood on the public port never takes the admin port's thread.
         EventLoopGroup publicGroup = started(started, new MultiThreadIoEventLoopGroup(config.ioThreads(), io));
         EventLoopGroup adminGroup = started(started, new MultiThreadIoEventLoopGroup(1, io));

@@ -17,7 +17,7 @@ public final class CrashChild {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPM", 2_000_000, 0, 0, Long.MAX_VALUE / 4, 0));
+        SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPM", 2_000_000, 0, 0, io.adengine.model.Money.MAX_AMOUNT_MICROS, 0));
         long now = Long.parseLong(args[1]);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
         EventPipeline p = BillingFixture.start(dir, holder, new AtomicLong(now));

@@ -72,7 +72,7 @@ class CrashRecoveryTest {
         assertThat(journaled.keySet()).containsAll(acked);
         assertThat(journaled.values()).allMatch(n -> n == 1);
 
-        SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPM", 2_000_000, 0, 0, Long.MAX_VALUE / 4, 0));
+        SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPM", 2_000_000, 0, 0, io.adengine.model.Money.MAX_AMOUNT_MICROS, 0));
         try (EventPipeline p = BillingFixture.start(dir, holder, new AtomicLong(NOW))) {
             assertThat(p.ledger().account(BillingFixture.ACCOUNT).spent()).isEqualTo(expectedSpend[0])
                     .isEqualTo(journaled.size() * 2_000L);

@@ -8,6 +8,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +120,9 @@ class RequestDeadlineTest {
 
         HttpResponses.send(channel.pipeline().lastContext(), HttpResponses.empty(HttpResponseStatus.NO_CONTENT), true);
         channel.flushOutbound();
-        assertThat((Object) channel.readOutbound()).isNotNull();
+        Object answer = channel.readOutbound();
+        assertThat(answer).isNotNull();
+        ReferenceCountUtil.release(answer);
         advance(HEADER_MS * 3);
         assertThat(channel.isOpen()).as("waiting for the next request: only the idle timeout applies").isTrue();
 

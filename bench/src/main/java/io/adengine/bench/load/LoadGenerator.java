@@ -78,11 +78,13 @@ public final class LoadGenerator {
 
     private static LoadResult merge(LoadSettings s, String label, List<Lane> lanes) {
         Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
+        Histogram admitted = new Histogram(MAX_LATENCY_NANOS, 3);
         long completed = 0, ok = 0, noFill = 0, unavailable = 0, other = 0, errors = 0, timedOut = 0, unsent = 0;
         long start = Long.MAX_VALUE;
         long finish = Long.MIN_VALUE;
         for (Lane l : lanes) {
             total.add(l.histogram);
+            admitted.add(l.admitted);
             completed += l.completed;
             ok += l.ok;
             noFill += l.noFill;
@@ -96,7 +98,7 @@ public final class LoadGenerator {
         }
         long elapsed = Math.max(0, finish - start);
         return new LoadResult(label, s.mode(), s.connections(), s.mode() == LoadMode.OPEN ? s.ratePerSecond() : 0, elapsed,
-                completed, ok, noFill, unavailable, other, errors, timedOut, unsent, total);
+                completed, ok, noFill, unavailable, other, errors, timedOut, unsent, total, admitted);
     }
 
     /** One client event loop's connections and counters. Every method runs on {@link #loop}. */
@@ -107,6 +109,8 @@ public final class LoadGenerator {
         final long maxRequests;
         final CountDownLatch done;
         final Histogram histogram = new Histogram(MAX_LATENCY_NANOS, 3);
+        /** Answers the server admitted (200 and 204), apart from the quick refusals (503) an overloaded server sheds. */
+        final Histogram admitted = new Histogram(MAX_LATENCY_NANOS, 3);
         final ArrayDeque<Long> pending = new ArrayDeque<>();
         final ArrayDeque<Connection> idle = new ArrayDeque<>();
         final List<ChannelFuture> connecting = new ArrayList<>();
@@ -214,7 +218,11 @@ public final class LoadGenerator {
         }
 
         void answered(Connection c, int status, long now) {
-            histogram.recordValue(Math.min(now - c.since, MAX_LATENCY_NANOS));
+            long latency = Math.min(now - c.since, MAX_LATENCY_NANOS);
+            histogram.recordValue(latency);
+            if (status == 200 || status == 204) {
+                admitted.recordValue(latency);
+            }
             completed++;
             lastAnswerNanos = now;
             switch (status) {

@@ -13,11 +13,13 @@ import java.util.Map;
 /**
  * What one load run measured. Latencies are in nanoseconds. {@code timedOut} requests were sent but not
  * answered and {@code unsent} ones were due but never sent before the run gave up; in open loop both are
- * recorded in the histogram with the latency they had reached by then (a lower bound).
+ * recorded in the histogram with the latency they had reached by then (a lower bound). {@code admitted} holds
+ * the 200 and 204 answers only: under overload the quick 503s of shed requests would otherwise pull the
+ * percentiles down.
  */
 public record LoadResult(String label, LoadMode mode, int connections, double targetRate, long elapsedNanos,
                          long completed, long ok200, long noFill204, long unavailable503, long otherStatus,
-                         long errors, long timedOut, long unsent, Histogram histogram) {
+                         long errors, long timedOut, long unsent, Histogram histogram, Histogram admitted) {
 
     /** Answered requests per second. */
     public double throughput() {
@@ -33,6 +35,16 @@ public record LoadResult(String label, LoadMode mode, int connections, double ta
     /** A latency percentile in milliseconds. */
     public double percentileMillis(double percentile) {
         return histogram.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** A latency percentile of the admitted (200 / 204) answers in milliseconds. */
+    public double admittedPercentileMillis(double percentile) {
+        return admitted.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** Share of the answers that were 503 (shed). */
+    public double shedShare() {
+        return completed == 0 ? 0 : unavailable503 / (double) completed;
     }
 
     public double maxMillis() {
@@ -62,6 +74,10 @@ public record LoadResult(String label, LoadMode mode, int connections, double ta
         m.put("p99ms", fmt3(percentileMillis(99)));
         m.put("p999ms", fmt3(percentileMillis(99.9)));
         m.put("maxms", fmt3(maxMillis()));
+        m.put("shedShare", String.format(Locale.ROOT, "%.4f", shedShare()));
+        m.put("admittedP50ms", fmt3(admittedPercentileMillis(50)));
+        m.put("admittedP99ms", fmt3(admittedPercentileMillis(99)));
+        m.put("admittedP999ms", fmt3(admittedPercentileMillis(99.9)));
         return m;
     }
 

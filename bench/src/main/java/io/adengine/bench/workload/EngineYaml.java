@@ -27,6 +27,8 @@ public final class EngineYaml {
                   bindAddress: 127.0.0.1
                   ioThreads: 0
                   maxBodyBytes: 16384
+                  userRateLimit:
+                    requestsPerSecond: 0    # off: the generated users are Zipf-distributed, so at benchmark rates the top GAIDs send hundreds of requests a second
                 admin:
                   token: %s
                 catalog:
