@@ -7,7 +7,10 @@
 # usage: bench/overload.sh WORKLOAD_DIR OUT_DIR [more bench overload options, e.g. --duration 10]
 # env:   OVERLOAD_PORT (18280), OVERLOAD_ADMIN_PORT (18281),
 #        OVERLOAD_MAX_QUEUE_MILLIS (the engine's default when unset; 0 turns admission control off),
-#        OVERLOAD_EVENTS=1 (events on: a journal in OUT_DIR/journal, fsync NONE)
+#        OVERLOAD_EVENTS=1 (events on: a journal in OUT_DIR/journal, fsync NONE),
+#        OVERLOAD_ENGINE_JAVA_OPTS (more JVM options for the engine, e.g. -Xlog:gc:file=/tmp/gc.log),
+#        OVERLOAD_ENGINE_CPUS / OVERLOAD_CLIENT_CPUS (taskset CPU lists, e.g. 0 and 1: the engine and the load
+#        generator on separate cores, so that the client is not starved of CPU by the engine it overloads)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,7 +42,10 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-(cd "$ROOT" && exec java @config/jvm.options @config/engine.jvm.options -jar engine/target/ad-engine.jar "$OUT/engine.yaml") \
+ENGINE_PIN=(); CLIENT_PIN=()
+if [[ -n "${OVERLOAD_ENGINE_CPUS:-}" ]]; then ENGINE_PIN=(taskset -c "$OVERLOAD_ENGINE_CPUS"); fi
+if [[ -n "${OVERLOAD_CLIENT_CPUS:-}" ]]; then CLIENT_PIN=(taskset -c "$OVERLOAD_CLIENT_CPUS"); fi
+(cd "$ROOT" && exec "${ENGINE_PIN[@]}" java @config/jvm.options @config/engine.jvm.options ${OVERLOAD_ENGINE_JAVA_OPTS:-} -jar engine/target/ad-engine.jar "$OUT/engine.yaml") \
   > "$OUT/engine.log" 2>&1 &
 ENGINE_PID=$!
 for _ in $(seq 1 600); do
@@ -48,7 +54,7 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 echo "== engine $ENGINE_PID up; load average $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc)"
-java @"$ROOT/config/jvm.options" -cp "$ROOT/bench/target/benchmarks.jar" io.adengine.bench.BenchMain overload \
+"${CLIENT_PIN[@]}" java @"$ROOT/config/jvm.options" -cp "$ROOT/bench/target/benchmarks.jar" io.adengine.bench.BenchMain overload \
   --port "$PORT" --requests "$WORK/requests.jsonl" --out "$OUT" "$@" | tee "$OUT/overload.txt"
 echo "== shed by the engine: $(curl -s -H "Authorization: Bearer $(sed -n 's/^  token: //p' "$OUT/engine.yaml")" \
   "http://127.0.0.1:$ADMIN/metrics" | grep -E 'adengine_ad_requests_total\{outcome="(shed|filled|no_fill)"\}' | tr '\n' ' ')"

@@ -51,6 +51,8 @@ class LoadGeneratorTest {
             assertThat(result.ok200()).isEqualTo(400);
             assertThat(result.fillRate()).isEqualTo(1.0);
             assertThat(result.histogram().getTotalCount()).isEqualTo(400);
+            assertThat(result.admitted().getTotalCount()).as("200s are admitted answers").isEqualTo(400);
+            assertThat(result.shedShare()).isZero();
             assertThat(Files.readString(dir.resolve("hello.hgrm"))).contains("Percentile").contains("#[Mean");
             assertThat(Files.readAllBytes(dir.resolve("hello.png"))).startsWith(0x89, 'P', 'N', 'G');
             assertThat(Files.readString(dir.resolve("hello.properties"))).contains("completed=400");
