@@ -117,8 +117,9 @@ public final class Engine implements AutoCloseable {
         BudgetGate budget = events.map(e -> both(given, e.budgetGate())).orElse(given);
         UserTargeting users = audiences.<UserTargeting>map(AudienceService::targeting).orElse(UserTargeting.UNKNOWN_USERS);
         TrackerSigner signer = new TrackerSigner(config.trackers().hmacKey());
+        AdResponseWriter writer = new AdResponseWriter(config.trackers().baseUrl());
         ServingContext context = new ServingContext(holder, metrics, new TrackerMint(signer, config.trackers().ttlSeconds()),
-                new AdResponseWriter(config.trackers().baseUrl()), events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
+                writer, events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
                 clock, seeds, config.maxBodyBytes(), config.adminToken(), budget, users, audiences,
                 events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
                 sync.map(s -> started(started, new CatalogAdminHandler(s.store(), config.sync().adminWorkers()))));
@@ -127,6 +128,8 @@ public final class Engine implements AutoCloseable {
         events.ifPresent(e -> holder.beforePublish(e.budgetGate()::prepare));
         audiences.ifPresent(a -> holder.beforePublish(a.targeting()::prepare));
         holder.beforePublish(s -> s.prepareSchedules(clock.getAsLong()));
+        holder.beforePublish(writer::prepare);
+        writer.prepare(snapshot);
         sync.ifPresent(s -> s.startPublishing(new SnapshotBuilder(config.auction()), holder));
 
         boolean epoll = Epoll.isAvailable();
