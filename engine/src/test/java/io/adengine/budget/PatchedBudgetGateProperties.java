@@ -10,8 +10,8 @@ import io.adengine.model.AdGroup;
 import io.adengine.model.Budget;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import io.adengine.testing.Property;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +28,12 @@ class PatchedBudgetGateProperties {
 
     private static final long NOW = 1_795_867_200_000L;
 
-    @Property(tries = 300)
-    void gateOnPatchedSnapshotShouldEqualGateOnFullBuild(@ForAll long seed) {
-        Random r = new Random(seed);
+    @Test
+    void gateOnPatchedSnapshotShouldEqualGateOnFullBuild() {
+        Property.forAll(300, gen -> sameVerdicts(gen.random(), gen.seed()));
+    }
+
+    private static void sameVerdicts(Random r, long seed) {
         Catalog base = withBudgets(RandomCatalogs.catalog(r), r);
         Catalog current = CatalogPatches.mix(r, base, withBudgets(RandomCatalogs.catalog(r), r));
         SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
