@@ -156,7 +156,7 @@ public final class CatalogStore implements AutoCloseable {
             }
             JsonNode tombs = root.path("tombstones");
             for (ObjectKind k : ObjectKind.values()) {
-                tombs.path(k.pathName()).fields().forEachRemaining(e -> tombstones.get(k).put(Long.parseLong(e.getKey()), e.getValue().asLong()));
+                tombs.path(k.pathName()).properties().forEach(e -> tombstones.get(k).put(Long.parseLong(e.getKey()), e.getValue().asLong()));
             }
             LOG.info("catalog store: snapshot at change {} loaded", seq);
         } else if (seedCatalog != null) {
