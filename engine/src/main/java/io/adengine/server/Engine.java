@@ -158,7 +158,8 @@ public final class Engine implements AutoCloseable {
     private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics) {
         try {
             EventPipeline.EventSink sink = config.events().kafkaEnabled()
-                    ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic()) : EventPipeline.EventSink.NONE;
+                    ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic(), metrics.registry())
+                    : EventPipeline.EventSink.NONE;
             return EventPipeline.start(config.events(), holder, clock, metrics.registry(), sink);
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the event journal in " + config.events().journalDir(), e);

@@ -61,6 +61,8 @@ final class ReportsApi {
     }
 
     private static final class BadParameter extends Exception {
+        private static final long serialVersionUID = 1L;
+
         final String field;
 
         BadParameter(String field, String message) {
