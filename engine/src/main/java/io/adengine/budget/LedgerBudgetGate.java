@@ -127,6 +127,7 @@ public final class LedgerBudgetGate implements BudgetGate {
             total[o] = ag.budget().totalMicros();
             spendable[o] = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
             offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
+            groups[o].plan(daily[o], offset[o]);
         }
         return new View(groups, accounts, daily, total, spendable, offset);
     }

@@ -2,7 +2,6 @@ package io.adengine.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.adengine.events.Ascii;
 import io.adengine.events.Impressions;
 import io.adengine.index.Segment;
 import io.adengine.index.SegmentCache;
@@ -17,7 +16,6 @@ import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
 import io.adengine.model.NotServedReason;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,8 +29,8 @@ import java.io.OutputStream;
  *
  * <p>Each creative's static JSON is rendered once per segment ({@link RenderedCreative}, on the first
  * answer that shows it: rendering all 300,000 creatives of workload M ahead would cost about 180 MB), so
- * an answer writes cached bytes plus the impression id, the two prices and the token, straight into the
- * response buffer: no JSON generator, no strings.
+ * an answer copies cached bytes plus the impression id, the two prices and the token into a thread's
+ * {@link AnswerBytes}, then into the response buffer in one copy: no JSON generator, no strings.
  */
 public final class AdResponseWriter {
 
@@ -47,7 +45,7 @@ public final class AdResponseWriter {
     /** Per segment, per ordinal, per creative of the group: its rendered fragments, filled on first use. */
     private final SegmentCache<RenderedCreative[][]> rendered =
             new SegmentCache<>((segment, unused) -> new RenderedCreative[segment.size()][]);
-    private final ThreadLocal<byte[]> digits = ThreadLocal.withInitial(() -> new byte[20]);
+    private final ThreadLocal<AnswerBytes> answers = ThreadLocal.withInitial(AnswerBytes::new);
 
     /** A writer whose tracker URLs start with {@code trackerBaseUrl} (scheme, host and port of the public API). */
     public AdResponseWriter(String trackerBaseUrl) {
@@ -60,41 +58,42 @@ public final class AdResponseWriter {
     }
 
     /** Writes the whole answer into {@code out}. */
-    public void write(Snapshot snapshot, AdRequest request, Decision decision, Impressions impressions, ByteBuf out) throws IOException {
-        byte[] scratch = digits.get();
+    public void write(Snapshot snapshot, AdRequest request, Decision decision, Impressions impressions, ByteBuf buffer) throws IOException {
+        AnswerBytes out = answers.get().reset();
         out.writeBytes(REQUEST_ID);
         writeString(out, request.requestId());
         out.writeBytes(CATALOG_VERSION);
-        writeDecimal(out, snapshot.version(), scratch);
+        out.writeDecimal(snapshot.version());
         out.writeBytes(ADS);
         for (int i = 0; i < decision.filled(); i++) {
             if (i > 0) {
                 out.writeByte(',');
             }
-            writeAd(out, snapshot, request, decision, impressions, i, scratch);
+            writeAd(out, snapshot, request, decision, impressions, i);
         }
         out.writeByte(']');
         Explain explain = decision.explain();
         if (explain != null) {
             out.writeBytes(EXPLAIN);
-            try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
+            try (JsonGenerator g = FACTORY.createGenerator((OutputStream) out)) {
                 g.writeStartObject();
                 writeExplainFields(g, explain);
                 g.writeEndObject();
             }
         }
         out.writeByte('}');
+        buffer.writeBytes(out.array(), 0, out.length());
     }
 
-    private void writeAd(ByteBuf out, Snapshot snapshot, AdRequest request, Decision d, Impressions impressions, int slot, byte[] scratch) {
+    private void writeAd(AnswerBytes out, Snapshot snapshot, AdRequest request, Decision d, Impressions impressions, int slot) {
         RenderedCreative r = rendered(snapshot, d.ordinal(slot), d.creative(slot));
         long seed = AdDecider.mix(request.seed() + slot);
         out.writeBytes(IMPRESSION_ID);
         out.writeBytes(impressions.idBytes(slot));
         out.writeBytes(r.afterId);
-        writeDecimal(out, d.chargePerUnit(slot), scratch);
+        out.writeDecimal(d.chargePerUnit(slot));
         out.writeBytes(r.afterCharge);
-        writeDecimal(out, d.clearingCpm(slot), scratch);
+        out.writeDecimal(d.clearingCpm(slot));
         out.writeBytes(r.afterClearing);
         boolean first = pick(out, r.titles, seed, true);
         first = pick(out, r.descriptions, seed >>> 8, first);
@@ -115,7 +114,7 @@ public final class AdResponseWriter {
     }
 
     /** Writes the seed's choice among an asset's options (none when it has none); returns whether nothing is written yet. */
-    private static boolean pick(ByteBuf out, byte[][] options, long seed, boolean first) {
+    private static boolean pick(AnswerBytes out, byte[][] options, long seed, boolean first) {
         if (options.length == 0) {
             return first;
         }
@@ -154,12 +153,8 @@ public final class AdResponseWriter {
         return r;
     }
 
-    private static void writeDecimal(ByteBuf out, long value, byte[] scratch) {
-        out.writeBytes(scratch, 0, Ascii.putDecimal(scratch, 0, value));
-    }
-
     /** Writes a JSON string literal; plain printable ASCII (every id the engine makes) goes straight through. */
-    private static void writeString(ByteBuf out, String s) {
+    private static void writeString(AnswerBytes out, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
@@ -168,7 +163,7 @@ public final class AdResponseWriter {
             }
         }
         out.writeByte('"');
-        out.writeCharSequence(s, java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeAscii(s);
         out.writeByte('"');
     }
 

@@ -129,6 +129,9 @@ public final class Engine implements AutoCloseable {
         audiences.ifPresent(a -> holder.beforePublish(a.targeting()::prepare));
         holder.beforePublish(s -> s.prepareSchedules(clock.getAsLong()));
         holder.beforePublish(writer::prepare);
+        // The first snapshot was not published through the holder: prepare it here.
+        events.ifPresent(e -> e.budgetGate().prepare(snapshot));
+        audiences.ifPresent(a -> a.targeting().prepare(snapshot));
         writer.prepare(snapshot);
         sync.ifPresent(s -> s.startPublishing(new SnapshotBuilder(config.auction()), holder));
 
