@@ -110,8 +110,9 @@ if [[ "$LOAD_SECONDS" -gt 0 ]]; then
 fi
 if [[ "${RSS_STORM:-0}" == "1" ]]; then
   [[ "${RSS_SYNC:-0}" == "1" ]] || { echo "RSS_STORM=1 needs RSS_SYNC=1"; exit 2; }
-  echo "== sync storm from another process (SyncStormBench M ${STORM_SECONDS:-10} 1000 200 --external)"
-  java @"$ROOT/config/jvm.options" -Xmx3g -cp "$BENCH_JAR" io.adengine.bench.sync.SyncStormBench M "${STORM_SECONDS:-10}" 1000 200 \
+  echo "== sync storm from another process (SyncStormBench --catalog M --seconds ${STORM_SECONDS:-10} --changes-per-second 1000 --requests-per-second 200 --external)"
+  java @"$ROOT/config/jvm.options" -Xmx3g -cp "$BENCH_JAR" io.adengine.bench.sync.SyncStormBench --catalog M \
+    --seconds "${STORM_SECONDS:-10}" --changes-per-second 1000 --requests-per-second 200 \
     --external "$PORT" "$ADMIN" bench-admin-token --pid "$ENGINE_PID" | grep -v '^\['
   status "after the sync storm"
   grep -cE 'Pause' "$OUT/gc.log" | sed 's/^/collector pauses logged: /'

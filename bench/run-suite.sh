@@ -139,15 +139,16 @@ F1_B="$(awk '{print $(NF-3)" ± "$(NF-1)" B/op"}' <<< "$F1_ALLOC")"
 # F5-F7: the harnesses of the sync and billing issues, each bounded in time.
 JAVA_OPTS_FILE="$ROOT/config/jvm.options"
 log "F6 journal throughput (2 publishers, ${SUITE_F6_SECONDS:-5} s, fsync per batch)"
-java @"$JAVA_OPTS_FILE" -cp "$BENCH_JAR" io.adengine.bench.events.JournalThroughput 2 "${SUITE_F6_SECONDS:-5}" BATCH 256 \
+java @"$JAVA_OPTS_FILE" -cp "$BENCH_JAR" io.adengine.bench.events.JournalThroughput --publishers 2 --seconds "${SUITE_F6_SECONDS:-5}" --fsync BATCH --inflight 256 \
   > "$RUN_DIR/f6-journal.txt" 2>&1 || echo "F6 failed" >> "$RUN_DIR/f6-journal.txt"
 log "F7 simulated day (${SUITE_F7_GROUPS:-2000} ad groups, ${SUITE_F7_REQUESTS:-1000000} requests)"
 java @"$JAVA_OPTS_FILE" -Djava.awt.headless=true -cp "$BENCH_JAR" io.adengine.bench.events.SimulatedDay \
-  "${SUITE_F7_GROUPS:-2000}" "${SUITE_F7_REQUESTS:-1000000}" "$RUN_DIR/f7-simulated-day.png" \
+  --groups "${SUITE_F7_GROUPS:-2000}" --requests "${SUITE_F7_REQUESTS:-1000000}" --png "$RUN_DIR/f7-simulated-day.png" \
   > "$RUN_DIR/f7-day.txt" 2>&1 || echo "F7 failed" >> "$RUN_DIR/f7-day.txt"
 log "F5 sync storm (catalog ${SUITE_F5_CATALOG:-M}, ${SUITE_F5_SECONDS:-10} s at ${SUITE_F5_CHANGES:-1000} changes/s)"
 java @"$JAVA_OPTS_FILE" -Xmx3g -cp "$BENCH_JAR" io.adengine.bench.sync.SyncStormBench \
-  "${SUITE_F5_CATALOG:-M}" "${SUITE_F5_SECONDS:-10}" "${SUITE_F5_CHANGES:-1000}" 200 \
+  --catalog "${SUITE_F5_CATALOG:-M}" --seconds "${SUITE_F5_SECONDS:-10}" --changes-per-second "${SUITE_F5_CHANGES:-1000}" \
+  --requests-per-second 200 \
   > "$RUN_DIR/f5-sync.txt" 2>&1 || echo "F5 failed" >> "$RUN_DIR/f5-sync.txt"
 F5_FRESH="$(grep -m1 '^freshness' "$RUN_DIR/f5-sync.txt" | sed 's/.*ms: //')"
 F5_ACKED="$(grep -m1 '^changes acknowledged' "$RUN_DIR/f5-sync.txt" | sed 's/;.*//')"

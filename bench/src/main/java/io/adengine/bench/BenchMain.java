@@ -16,6 +16,22 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(execute(new BenchMain(), args));
+    }
+
+    /** Runs a picocli command the way every bench command line does (enum values in any case); its exit status. */
+    public static int execute(Object command, String... args) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    /**
+     * The {@code main} of a bench class that is its own command: runs it, and ends the JVM only when it
+     * failed, so a successful run returns from {@code main} (and a test may call it) as before.
+     */
+    public static void runMain(Object command, String... args) {
+        int status = execute(command, args);
+        if (status != 0) {
+            System.exit(status);
+        }
     }
 }

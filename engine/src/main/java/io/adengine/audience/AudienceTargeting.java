@@ -1,6 +1,7 @@
 package io.adengine.audience;
 
 import io.adengine.index.Segment;
+import io.adengine.index.SegmentCache;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
 import io.adengine.match.UserTargeting;
@@ -26,21 +27,8 @@ public final class AudienceTargeting implements UserTargeting {
 
     private final UserDataHolder data;
     private final ObservedTraffic traffic;
-    // Per segment position (base, first delta, second delta) the rules of the two latest segments seen: while a new snapshot is prepared and
-    // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
-    private final Recent[] slots = new Recent[Snapshot.MAX_SEGMENTS];
-
-    /** The rules of the latest segment of a slot and of the one before it. */
-    private record Recent(Rules latest, Rules previous) {
-        static final Recent EMPTY = new Recent(null, null);
-
-        Rules find(Segment segment, UserData data) {
-            if (latest != null && latest.segment == segment && latest.data == data) {
-                return latest;
-            }
-            return previous != null && previous.segment == segment && previous.data == data ? previous : null;
-        }
-    }
+    // Compiled per (segment, published user data): a new delta recompiles only the delta's few rules.
+    private final SegmentCache<Rules> rules = new SegmentCache<>((segment, data) -> new Rules(segment, (UserData) data));
 
     /** A filter over published user data that observes no traffic (tools, benchmarks). */
     public AudienceTargeting(UserDataHolder data) {
@@ -116,33 +104,17 @@ public final class AudienceTargeting implements UserTargeting {
         }
         int i = snapshot.segmentOf(ordinal);
         int local = ordinal - snapshot.offset(i);
-        Rules r = rules(snapshot.segment(i), i);
+        Rules r = rules.get(snapshot.segment(i), i, data.current());
         return !r.restricted[local] || r.accepts(local, user);
     }
 
     /** Compiles the rules of a snapshot's segments now, so the first request after a swap does not. */
     public void prepare(Snapshot snapshot) {
-        for (int i = 0; i < snapshot.segmentCount(); i++) {
-            rules(snapshot.segment(i), i);
-        }
-    }
-
-    private Rules rules(Segment segment, int slot) {
-        UserData d = data.current();
-        // Slots are written without a lock: a race only costs a rebuild, and a Recent is immutable (final fields).
-        Recent recent = slots[slot] == null ? Recent.EMPTY : slots[slot];
-        Rules r = recent.find(segment, d);
-        if (r == null) {
-            r = new Rules(segment, d);
-            slots[slot] = new Recent(r, recent.latest);
-        }
-        return r;
+        rules.prepare(snapshot, data.current());
     }
 
     /** The user rules of every ordinal of one segment, resolved against one user data version. */
     private static final class Rules {
-        final Segment segment;
-        final UserData data;
         final Demographics demographics;
         final boolean[] restricted;
         final int[] genderMask;
@@ -154,8 +126,6 @@ public final class AudienceTargeting implements UserTargeting {
         final AppInstalls[] installs;
 
         Rules(Segment segment, UserData data) {
-            this.segment = segment;
-            this.data = data;
             this.demographics = data.demographics();
             int n = segment.size();
             restricted = new boolean[n];

@@ -27,11 +27,24 @@ public final class GroupSpend {
     volatile long totalSpent;
     volatile long reserved;
     volatile int passPpm = 1_000_000;
+    /**
+     * The pacing plan: daily budget and time-zone offset as of the latest catalog the ledger charged with
+     * or the budget gate prepared (written by either, read by the pacing step; 0 daily: not paced).
+     */
+    volatile long planDailyMicros;
+    volatile long planOffsetMillis;
     /** Local day a CPT slot was last charged for (ledger thread only). */
     long cptChargedDay = Long.MIN_VALUE;
 
     GroupSpend(long adGroupId) {
         this.adGroupId = adGroupId;
+    }
+
+    void plan(long dailyMicros, long offsetMillis) {
+        if (planDailyMicros != dailyMicros || planOffsetMillis != offsetMillis) {
+            planDailyMicros = dailyMicros;
+            planOffsetMillis = offsetMillis;
+        }
     }
 
     void addReserved(long micros) {

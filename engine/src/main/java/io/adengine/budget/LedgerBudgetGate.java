@@ -2,6 +2,7 @@ package io.adengine.budget;
 
 import io.adengine.config.EngineConfig;
 import io.adengine.index.Segment;
+import io.adengine.index.SegmentCache;
 import io.adengine.index.Snapshot;
 import io.adengine.match.BudgetGate;
 import io.adengine.model.Account;
@@ -24,24 +25,10 @@ public final class LedgerBudgetGate implements BudgetGate {
     private final SpendLedger ledger;
     private final LongSupplier clock;
     private final boolean paced;
-    // Per segment position (base, first delta, second delta) the views of the two latest segments seen: while a new snapshot is prepared and
-    // swapped in, requests still running on the previous one find theirs too, and nobody rebuilds on a serving thread.
-    private final Recent[] slots = new Recent[Snapshot.MAX_SEGMENTS];
-
-    /** The views of the latest segment of a slot and of the one before it. */
-    private record Recent(View latest, View previous) {
-        static final Recent EMPTY = new Recent(null, null);
-
-        View find(Segment segment) {
-            if (latest != null && latest.segment == segment) {
-                return latest;
-            }
-            return previous != null && previous.segment == segment ? previous : null;
-        }
-    }
+    private final SegmentCache<View> views = new SegmentCache<>((segment, unused) -> build(segment));
 
     /** Per-ordinal spend counters and limits of one segment (base and delta have a cache slot each). */
-    private record View(Segment segment, GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
+    private record View(GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
                         long[] spendable, long[] offsetMillis) {
     }
 
@@ -107,9 +94,7 @@ public final class LedgerBudgetGate implements BudgetGate {
 
     /** Builds the views of a snapshot's segments now, so the first request after a swap does not. */
     public void prepare(Snapshot snapshot) {
-        for (int i = 0; i < snapshot.segmentCount(); i++) {
-            view(snapshot.segment(i), i);
-        }
+        views.prepare(snapshot, null);
     }
 
     private static int local(Snapshot snapshot, int global) {
@@ -118,16 +103,10 @@ public final class LedgerBudgetGate implements BudgetGate {
 
     private View view(Snapshot snapshot, int global) {
         int i = snapshot.segmentOf(global);
-        return view(snapshot.segment(i), i);
+        return views.get(snapshot.segment(i), i);
     }
 
-    private View view(Segment segment, int slot) {
-        // Slots are written without a lock: a race only costs a rebuild, and a Recent is immutable (final fields).
-        Recent recent = slots[slot] == null ? Recent.EMPTY : slots[slot];
-        View v = recent.find(segment);
-        if (v != null) {
-            return v;
-        }
+    private View build(Segment segment) {
         // The segment's own catalog holds the campaigns and accounts of its groups; a base group whose
         // campaign or account changed since is hidden and lives in the delta, so this is never stale.
         int n = segment.size();
@@ -148,9 +127,8 @@ public final class LedgerBudgetGate implements BudgetGate {
             total[o] = ag.budget().totalMicros();
             spendable[o] = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
             offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
+            groups[o].plan(daily[o], offset[o]);
         }
-        v = new View(segment, groups, accounts, daily, total, spendable, offset);
-        slots[slot] = new Recent(v, recent.latest);
-        return v;
+        return new View(groups, accounts, daily, total, spendable, offset);
     }
 }

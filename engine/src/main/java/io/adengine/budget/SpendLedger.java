@@ -3,6 +3,7 @@ package io.adengine.budget;
 import io.adengine.model.Account;
 import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
+import io.adengine.model.Money;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -28,6 +29,12 @@ public final class SpendLedger {
     private final Supplier<Catalog> catalog;
     private final long reservationMillis;
     private final Map<Long, GroupSpend> groups = new ConcurrentHashMap<>();
+    /**
+     * Every group record in creation order, for the pacing step to walk without the map: {@code all[0 .. allCount)}.
+     * Appended under a lock, the array doubling when full; a reader reads the count first, then the array.
+     */
+    private volatile GroupSpend[] all = new GroupSpend[1024];
+    private volatile int allCount;
     private final Map<Long, AccountSpend> accounts = new ConcurrentHashMap<>();
     private final ArrayDeque<Reservation> reservations = new ArrayDeque<>();
     private final Map<Long, Reservation> reservationsByImpression = new HashMap<>();
@@ -56,7 +63,23 @@ public final class SpendLedger {
 
     /** The spend record of an ad group (created empty on first use; any thread). */
     public GroupSpend group(long adGroupId) {
-        return groups.computeIfAbsent(adGroupId, GroupSpend::new);
+        GroupSpend g = groups.get(adGroupId);
+        return g != null ? g : groups.computeIfAbsent(adGroupId, this::created);
+    }
+
+    private GroupSpend created(long adGroupId) {
+        GroupSpend g = new GroupSpend(adGroupId);
+        synchronized (groups) {
+            int n = allCount;
+            GroupSpend[] a = all;
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+                all = a;
+            }
+            a[n] = g;
+            allCount = n + 1;
+        }
+        return g;
     }
 
     /** The spend record of an account (created empty on first use; any thread). */
@@ -149,6 +172,7 @@ public final class SpendLedger {
         long day = localDay(timeMillis, offset);
         long daySpent = g.day == day ? g.daySpent : 0;
         long daily = ag == null ? 0 : ag.budget().dailyMicros();
+        g.plan(daily, offset * 3_600_000L);
         long total = ag == null ? 0 : ag.budget().totalMicros();
         long spendable = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
         if ((daily > 0 && daySpent >= daily) || (total > 0 && g.totalSpent >= total) || a.spent >= spendable) {
@@ -183,24 +207,28 @@ public final class SpendLedger {
      * Ledger side: one pacing step (LinkedIn KDD 2014 style): each ad group with a daily budget compares
      * its spend (plus reservations) with an even plan over its local day, evaluated one period ahead;
      * ahead of plan its pass-through rate shrinks by a fifth, behind plan it grows by a quarter (at
-     * least 0.1% passes, at most everything).
+     * least 0.1% passes, at most everything). Walks an array of the groups with their cached plans
+     * ({@link GroupSpend#plan}); a group at full rate that has spent and reserved nothing today costs one
+     * comparison.
      */
     public void pace(long nowMillis, long periodMillis) {
-        Catalog c = catalog.get();
-        for (GroupSpend g : groups.values()) {
-            AdGroup ag = c.adGroup(g.adGroupId);
-            if (ag == null || ag.budget().dailyMicros() <= 0) {
+        int n = allCount;
+        GroupSpend[] a = all;
+        for (int i = 0; i < n; i++) {
+            GroupSpend g = a[i];
+            long daily = g.planDailyMicros;
+            if (daily <= 0) {
                 continue;
             }
-            int offset = ag.schedule().utcOffsetHours();
-            long local = nowMillis + offset * 3_600_000L;
-            long sinceMidnight = Math.floorMod(local, DAY_MILLIS);
-            long planned = io.adengine.model.Money.mulDiv(ag.budget().dailyMicros(),
-                    Math.min(DAY_MILLIS, sinceMidnight + periodMillis), DAY_MILLIS);
+            long local = nowMillis + g.planOffsetMillis;
             long spent = g.spentOnDay(Math.floorDiv(local, DAY_MILLIS)) + Math.max(0, g.reserved);
             int p = g.passPpm;
-            int next = spent > planned ? Math.max(1_000, p - p / 5) : Math.min(1_000_000, p + Math.max(1_000, p / 4));
-            g.passPpm = next;
+            if (spent == 0 && p >= 1_000_000) {
+                continue;
+            }
+            long sinceMidnight = Math.floorMod(local, DAY_MILLIS);
+            long planned = Money.mulDiv(daily, Math.min(DAY_MILLIS, sinceMidnight + periodMillis), DAY_MILLIS);
+            g.passPpm = spent > planned ? Math.max(1_000, p - p / 5) : Math.min(1_000_000, p + Math.max(1_000, p / 4));
         }
     }
 }

@@ -45,7 +45,7 @@ final class StoreSnapshotFile {
         }
         JsonNode tombs = root.path("tombstones");
         for (ObjectKind k : ObjectKind.values()) {
-            tombs.path(k.pathName()).fields().forEachRemaining(e -> objects.tombstone(k, Long.parseLong(e.getKey()), e.getValue().asLong()));
+            tombs.path(k.pathName()).properties().forEach(e -> objects.tombstone(k, Long.parseLong(e.getKey()), e.getValue().asLong()));
         }
         return root.path("seq").asLong();
     }

@@ -1,6 +1,7 @@
 package io.adengine.events;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.Locale;
 /**
  * What the event pipeline counts, exported with the serving metrics: tracker events by type and
  * outcome (accepted, forged, expired, duplicate, shed, refused, failed, bad_request), served events
- * published or shed, ring-full occurrences, charges by billing model and refused charges (no budget).
+ * published or shed, ring-full occurrences, charges by billing model and refused charges (no budget),
+ * journal group commits and the time each one's fsync took (a histogram, {@code adengine_journal_fsync_seconds}).
  */
 public final class EventMetrics {
 
@@ -26,6 +28,8 @@ public final class EventMetrics {
     private final Counter chargedMicros;
     private final Counter overBudget;
     private final Counter journalBatches;
+    // Observed by the journal thread alone, off the serving path: the library histogram's scrape-time buffer is fine there.
+    private final Histogram journalFsync;
 
     public EventMetrics(PrometheusRegistry registry) {
         trackers = Counter.builder().name("adengine_tracker_events_total")
@@ -40,6 +44,10 @@ public final class EventMetrics {
         overBudget = Counter.builder().name("adengine_charges_over_budget_total")
                 .help("Billable events not charged because a budget or the account had no room").register(registry);
         journalBatches = Counter.builder().name("adengine_journal_commits_total").help("Journal group commits (write + fsync)").register(registry);
+        journalFsync = Histogram.builder().name("adengine_journal_fsync_seconds")
+                .help("Time of each journal group commit's fsync (FileChannel.force); nothing with events.fsync NONE")
+                .classicOnly().classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                .withoutExemplars().register(registry);
         for (EventType t : EventType.values()) {
             if (t.deduplicated()) {
                 for (TrackerOutcome o : TrackerOutcome.values()) {
@@ -86,8 +94,12 @@ public final class EventMetrics {
         return overBudget.get();
     }
 
-    void journalCommit() {
+    /** One group commit; {@code fsyncNanos} is what its fsync took, 0 when the journal does not force. */
+    void journalCommit(long fsyncNanos) {
         journalBatches.inc();
+        if (fsyncNanos > 0) {
+            journalFsync.observe(fsyncNanos / 1e9);
+        }
     }
 
     /** Journal group commits so far. */

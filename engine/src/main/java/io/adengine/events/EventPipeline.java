@@ -393,8 +393,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
 
         private void commit() {
             try {
-                journal.commit();
-                metrics.journalCommit();
+                metrics.journalCommit(journal.commit());
             } catch (IOException ex) {
                 fail(ex);
                 for (int i = 0; i < pending; i++) {

@@ -2,10 +2,13 @@ package io.adengine.events;
 
 import io.adengine.match.AdRequest;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The impressions of one answer, minted after the decision and before rendering: per slot, the
- * impression id (128 random bits, the first 16 of which carry the request's country) and the signed
- * tracker token. Reused by its owning serving thread, like the decision it belongs to.
+ * impression id (128 random bits, the first 16 of which carry the request's country) as 32 lower-case hex
+ * digits, and the signed tracker token, both as ASCII bytes so the answer is written without building
+ * strings. Reused by its owning serving thread, like the decision it belongs to.
  */
 public final class Impressions {
 
@@ -13,8 +16,10 @@ public final class Impressions {
     long expiresEpochSeconds;
     final long[] hi = new long[AdRequest.MAX_COUNT];
     final long[] lo = new long[AdRequest.MAX_COUNT];
-    final String[] ids = new String[AdRequest.MAX_COUNT];
-    final String[] tokens = new String[AdRequest.MAX_COUNT];
+    final byte[][] ids = new byte[AdRequest.MAX_COUNT][32];
+    final byte[][] tokens = new byte[AdRequest.MAX_COUNT][TrackerSigner.MAX_TOKEN];
+    final int[] tokenLengths = new int[AdRequest.MAX_COUNT];
+    final byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
 
     /** How many impressions (the decision's filled slots). */
     public int count() {
@@ -36,13 +41,28 @@ public final class Impressions {
         return lo[slot];
     }
 
-    /** Slot i's impression id: 32 lower-case hex digits. */
-    public String id(int slot) {
+    /** Slot i's impression id, 32 ASCII hex digits (a reused array: copy what you keep). */
+    public byte[] idBytes(int slot) {
         return ids[slot];
     }
 
-    /** Slot i's signed tracker token. */
-    public String token(int slot) {
+    /** Slot i's signed tracker token, ASCII, in {@code tokenBytes(i)[0 .. tokenLength(i))} (a reused array). */
+    public byte[] tokenBytes(int slot) {
         return tokens[slot];
+    }
+
+    /** The length of slot i's token. */
+    public int tokenLength(int slot) {
+        return tokenLengths[slot];
+    }
+
+    /** Slot i's impression id as a string (allocates: tests and diagnostics). */
+    public String id(int slot) {
+        return new String(ids[slot], StandardCharsets.US_ASCII);
+    }
+
+    /** Slot i's token as a string (allocates: tests and diagnostics). */
+    public String token(int slot) {
+        return new String(tokens[slot], 0, tokenLengths[slot], StandardCharsets.US_ASCII);
     }
 }

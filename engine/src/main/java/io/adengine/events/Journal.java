@@ -41,9 +41,13 @@ public final class Journal implements AutoCloseable {
         log.append(payload.array(), 0, PAYLOAD_BYTES);
     }
 
-    /** Writes what is buffered and forces it to disk (when forcing is on); rotates a full file. */
-    public void commit() throws IOException {
-        log.commit();
+    /**
+     * Writes what is buffered and forces it to disk (when forcing is on); rotates a full file.
+     *
+     * @return the nanoseconds the fsync took, 0 when forcing is off
+     */
+    public long commit() throws IOException {
+        return log.commit();
     }
 
     @Override

@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Report rollups: counts and cost per UTC hour × account × campaign × ad group × creative × country ×
  * ad space × publisher, updated by one thread (the rollup handler, or replay); queried by any thread
- * (values are volatile, the map concurrent, so a query sees each cell's latest counts). Cost is in the
+ * (cells live in a {@link RollupTable} keyed by primitives: an event allocates nothing). Cost is in the
  * account's currency and is booked at the hour of the charging event.
  */
 public final class ReportRollups {
@@ -39,28 +38,6 @@ public final class ReportRollups {
     /** Time buckets of a report. */
     public enum Granularity { TOTAL, DAY, HOUR }
 
-    record Key(long hour, long account, long campaign, long adGroup, long creative, short country, long adSpace, long publisher) {
-        long value(Dimension d) {
-            return switch (d) {
-                case ACCOUNT -> account;
-                case CAMPAIGN -> campaign;
-                case AD_GROUP -> adGroup;
-                case CREATIVE -> creative;
-                case COUNTRY -> country;
-                case AD_SPACE -> adSpace;
-                case PUBLISHER -> publisher;
-            };
-        }
-    }
-
-    static final class Cell {
-        volatile long served;
-        volatile long impressions;
-        volatile long clicks;
-        volatile long conversions;
-        volatile long costMicros;
-    }
-
     /** One row of a report: its period start (epoch millis, 0 for total), dimension values and sums. */
     public record Row(long periodStart, Map<Dimension, Long> dims, long served, long impressions, long clicks,
                       long conversions, long costMicros) {
@@ -81,26 +58,41 @@ public final class ReportRollups {
         }
     }
 
-    private final Map<Key, Cell> cells = new ConcurrentHashMap<>();
+    private static final long HOUR_MILLIS = 3_600_000L;
+
+    private final RollupTable cells = new RollupTable();
 
     /** Adds one event that the journal accepted (ledger has set its charge). */
     public void apply(BillingEvent e) {
         if (e.type == EventType.TICK || e.status != BillingEvent.Status.ACCEPTED) {
             return;
         }
-        Key k = new Key(Math.floorDiv(e.timeMillis, 3_600_000L) * 3_600_000L, e.accountId, e.campaignId, e.adGroupId,
-                e.creativeId, e.country, e.adSpaceId, e.publisherId);
-        Cell c = cells.computeIfAbsent(k, x -> new Cell());
-        switch (e.type) {
-            case SERVED -> c.served = c.served + 1;
-            case IMPRESSION -> c.impressions = c.impressions + 1;
-            case CLICK -> c.clicks = c.clicks + 1;
-            case CONVERSION -> c.conversions = c.conversions + 1;
-            default -> { }
-        }
+        int counter = switch (e.type) {
+            case SERVED -> RollupTable.SERVED;
+            case IMPRESSION -> RollupTable.IMPRESSIONS;
+            case CLICK -> RollupTable.CLICKS;
+            case CONVERSION -> RollupTable.CONVERSIONS;
+            case TICK -> throw new AssertionError("ticks are not rolled up");
+        };
+        long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
+        cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, counter, 1);
         if (e.chargedMicros > 0) {
-            c.costMicros = c.costMicros + e.chargedMicros;
+            cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.COST,
+                    e.chargedMicros);
         }
+    }
+
+    /** The value of a dimension in slot i of a table generation. */
+    private static long value(RollupTable.Table t, int i, Dimension d) {
+        return switch (d) {
+            case ACCOUNT -> t.key(i, 1);
+            case CAMPAIGN -> t.key(i, 2);
+            case AD_GROUP -> t.key(i, 3);
+            case CREATIVE -> t.key(i, 4);
+            case COUNTRY -> (short) (t.key(i, 0) & 0xffff);
+            case AD_SPACE -> t.key(i, 5);
+            case PUBLISHER -> t.key(i, 6);
+        };
     }
 
     /**
@@ -120,34 +112,35 @@ public final class ReportRollups {
             return 0;
         });
         long offset = utcOffsetHours * 3_600_000L;
+        RollupTable.Table t = cells.table();
         outer:
-        for (Map.Entry<Key, Cell> en : cells.entrySet()) {
-            Key k = en.getKey();
-            if (k.hour < fromMillis || k.hour >= toMillis) {
+        for (int i = 0; i < t.slots(); i++) {
+            if (!t.used(i)) {
+                continue;
+            }
+            long hour = (t.key(i, 0) >> 16) * HOUR_MILLIS;
+            if (hour < fromMillis || hour >= toMillis) {
                 continue;
             }
             for (Map.Entry<Dimension, Long> f : filters.entrySet()) {
-                if (k.value(f.getKey()) != f.getValue()) {
+                if (value(t, i, f.getKey()) != f.getValue()) {
                     continue outer;
                 }
             }
             long period = switch (granularity) {
                 case TOTAL -> 0;
-                case HOUR -> k.hour;
-                case DAY -> Math.floorDiv(k.hour + offset, 86_400_000L) * 86_400_000L - offset;
+                case HOUR -> hour;
+                case DAY -> Math.floorDiv(hour + offset, 86_400_000L) * 86_400_000L - offset;
             };
             List<Long> key = new ArrayList<>();
             key.add(period);
             for (Dimension d : groupBy) {
-                key.add(k.value(d));
+                key.add(value(t, i, d));
             }
-            long[] s = sums.computeIfAbsent(key, x -> new long[5]);
-            Cell c = en.getValue();
-            s[0] += c.served;
-            s[1] += c.impressions;
-            s[2] += c.clicks;
-            s[3] += c.conversions;
-            s[4] += c.costMicros;
+            long[] s = sums.computeIfAbsent(key, x -> new long[RollupTable.COUNTERS]);
+            for (int c = 0; c < RollupTable.COUNTERS; c++) {
+                s[c] += t.count(i, c);
+            }
         }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<List<Long>, long[]> en : sums.entrySet()) {

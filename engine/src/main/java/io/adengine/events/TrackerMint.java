@@ -34,20 +34,16 @@ public final class TrackerMint {
             AdGroup group = snapshot.group(decision.ordinal(i));
             long hi = country << 48 | (random.nextLong() & 0xffff_ffff_ffffL);
             long lo = random.nextLong();
-            String id = hex(hi) + hex(lo);
             out.hi[i] = hi;
             out.lo[i] = lo;
-            out.ids[i] = id;
-            out.tokens[i] = signer.sign(new TrackerSigner.Claims(id, request.adSpaceId(), group.campaignId(), group.id(),
-                    decision.creative(i).id(), group.bid().model().name(), decision.chargePerUnit(i), expires));
+            byte[] id = out.ids[i];
+            Ascii.putHex16(id, 16, lo);
+            Ascii.putHex16(id, 0, hi);
+            out.tokenLengths[i] = signer.signInto(id, request.adSpaceId(), group.campaignId(), group.id(), decision.creative(i).id(),
+                    group.bid().model(), decision.chargePerUnit(i), expires, out.scratch, out.tokens[i]);
         }
         out.count = n;
         out.expiresEpochSeconds = expires;
         return out;
-    }
-
-    private static String hex(long v) {
-        String s = Long.toHexString(v);
-        return "0".repeat(16 - s.length()) + s;
     }
 }

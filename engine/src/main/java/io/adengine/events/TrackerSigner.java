@@ -1,5 +1,7 @@
 package io.adengine.events;
 
+import io.adengine.model.BidModel;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,10 @@ import java.util.Base64;
 public final class TrackerSigner {
 
     private static final int MAC_BYTES = 16;
+    /** Longest payload {@link #signInto} writes: "v1|", a 32-digit id, six decimal longs, a billing model name, eight bars. */
+    static final int MAX_PAYLOAD = 3 + 32 + 6 * 20 + 3 + 8;
+    /** Longest token {@link #signInto} writes. */
+    public static final int MAX_TOKEN = (MAX_PAYLOAD + 2) / 3 * 4 + 1 + (MAC_BYTES + 2) / 3 * 4;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -48,6 +54,58 @@ public final class TrackerSigner {
                 + c.creativeId() + '|' + c.billing() + '|' + c.chargeMicros() + '|' + c.expiresEpochSeconds();
         byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
         return ENCODER.encodeToString(bytes) + '.' + ENCODER.encodeToString(mac(bytes));
+    }
+
+    /**
+     * Signs the claims of one impression into {@code token} (ASCII) without allocating, exactly as
+     * {@link #sign} would; returns the token's length. {@code scratch} holds the payload and the MAC
+     * ({@link #SCRATCH_BYTES} bytes at least); {@code impressionId} is 32 lower-case hex digits.
+     */
+    public int signInto(byte[] impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId, BidModel billing,
+                        long chargeMicros, long expiresEpochSeconds, byte[] scratch, byte[] token) {
+        int n = 0;
+        scratch[n++] = 'v';
+        scratch[n++] = '1';
+        scratch[n++] = '|';
+        System.arraycopy(impressionId, 0, scratch, n, 32);
+        n += 32;
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, adSpaceId);
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, campaignId);
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, adGroupId);
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, creativeId);
+        scratch[n++] = '|';
+        byte[] name = BILLING_NAMES[billing.ordinal()];
+        System.arraycopy(name, 0, scratch, n, name.length);
+        n += name.length;
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, chargeMicros);
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, expiresEpochSeconds);
+        Mac mac = macs.get();
+        mac.update(scratch, 0, n);
+        try {
+            mac.doFinal(scratch, MAX_PAYLOAD);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalArgumentException("scratch must hold " + SCRATCH_BYTES + " bytes", e);
+        }
+        int t = Ascii.putBase64Url(scratch, 0, n, token, 0);
+        token[t++] = '.';
+        return Ascii.putBase64Url(scratch, MAX_PAYLOAD, MAC_BYTES, token, t);
+    }
+
+    /** Bytes of the scratch array {@link #signInto} needs: the longest payload and a full HMAC-SHA256. */
+    public static final int SCRATCH_BYTES = MAX_PAYLOAD + 32;
+
+    private static final byte[][] BILLING_NAMES = new byte[BidModel.values().length][];
+
+    static {
+        for (BidModel m : BidModel.values()) {
+            BILLING_NAMES[m.ordinal()] = m.name().getBytes(StandardCharsets.US_ASCII);
+        }
     }
 
     /**

@@ -45,7 +45,7 @@ public final class HoursOfWeek {
     public static int hourOfWeek(long epochMillis, int utcOffsetHours) {
         long localHours = Math.floorDiv(epochMillis, 3_600_000L) + utcOffsetHours;
         // 1970-01-01 was a Thursday: hour 0 of the epoch is hour 3 * 24 of its week.
-        return (int) Math.floorMod(localHours + 3 * 24, HOURS);
+        return Math.floorMod(localHours + 3 * 24, HOURS);
     }
 
     @Override

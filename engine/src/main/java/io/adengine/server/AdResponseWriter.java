@@ -3,6 +3,8 @@ package io.adengine.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.adengine.events.Impressions;
+import io.adengine.index.Segment;
+import io.adengine.index.SegmentCache;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
@@ -10,14 +12,13 @@ import io.adengine.match.Decision;
 import io.adengine.match.Explain;
 import io.adengine.match.FilterStage;
 import io.adengine.model.AdGroup;
-import io.adengine.model.Asset;
+import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
-import io.adengine.model.Dimension;
 import io.adengine.model.NotServedReason;
+import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 
 /**
  * Renders a {@link Decision} as the JSON answer of {@code POST /v1/ads}: each ad with its ids, format,
@@ -25,117 +26,159 @@ import java.util.List;
  * request seed: the automatic creative combination of seed 001 §3.1.3), landing URL and signed tracker
  * URLs; plus the explain section when asked. It only renders: the impressions are minted before and the
  * served events published after, by the handler.
+ *
+ * <p>Each creative's static JSON is rendered once per segment ({@link RenderedCreative}, on the first
+ * answer that shows it: rendering all 300,000 creatives of workload M ahead would cost about 180 MB), so
+ * an answer copies cached bytes plus the impression id, the two prices and the token into a thread's
+ * {@link AnswerBytes}, then into the response buffer in one copy: no JSON generator, no strings.
  */
 public final class AdResponseWriter {
 
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final byte[] REQUEST_ID = ascii("{\"requestId\":");
+    private static final byte[] CATALOG_VERSION = ascii(",\"catalogVersion\":");
+    private static final byte[] ADS = ascii(",\"ads\":[");
+    private static final byte[] IMPRESSION_ID = ascii("{\"impressionId\":\"");
+    private static final byte[] EXPLAIN = ascii(",\"explain\":");
 
     private final String trackerBase;
+    /** Per segment, per ordinal, per creative of the group: its rendered fragments, filled on first use. */
+    private final SegmentCache<RenderedCreative[][]> rendered =
+            new SegmentCache<>((segment, unused) -> new RenderedCreative[segment.size()][]);
+    private final ThreadLocal<AnswerBytes> answers = ThreadLocal.withInitial(AnswerBytes::new);
 
     /** A writer whose tracker URLs start with {@code trackerBaseUrl} (scheme, host and port of the public API). */
     public AdResponseWriter(String trackerBaseUrl) {
         this.trackerBase = trackerBaseUrl;
     }
 
-    /** Writes the whole answer. */
-    public void write(Snapshot snapshot, AdRequest request, Decision decision, Impressions impressions, OutputStream out) throws IOException {
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("requestId", request.requestId());
-            g.writeNumberField("catalogVersion", snapshot.version());
-            g.writeArrayFieldStart("ads");
-            for (int i = 0; i < decision.filled(); i++) {
-                writeAd(g, snapshot, request, decision, impressions, i);
-            }
-            g.writeEndArray();
-            Explain explain = decision.explain();
-            if (explain != null) {
-                writeExplain(g, explain);
-            }
-            g.writeEndObject();
-        }
+    /** Sets up the (empty) render caches of a snapshot's segments before it is published. */
+    public void prepare(Snapshot snapshot) {
+        rendered.prepare(snapshot, null);
     }
 
-    private void writeAd(JsonGenerator g, Snapshot snapshot, AdRequest request, Decision d, Impressions impressions, int slot)
-            throws IOException {
-        AdGroup group = AdDecider.group(snapshot, d, slot);
-        Creative c = d.creative(slot);
-        String impressionId = impressions.id(slot);
-        String token = impressions.token(slot);
-        String billing = group.bid().model().name();
-        String currency = snapshot.catalog().account(snapshot.catalog().campaign(group.campaignId()).accountId()).currency().name();
+    /** Writes the whole answer into {@code out}. */
+    public void write(Snapshot snapshot, AdRequest request, Decision decision, Impressions impressions, ByteBuf buffer) throws IOException {
+        AnswerBytes out = answers.get().reset();
+        out.writeBytes(REQUEST_ID);
+        writeString(out, request.requestId());
+        out.writeBytes(CATALOG_VERSION);
+        out.writeDecimal(snapshot.version());
+        out.writeBytes(ADS);
+        for (int i = 0; i < decision.filled(); i++) {
+            if (i > 0) {
+                out.writeByte(',');
+            }
+            writeAd(out, snapshot, request, decision, impressions, i);
+        }
+        out.writeByte(']');
+        Explain explain = decision.explain();
+        if (explain != null) {
+            out.writeBytes(EXPLAIN);
+            try (JsonGenerator g = FACTORY.createGenerator((OutputStream) out)) {
+                g.writeStartObject();
+                writeExplainFields(g, explain);
+                g.writeEndObject();
+            }
+        }
+        out.writeByte('}');
+        buffer.writeBytes(out.array(), 0, out.length());
+    }
+
+    private void writeAd(AnswerBytes out, Snapshot snapshot, AdRequest request, Decision d, Impressions impressions, int slot) {
+        RenderedCreative r = rendered(snapshot, d.ordinal(slot), d.creative(slot));
         long seed = AdDecider.mix(request.seed() + slot);
-
-        g.writeStartObject();
-        g.writeStringField("impressionId", impressionId);
-        g.writeNumberField("campaignId", group.campaignId());
-        g.writeNumberField("adGroupId", group.id());
-        g.writeNumberField("creativeId", c.id());
-        g.writeStringField("format", c.format().name());
-        g.writeStringField("billing", billing);
-        g.writeObjectFieldStart("price");
-        g.writeNumberField("chargeMicros", d.chargePerUnit(slot));
-        g.writeStringField("currency", currency);
-        g.writeNumberField("clearingCpmMicros", d.clearingCpm(slot));
-        g.writeStringField("auctionCurrency", snapshot.auction().currency().name());
-        g.writeEndObject();
-        g.writeObjectFieldStart("assets");
-        pickString(g, "title", c.titles(), seed);
-        pickString(g, "description", c.descriptions(), seed >>> 8);
-        pickString(g, "button", c.buttons(), seed >>> 16);
-        pickAsset(g, "image", c.images(), seed >>> 24);
-        pickAsset(g, "video", c.videos(), seed >>> 32);
-        if (c.icon() != null) {
-            writeAsset(g, "icon", c.icon());
-        }
-        g.writeEndObject();
-        g.writeStringField("clickUrl", c.clickUrl());
-        if (c.deeplink() != null) {
-            g.writeStringField("deeplink", c.deeplink());
-        }
-        g.writeStringField("clickTracker", trackerBase + "/v1/events/click?t=" + token);
-        g.writeArrayFieldStart("impressionTrackers");
-        g.writeString(trackerBase + "/v1/events/imp?t=" + token);
-        for (String url : c.impressionTrackers()) {
-            g.writeString(url);
-        }
-        g.writeEndArray();
-        if (!c.videoTrackers().isEmpty()) {
-            g.writeArrayFieldStart("videoTrackers");
-            for (String url : c.videoTrackers()) {
-                g.writeString(url);
+        out.writeBytes(IMPRESSION_ID);
+        out.writeBytes(impressions.idBytes(slot));
+        out.writeBytes(r.afterId);
+        out.writeDecimal(d.chargePerUnit(slot));
+        out.writeBytes(r.afterCharge);
+        out.writeDecimal(d.clearingCpm(slot));
+        out.writeBytes(r.afterClearing);
+        boolean first = pick(out, r.titles, seed, true);
+        first = pick(out, r.descriptions, seed >>> 8, first);
+        first = pick(out, r.buttons, seed >>> 16, first);
+        first = pick(out, r.images, seed >>> 24, first);
+        first = pick(out, r.videos, seed >>> 32, first);
+        if (r.icon != null) {
+            if (!first) {
+                out.writeByte(',');
             }
-            g.writeEndArray();
+            out.writeBytes(r.icon);
         }
-        g.writeEndObject();
+        out.writeBytes(r.afterAssets);
+        out.writeBytes(impressions.tokenBytes(slot), 0, impressions.tokenLength(slot));
+        out.writeBytes(r.afterClickToken);
+        out.writeBytes(impressions.tokenBytes(slot), 0, impressions.tokenLength(slot));
+        out.writeBytes(r.afterImpressionToken);
     }
 
-    private static void pickString(JsonGenerator g, String field, List<String> values, long seed) throws IOException {
-        if (!values.isEmpty()) {
-            g.writeStringField(field, values.get((int) Long.remainderUnsigned(seed, values.size())));
+    /** Writes the seed's choice among an asset's options (none when it has none); returns whether nothing is written yet. */
+    private static boolean pick(AnswerBytes out, byte[][] options, long seed, boolean first) {
+        if (options.length == 0) {
+            return first;
         }
+        if (!first) {
+            out.writeByte(',');
+        }
+        out.writeBytes(options[(int) Long.remainderUnsigned(seed, options.length)]);
+        return false;
     }
 
-    private static void pickAsset(JsonGenerator g, String field, List<Asset> values, long seed) throws IOException {
-        if (!values.isEmpty()) {
-            writeAsset(g, field, values.get((int) Long.remainderUnsigned(seed, values.size())));
+    /** The rendered fragments of a creative of an ordinal's group, rendered now on its first answer in this segment. */
+    private RenderedCreative rendered(Snapshot snapshot, int ordinal, Creative creative) {
+        int i = snapshot.segmentOf(ordinal);
+        int local = ordinal - snapshot.offset(i);
+        Segment segment = snapshot.segment(i);
+        RenderedCreative[][] bySegment = rendered.get(segment, i);
+        Creative[] creatives = segment.creatives(local);
+        RenderedCreative[] byCreative = bySegment[local];
+        if (byCreative == null) {
+            // Racing threads may both render: the results are equal and immutable, one of them stays.
+            byCreative = new RenderedCreative[creatives.length];
+            bySegment[local] = byCreative;
         }
+        int k = 0;
+        while (creatives[k] != creative) {
+            k++;
+        }
+        RenderedCreative r = byCreative[k];
+        if (r == null) {
+            AdGroup group = segment.group(local);
+            Catalog c = segment.catalog();
+            String currency = c.account(c.campaign(group.campaignId()).accountId()).currency().name();
+            r = new RenderedCreative(group, creative, currency, snapshot.auction().currency().name(), trackerBase);
+            byCreative[k] = r;
+        }
+        return r;
     }
 
-    private static void writeAsset(JsonGenerator g, String field, Asset a) throws IOException {
-        g.writeObjectFieldStart(field);
-        g.writeStringField("url", a.url());
-        g.writeNumberField("width", a.width());
-        g.writeNumberField("height", a.height());
-        if (a.durationMillis() > 0) {
-            g.writeNumberField("durationMillis", a.durationMillis());
+    /** Writes a JSON string literal; plain printable ASCII (every id the engine makes) goes straight through. */
+    private static void writeString(AnswerBytes out, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                out.writeBytes(RenderedCreative.quoted(s));
+                return;
+            }
         }
-        g.writeEndObject();
+        out.writeByte('"');
+        out.writeAscii(s);
+        out.writeByte('"');
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** Writes the explain section: removals per stage, auction entrants, and the asked-about group. */
     public static void writeExplain(JsonGenerator g, Explain explain) throws IOException {
         g.writeObjectFieldStart("explain");
+        writeExplainFields(g, explain);
+        g.writeEndObject();
+    }
+
+    private static void writeExplainFields(JsonGenerator g, Explain explain) throws IOException {
         g.writeNumberField("totalAdGroups", explain.totalAdGroups());
         g.writeObjectFieldStart("removedByStage");
         for (FilterStage stage : FilterStage.values()) {
@@ -154,6 +197,5 @@ public final class AdResponseWriter {
             }
             g.writeEndObject();
         }
-        g.writeEndObject();
     }
 }

@@ -44,6 +44,11 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final byte[] expectedAuthorization;
     private final RateLimitedLog failures;
 
+    /** With the default interval of repeated-error lines (handler tests). */
+    AdminApiHandler(ServingContext context) {
+        this(context, io.adengine.config.EdgeConfig.REPEATED_LOG_INTERVAL_MILLIS_DEFAULT);
+    }
+
     AdminApiHandler(ServingContext context, long repeatedLogIntervalMillis) {
         this.context = context;
         this.expectedAuthorization = ("Bearer " + context.adminToken).getBytes(StandardCharsets.UTF_8);

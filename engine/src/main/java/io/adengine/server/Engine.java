@@ -126,8 +126,9 @@ public final class Engine implements AutoCloseable {
         BudgetGate budget = events.map(e -> both(given, e.budgetGate())).orElse(given);
         UserTargeting users = audiences.<UserTargeting>map(AudienceService::targeting).orElse(UserTargeting.UNKNOWN_USERS);
         TrackerSigner signer = new TrackerSigner(config.trackers().hmacKey());
+        AdResponseWriter writer = new AdResponseWriter(config.trackers().baseUrl());
         ServingContext context = new ServingContext(holder, metrics, new TrackerMint(signer, config.trackers().ttlSeconds()),
-                new AdResponseWriter(config.trackers().baseUrl()), events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
+                writer, events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
                 clock, seeds, config.maxBodyBytes(), config.adminToken(), budget, users, audiences,
                 events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
                 sync.map(s -> started(started, new CatalogAdminHandler(s.store(), config.sync().adminWorkers()))));
@@ -136,6 +137,11 @@ public final class Engine implements AutoCloseable {
         events.ifPresent(e -> holder.beforePublish(e.budgetGate()::prepare));
         audiences.ifPresent(a -> holder.beforePublish(a.targeting()::prepare));
         holder.beforePublish(s -> s.prepareSchedules(clock.getAsLong()));
+        holder.beforePublish(writer::prepare);
+        // The first snapshot was not published through the holder: prepare it here.
+        events.ifPresent(e -> e.budgetGate().prepare(snapshot));
+        audiences.ifPresent(a -> a.targeting().prepare(snapshot));
+        writer.prepare(snapshot);
         sync.ifPresent(s -> s.startPublishing(new SnapshotBuilder(config.auction()), holder));
 
         boolean epoll = Epoll.isAvailable();
@@ -199,7 +205,8 @@ public final class Engine implements AutoCloseable {
     private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics) {
         try {
             EventPipeline.EventSink sink = config.events().kafkaEnabled()
-                    ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic()) : EventPipeline.EventSink.NONE;
+                    ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic(), metrics.registry())
+                    : EventPipeline.EventSink.NONE;
             return EventPipeline.start(config.events(), holder, clock, metrics.registry(), sink);
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the event journal in " + config.events().journalDir(), e);

@@ -7,7 +7,6 @@ import io.adengine.match.AdRequest;
 import io.adengine.match.Decision;
 import io.adengine.match.Outcome;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -138,7 +137,7 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
         Impressions impressions = context.mint.mint(snapshot, request, decision, s.impressions);
         ByteBuf body = ctx.alloc().buffer(1024);
         try {
-            context.writer.write(snapshot, request, decision, impressions, new ByteBufOutputStream(body));
+            context.writer.write(snapshot, request, decision, impressions, body);
         } catch (IOException | RuntimeException e) {
             body.release();
             throw new IllegalStateException("could not render the ad answer", e);

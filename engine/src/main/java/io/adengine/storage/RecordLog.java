@@ -149,8 +149,13 @@ public final class RecordLog implements AutoCloseable {
         return append(payload, 0, payload.length);
     }
 
-    /** Writes what is buffered and forces it to disk (when forcing is on); then rolls a full segment. */
-    public void commit() throws IOException {
+    /**
+     * Writes what is buffered and forces it to disk (when forcing is on); then rolls a full segment.
+     *
+     * @return the nanoseconds the force took (the fsync of this group commit), 0 when forcing is off
+     */
+    public long commit() throws IOException {
+        long forceNanos = 0;
         synchronized (forceLock) {
             long target;
             boolean full;
@@ -160,7 +165,9 @@ public final class RecordLog implements AutoCloseable {
                 full = fileBytes >= rollBytes;
             }
             if (force) {
+                long start = System.nanoTime();
                 channel.force(false);
+                forceNanos = Math.max(1, System.nanoTime() - start);
             }
             durable = target;
             if (full) {
@@ -169,6 +176,7 @@ public final class RecordLog implements AutoCloseable {
                 }
             }
         }
+        return forceNanos;
     }
 
     /** Returns once everything appended up to {@code position} is on disk; one fsync serves every waiter behind it. */

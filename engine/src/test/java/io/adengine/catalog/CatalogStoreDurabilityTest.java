@@ -154,7 +154,7 @@ class CatalogStoreDurabilityTest {
             assertThat(store.find(ObjectKind.CAMPAIGN, 11)).isNull();
             assertThat(store.find(ObjectKind.AD_GROUP, 102)).as("cascaded").isNull();
             assertThat(store.deletedVersion(ObjectKind.CAMPAIGN, 11)).isEqualTo(1);
-            Campaign late = renamed((Campaign) CatalogJson.read(CONFIG_DIR.resolve("sample-catalog.json")).campaign(11), 1);
+            Campaign late = renamed(CatalogJson.read(CONFIG_DIR.resolve("sample-catalog.json")).campaign(11), 1);
             assertThat(store.apply(List.of(CatalogStore.Change.put(late)), "t").status()).isEqualTo(CatalogStore.Status.STALE);
         }
     }

@@ -83,7 +83,7 @@ class KafkaSinkTest {
             SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPC", 300_000, 0, 0, 1_000_000_000, 0));
             List<String> clicked = new ArrayList<>();
             try (EventPipeline p = EventPipeline.startManualTicks(EventsConfig.inDirectory(dir.resolve("journal")), holder,
-                    new AtomicLong(NOW)::get, new PrometheusRegistry(), new KafkaEventSink(bootstrap, "events"))) {
+                    new AtomicLong(NOW)::get, new PrometheusRegistry(), new KafkaEventSink(bootstrap, "events", new PrometheusRegistry()))) {
                 for (int i = 0; i < 20; i++) {
                     TrackerSigner.Claims c = BillingFixture.claims("CPC", 100_000 + i, NOW / 1000 + 3600);
                     BillingFixture.publish(p, EventType.CLICK, c, NOW);

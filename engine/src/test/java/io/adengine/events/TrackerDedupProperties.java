@@ -1,11 +1,6 @@
 package io.adengine.events;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.adengine.testing.Property;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -22,15 +17,16 @@ class TrackerDedupProperties {
     record Op(int key, int type, long advance, boolean remove) {
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 19), Arbitraries.integers().between(0, 2),
-                Arbitraries.longs().between(0, 700), Arbitraries.integers().between(0, 9).map(i -> i == 0)).as(Op::new);
-        return op.list().ofMinSize(1).ofMaxSize(400);
+    private static List<Op> ops(Property.Gen gen) {
+        return gen.lists(1, 400, () -> new Op(gen.ints(0, 19), gen.ints(0, 2), gen.longs(0, 700), gen.oneIn(10)));
     }
 
-    @Property(tries = 300)
-    void addShouldAnswerWhatAMapOfLastAcceptedWindowsAnswers(@ForAll("ops") List<Op> ops) {
+    @Test
+    void addShouldAnswerWhatAMapOfLastAcceptedWindowsAnswers() {
+        Property.forAll(300, gen -> checkAgainstTheMap(ops(gen)));
+    }
+
+    private static void checkAgainstTheMap(List<Op> ops) {
         TrackerDedup dedup = new TrackerDedup(WINDOW, 64);
         Map<Long, Long> acceptedInWindow = new HashMap<>();
         EventType[] types = {EventType.IMPRESSION, EventType.CLICK, EventType.CONVERSION};

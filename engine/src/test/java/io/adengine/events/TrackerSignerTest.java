@@ -62,4 +62,54 @@ class TrackerSignerTest {
         assertThat(signer.verify("!!!.???")).isNull();
         assertThat(signer.verify("x".repeat(5000))).isNull();
     }
+
+    @Test
+    void signIntoShouldWriteExactlyTheTokenSignWrites() {
+        long seed = Long.getLong("property.seed", System.nanoTime());
+        java.util.Random r = new java.util.Random(seed);
+        byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
+        byte[] token = new byte[TrackerSigner.MAX_TOKEN];
+        long[] edges = {0, 1, 9, 10, 99, Long.MAX_VALUE, Long.MAX_VALUE - 1, 1_000_000_000_000L};
+        for (int i = 0; i < 5_000; i++) {
+            String id = String.format("%016x%016x", r.nextLong(), r.nextLong());
+            long[] v = new long[6];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = r.nextInt(4) == 0 ? edges[r.nextInt(edges.length)] : r.nextLong() >>> r.nextInt(64);
+            }
+            io.adengine.model.BidModel billing = io.adengine.model.BidModel.values()[r.nextInt(io.adengine.model.BidModel.values().length)];
+            TrackerSigner.Claims c = new TrackerSigner.Claims(id, v[0], v[1], v[2], v[3], billing.name(), v[4], v[5]);
+            int n = signer.signInto(id.getBytes(StandardCharsets.US_ASCII), v[0], v[1], v[2], v[3], billing, v[4], v[5], scratch, token);
+            assertThat(new String(token, 0, n, StandardCharsets.US_ASCII)).as("seed %d, try %d", seed, i).isEqualTo(signer.sign(c));
+            assertThat(signer.verify(new String(token, 0, n, StandardCharsets.US_ASCII))).as("seed %d, try %d", seed, i).isEqualTo(c);
+        }
+    }
+
+    @Test
+    void asciiBase64ShouldEqualTheJdkEncoderWithoutPadding() {
+        long seed = Long.getLong("property.seed", System.nanoTime());
+        java.util.Random r = new java.util.Random(seed);
+        byte[] out = new byte[400];
+        for (int len = 0; len < 200; len++) {
+            byte[] src = new byte[len + 3];
+            r.nextBytes(src);
+            int n = Ascii.putBase64Url(src, 1, len, out, 2) - 2;
+            byte[] exact = java.util.Arrays.copyOfRange(src, 1, 1 + len);
+            assertThat(new String(out, 2, n, StandardCharsets.US_ASCII)).as("seed %d, length %d", seed, len)
+                    .isEqualTo(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(exact));
+        }
+    }
+
+    @Test
+    void asciiDecimalAndHexShouldEqualTheJdkFormatting() {
+        long seed = Long.getLong("property.seed", System.nanoTime());
+        java.util.Random r = new java.util.Random(seed);
+        byte[] out = new byte[40];
+        for (int i = 0; i < 10_000; i++) {
+            long v = i < 4 ? new long[] {0, Long.MIN_VALUE, Long.MAX_VALUE, -1}[i] : r.nextLong() >> r.nextInt(64);
+            int n = Ascii.putDecimal(out, 3, v) - 3;
+            assertThat(new String(out, 3, n, StandardCharsets.US_ASCII)).as("seed %d", seed).isEqualTo(Long.toString(v));
+            Ascii.putHex16(out, 1, v);
+            assertThat(new String(out, 1, 16, StandardCharsets.US_ASCII)).as("seed %d", seed).isEqualTo(String.format("%016x", v));
+        }
+    }
 }

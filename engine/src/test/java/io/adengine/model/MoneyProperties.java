@@ -1,8 +1,7 @@
 package io.adengine.model;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
+import io.adengine.testing.Property;
+import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
 
@@ -10,13 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MoneyProperties {
 
-    @Property(tries = 5_000)
-    void mulDivShouldEqualBigIntegerFloor(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long a,
-                                          @ForAll @LongRange(min = 0, max = 2_000_000_000_000L) long b,
-                                          @ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long c) {
-        BigInteger exact = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(c));
-        long expected = exact.bitLength() < 64 ? exact.longValue() : Long.MAX_VALUE;
+    @Test
+    void mulDivShouldEqualBigIntegerFloor() {
+        Property.forAll(5_000, gen -> {
+            long a = gen.longs(0, Long.MAX_VALUE);
+            long b = gen.longs(0, 2_000_000_000_000L);
+            long c = gen.longs(1, Long.MAX_VALUE);
+            BigInteger exact = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(c));
+            long expected = exact.bitLength() < 64 ? exact.longValue() : Long.MAX_VALUE;
 
-        assertThat(Money.mulDiv(a, b, c)).isEqualTo(expected);
+            assertThat(Money.mulDiv(a, b, c)).as("mulDiv(%d, %d, %d)", a, b, c).isEqualTo(expected);
+        });
     }
 }

@@ -1,9 +1,6 @@
 package io.adengine.model;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import io.adengine.testing.Property;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -26,13 +23,16 @@ class OsVersionAndHoursTest {
         assertThat(OsVersionRange.encode(null)).isEqualTo(-1);
     }
 
-    @Property(tries = 2_000)
-    void hourOfWeekShouldMatchJavaTime(@ForAll @LongRange(min = 0, max = 4_000_000_000_000L) long millis,
-                                       @ForAll @IntRange(min = -12, max = 12) int offset) {
-        LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.ofHours(offset));
-        int expected = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
+    @Test
+    void hourOfWeekShouldMatchJavaTime() {
+        Property.forAll(2_000, gen -> {
+            long millis = gen.longs(0, 4_000_000_000_000L);
+            int offset = gen.ints(-12, 12);
+            LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.ofHours(offset));
+            int expected = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
 
-        assertThat(HoursOfWeek.hourOfWeek(millis, offset)).isEqualTo(expected);
+            assertThat(HoursOfWeek.hourOfWeek(millis, offset)).as("hourOfWeek(%d, %d)", millis, offset).isEqualTo(expected);
+        });
     }
 
     @Test

@@ -212,7 +212,8 @@ class AdAdmissionTest {
         channel.pipeline().fireExceptionCaught(new SocketException("Connection reset by peer"));
         channel.runPendingTasks();
 
-        assertThat((Object) channel.readOutbound()).as("no 500 written to a gone client").isNull();
+        Object written = channel.readOutbound();
+        assertThat(written).as("no 500 written to a gone client").isNull();
         assertThat(channel.isOpen()).isFalse();
         assertThat(outcome("error")).isZero();
     }

@@ -258,7 +258,7 @@ class PublicApiHttpTest {
 
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("adengine_ad_requests_total{outcome=\"filled\"}")
-                .contains("adengine_ad_request_latency_seconds{quantile=\"0.99\"}")
+                .contains("adengine_ad_request_latency_seconds_bucket{le=\"+Inf\"}")
                 .contains("adengine_ad_groups 8");
         assertThat(metrics.body()).doesNotContain("adengine_ad_requests_total{outcome=\"filled\"} 0.0");
     }

@@ -18,6 +18,7 @@ class RateLimitedLogTest {
 
     /** Records formatted lines. */
     static final class Lines extends LegacyAbstractLogger {
+        private static final long serialVersionUID = 1L;
         final List<String> lines = new ArrayList<>();
 
         @Override

@@ -5,7 +5,11 @@ import io.adengine.audience.AudienceStore;
 import io.adengine.audience.AudienceUpload;
 import io.adengine.audience.GaidKey;
 import io.adengine.audience.UserData;
+import io.adengine.bench.BenchMain;
 import org.roaringbitmap.RoaringBitmap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,10 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code java @config/jvm.options -cp bench/target/benchmarks.jar io.adengine.bench.audience.AudienceWorkloadMain
- * generate|import|load|profiles DIR [USERS]}:
+ * generate|import|load|profiles DIR [--users USERS]}:
  * <ul>
  *   <li>{@code generate}: builds the store of workload M (dictionary of USERS GAIDs, 1,000 audiences), timing the
  *       dictionary build in GAIDs per second;</li>
@@ -31,29 +36,39 @@ import java.util.Map;
  *       the workload's user data exactly as it would in production.</li>
  * </ul>
  */
-public final class AudienceWorkloadMain {
+@Command(name = "AudienceWorkloadMain", mixinStandardHelpOptions = true,
+        description = "Builds, imports into, loads or exports the profile feed of the audience store of a workload.")
+public final class AudienceWorkloadMain implements Callable<Integer> {
 
-    private AudienceWorkloadMain() {
+    AudienceWorkloadMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: generate|import|load|profiles DIR [USERS]");
-            System.exit(2);
-        }
-        Path dir = Path.of(args[1]);
-        int users = args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000;
+    /** What to do with the store folder. */
+    enum Action { GENERATE, IMPORT, LOAD, PROFILES }
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "generate, import, load or profiles (see the class javadoc)")
+    Action action;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "the audience store folder")
+    Path dir;
+
+    @Option(names = "--users", description = "users of the workload (default: ${DEFAULT-VALUE}, workload M)")
+    int users = 10_000_000;
+
+    public static void main(String[] args) {
+        BenchMain.runMain(new AudienceWorkloadMain(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         AudienceWorkload w = new AudienceWorkload(42, users, users >= 10_000_000 ? 1_000 : 50, users >= 10_000_000 ? 200 : 20);
-        switch (args[0]) {
-            case "generate" -> generate(w, dir);
-            case "import" -> importFile(w, dir);
-            case "load" -> load(w, dir);
-            case "profiles" -> profiles(w, dir);
-            default -> {
-                System.err.println("unknown command " + args[0]);
-                System.exit(2);
-            }
+        switch (action) {
+            case GENERATE -> generate(w, dir);
+            case IMPORT -> importFile(w, dir);
+            case LOAD -> load(w, dir);
+            case PROFILES -> profiles(w, dir);
         }
+        return 0;
     }
 
     private static void generate(AudienceWorkload w, Path dir) throws IOException {

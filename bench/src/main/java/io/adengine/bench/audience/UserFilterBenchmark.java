@@ -112,7 +112,7 @@ public class UserFilterBenchmark {
         AudienceWorkload w = new AudienceWorkload(42, users, users >= 10_000_000 ? 1_000 : 50, users >= 10_000_000 ? 200 : 20);
         store = AudienceStore.open(dir, (long) (users * 1.1));
         if (store.dictionary().size() < users) {
-            throw new IllegalStateException("run AudienceWorkloadMain generate " + dir + " " + users + " first");
+            throw new IllegalStateException("run AudienceWorkloadMain generate " + dir + " --users " + users + " first");
         }
         UserData fromStore = store.load(AudienceWorkload.TODAY);
         UserData data = new UserData(store.dictionary(), fromStore.audiences(), w.demographics(), w.allInstalls(), AudienceWorkload.TODAY);

@@ -1,5 +1,6 @@
 package io.adengine.bench.events;
 
+import io.adengine.bench.BenchMain;
 import io.adengine.config.EngineConfig;
 import io.adengine.config.EventsConfig;
 import io.adengine.events.EventPipeline;
@@ -10,11 +11,14 @@ import io.adengine.index.SnapshotHolder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,19 +29,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections). A timed CLI, not JMH: the quantity is end-to-end through threads and a disk.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.adengine.bench.events.JournalThroughput
- * [publishers=2] [seconds=5] [fsync=BATCH|NONE] [inflight=256] [wait=BLOCKING|SLEEPING]}
+ * [--publishers 2] [--seconds 5] [--fsync BATCH|NONE] [--inflight 256] [--wait-strategy SLEEPING|BLOCKING|…]}
  */
-public final class JournalThroughput {
+@Command(name = "JournalThroughput", mixinStandardHelpOptions = true,
+        description = "Tracker events per second into the journal, and publish-to-acknowledgement latency (F6).")
+public final class JournalThroughput implements Callable<Integer> {
 
     private JournalThroughput() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int publishers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        EventsConfig.Fsync fsync = EventsConfig.Fsync.valueOf(args.length > 2 ? args[2] : "BATCH");
-        int inflight = args.length > 3 ? Integer.parseInt(args[3]) : 256;
-        EventsConfig.WaitStrategy wait = args.length > 4 ? EventsConfig.WaitStrategy.valueOf(args[4]) : EventsConfig.WAIT_STRATEGY_DEFAULT;
+    @Option(names = "--publishers", description = "publishing threads (default: ${DEFAULT-VALUE})")
+    int publishers = 2;
+
+    @Option(names = "--seconds", description = "measured seconds, after one of warm-up (default: ${DEFAULT-VALUE})")
+    int seconds = 5;
+
+    @Option(names = "--fsync", description = "BATCH or NONE (default: ${DEFAULT-VALUE})")
+    EventsConfig.Fsync fsync = EventsConfig.Fsync.BATCH;
+
+    @Option(names = "--inflight", description = "unacknowledged events per publisher at most (default: ${DEFAULT-VALUE})")
+    int inflight = 256;
+
+    @Option(names = "--wait-strategy", description = "the ring's wait strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, the engine's)")
+    EventsConfig.WaitStrategy wait = EventsConfig.WAIT_STRATEGY_DEFAULT;
+
+    public static void main(String[] args) {
+        BenchMain.runMain(new JournalThroughput(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("journal-bench");
         SnapshotHolder holder = new SnapshotHolder(new SnapshotBuilder(EngineConfig.AuctionConfig.defaults())
                 .build(BenchCatalogs.cpm(1, 1_000_000_000L, 1)));
@@ -99,5 +120,6 @@ public final class JournalThroughput {
             }
             Files.deleteIfExists(dir);
         }
+        return 0;
     }
 }

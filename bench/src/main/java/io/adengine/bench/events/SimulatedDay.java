@@ -1,5 +1,6 @@
 package io.adengine.bench.events;
 
+import io.adengine.bench.BenchMain;
 import io.adengine.budget.SpendLedger;
 import io.adengine.config.EngineConfig;
 import io.adengine.config.EventsConfig;
@@ -11,6 +12,8 @@ import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.model.Catalog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,9 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * simulated minutes), and writes a PNG of planned vs actual cumulative spend.
  *
  * <p>Usage: {@code java -Djava.awt.headless=true -cp bench/target/benchmarks.jar io.adengine.bench.events.SimulatedDay
- * [groups=2000] [requests=1000000] [png=bench/results/events-simulated-day.png]}
+ * [--groups 2000] [--requests 1000000] [--png bench/results/events-simulated-day.png]}
  */
-public final class SimulatedDay {
+@Command(name = "SimulatedDay", mixinStandardHelpOptions = true,
+        description = "One accelerated day of CPM traffic through the real pipeline, with EVEN and with ASAP pacing (F7).")
+public final class SimulatedDay implements Callable<Integer> {
 
     private static final long DAY_START = Instant.parse("2026-11-28T00:00:00Z").toEpochMilli();
     private static final int MINUTES = 1440;
@@ -50,10 +56,21 @@ public final class SimulatedDay {
     record Result(double overspendPercent, double rmse, double[] actualTotal, double[] plannedTotal, long impressions, double wallSeconds) {
     }
 
-    public static void main(String[] args) throws Exception {
-        int groups = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
-        int requests = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
-        Path png = Path.of(args.length > 2 ? args[2] : "bench/results/events-simulated-day.png");
+    @Option(names = "--groups", description = "ad groups in the catalog (default: ${DEFAULT-VALUE})")
+    int groups = 2_000;
+
+    @Option(names = "--requests", description = "ad requests over the day (default: ${DEFAULT-VALUE})")
+    int requests = 1_000_000;
+
+    @Option(names = "--png", description = "where the plot of planned vs actual spend goes (default: ${DEFAULT-VALUE})")
+    Path png = Path.of("bench/results/events-simulated-day.png");
+
+    public static void main(String[] args) {
+        BenchMain.runMain(new SimulatedDay(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Catalog catalog = BenchCatalogs.cpm(groups, requests / groups, 42);
         Result even = run(catalog, requests, EventsConfig.Pacing.EVEN);
         Result asap = run(catalog, requests, EventsConfig.Pacing.ASAP);
@@ -66,6 +83,7 @@ public final class SimulatedDay {
         Files.createDirectories(png.toAbsolutePath().getParent());
         plot(even, asap, png);
         System.out.println("plot: " + png);
+        return 0;
     }
 
     static Result run(Catalog catalog, int requests, EventsConfig.Pacing pacing) throws Exception {

@@ -1,7 +1,12 @@
 package io.adengine.bench.sync;
 
+import io.adengine.bench.BenchMain;
 import io.adengine.bench.workload.CatalogGenerator;
 import io.adengine.bench.workload.WorkloadSize;
+import io.adengine.catalog.Audience;
+import io.adengine.catalog.CatalogRules;
+import io.adengine.catalog.CatalogStore;
+import io.adengine.catalog.ObjectKind;
 import io.adengine.config.EngineConfig;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
@@ -9,10 +14,8 @@ import io.adengine.model.AdGroup;
 import io.adengine.model.Bid;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogPatch;
-import io.adengine.catalog.Audience;
-import io.adengine.catalog.CatalogRules;
-import io.adengine.catalog.CatalogStore;
-import io.adengine.catalog.ObjectKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -24,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +37,11 @@ import java.util.function.Supplier;
  * in the same run: {@code patchSince} (the store's side), a one-delta publish over all changes
  * ({@code SnapshotBuilder.patch}, the baseline) and a newest-delta publish over the recent ones
  * ({@code patchTop}), and a full build for scale, each with the bytes the thread allocated. Arguments:
- * {@code changed recent repetitions}.
+ * {@code [--changed 5000] [--recent 200] [--repetitions 15]}.
  */
-public final class PublishCost {
+@Command(name = "PublishCost", mixinStandardHelpOptions = true,
+        description = "CPU time and allocation of one snapshot publish on workload M: patchSince, patch, patchTop, a full build.")
+public final class PublishCost implements Callable<Integer> {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** The HotSpot view of the same bean, which also counts the bytes a thread allocated. */
@@ -44,10 +50,21 @@ public final class PublishCost {
     private PublishCost() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int changed = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-        int recent = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        int repetitions = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+    @Option(names = "--changed", description = "distinct ad groups changed since the base (default: ${DEFAULT-VALUE})")
+    int changed = 5_000;
+
+    @Option(names = "--recent", description = "of them, changed after the first delta was built (default: ${DEFAULT-VALUE})")
+    int recent = 200;
+
+    @Option(names = "--repetitions", description = "timed repetitions of each step (default: ${DEFAULT-VALUE})")
+    int repetitions = 15;
+
+    public static void main(String[] args) {
+        BenchMain.runMain(new PublishCost(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Catalog seed = new CatalogGenerator(WorkloadSize.M, 1).generate();
         Path dir = Files.createTempDirectory("publish-cost");
         SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
@@ -92,6 +109,7 @@ public final class PublishCost {
             System.out.printf("publish with patchTop / with patch (medians, patchSince included): %.2f%n",
                     (median(patchSince.ms()) + median(newest.ms())) / (median(patchSince.ms()) + median(oneDelta.ms())));
         }
+        return 0;
     }
 
     /** PUTs {@code count} distinct ad groups with a new bid, in batches. */

@@ -1,20 +1,23 @@
 package io.adengine.bench.sync;
 
+import io.adengine.bench.BenchMain;
 import io.adengine.bench.workload.CatalogGenerator;
 import io.adengine.bench.workload.RequestGenerator;
 import io.adengine.bench.workload.WorkloadSize;
-import io.adengine.config.EngineConfig;
-import io.adengine.index.SnapshotBuilder;
-import io.adengine.match.BudgetGate;
-import io.adengine.model.AdGroup;
-import io.adengine.model.Catalog;
-import io.adengine.model.Bid;
-import io.adengine.server.Engine;
 import io.adengine.catalog.Audience;
 import io.adengine.catalog.CatalogStore;
 import io.adengine.catalog.ObjectKind;
 import io.adengine.catalog.SnapshotPublisher;
+import io.adengine.config.EngineConfig;
+import io.adengine.index.SnapshotBuilder;
+import io.adengine.match.BudgetGate;
+import io.adengine.model.AdGroup;
+import io.adengine.model.Bid;
+import io.adengine.model.Catalog;
+import io.adengine.server.Engine;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,12 +41,15 @@ import java.util.regex.Pattern;
  * full snapshot rebuilds, starts an engine with sync on, then runs an idle phase (ad requests only, open
  * loop at a fixed rate) and a storm phase (the same requests plus ad-group changes at {@code changesPerSecond}).
  * Reports freshness (a change's 200 → the first ad response whose catalogVersion includes it) and serving
- * p99 storm ÷ idle. Arguments: {@code catalog seconds changesPerSecond requestsPerSecond rebuildIntervalMillis
- * [snapshotEveryChanges]} (the last defaults to the engine's default), where
- * {@code catalog} is a workload size of BENCHMARKS.md ({@code S}, {@code M}, {@code L}: its catalog and request stream, seed 1)
- * or a number of ad groups for the simpler {@link SyncCatalogGenerator} catalog (FEED only, one creative per group).
+ * p99 storm ÷ idle. Options ({@code --help} lists them with their defaults): {@code --catalog --seconds
+ * --changes-per-second --requests-per-second --rebuild-interval-millis --snapshot-every}, where
+ * {@code --catalog} is a workload size of BENCHMARKS.md ({@code S}, {@code M}, {@code L}: its catalog and request stream, seed 1)
+ * or a number of ad groups for the simpler {@link SyncCatalogGenerator} catalog (FEED only, one creative per group);
+ * {@code --external PUBLIC_PORT ADMIN_PORT TOKEN [--pid PID]} aims it at an engine running in another process.
  */
-public final class SyncStormBench {
+@Command(name = "SyncStormBench", mixinStandardHelpOptions = true,
+        description = "Catalog sync under a storm of changes: freshness, and serving p99 storm / idle (F5).")
+public final class SyncStormBench implements Callable<Integer> {
 
     private static final Pattern CATALOG_VERSION = Pattern.compile("\"catalogVersion\":(\\d+)");
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
@@ -63,28 +70,41 @@ public final class SyncStormBench {
     record Target(int publicPort, int adminPort, String token) {
     }
 
-    public static void main(String[] args) throws Exception {
-        List<String> positional = new ArrayList<>();
-        Target external = null;
-        Path engineTasks = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--external")) {
-                // --external PUBLIC_PORT ADMIN_PORT TOKEN: an engine already running in another process (loopback only).
-                external = new Target(Integer.parseInt(args[i + 1]), Integer.parseInt(args[i + 2]), args[i + 3]);
-                i += 3;
-            } else if (args[i].equals("--pid")) {
-                engineTasks = Path.of("/proc", args[++i], "task");
-            } else {
-                positional.add(args[i]);
-            }
-        }
-        String catalogArg = positional.size() > 0 ? positional.get(0) : "M";
-        int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 10;
-        int changesPerSecond = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 1_000;
-        int requestsPerSecond = positional.size() > 3 ? Integer.parseInt(positional.get(3)) : 500;
-        long rebuildInterval = positional.size() > 4 ? Long.parseLong(positional.get(4)) : 200;
-        int snapshotEvery = positional.size() > 5 ? Integer.parseInt(positional.get(5)) : EngineConfig.SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT;
+    @Option(names = "--catalog", description = "S, M or L (that workload's catalog and request stream, seed 1), or a number of ad groups"
+            + " for the simpler SyncCatalogGenerator catalog (default: ${DEFAULT-VALUE})")
+    String catalogArg = "M";
 
+    @Option(names = "--seconds", description = "seconds of each phase, idle and storm (default: ${DEFAULT-VALUE})")
+    int seconds = 10;
+
+    @Option(names = "--changes-per-second", description = "ad-group changes per second in the storm (default: ${DEFAULT-VALUE})")
+    int changesPerSecond = 1_000;
+
+    @Option(names = "--requests-per-second", description = "ad requests per second, open loop (default: ${DEFAULT-VALUE})")
+    int requestsPerSecond = 500;
+
+    @Option(names = "--rebuild-interval-millis", description = "the publisher's interval between snapshot builds (default: ${DEFAULT-VALUE})")
+    long rebuildInterval = 200;
+
+    @Option(names = "--snapshot-every", description = "changes between store snapshots (default: ${DEFAULT-VALUE}, the engine's)")
+    int snapshotEvery = EngineConfig.SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT;
+
+    @Option(names = "--external", arity = "3", paramLabel = " PUBLIC_PORT ADMIN_PORT TOKEN", hideParamSyntax = true,
+            description = "an engine already running in another process (loopback only), started from the same workload with sync on")
+    List<String> externalArgs;
+
+    @Option(names = "--pid", description = "with --external: the engine's process id, to read its threads' CPU from /proc")
+    Long pid;
+
+    public static void main(String[] args) {
+        BenchMain.runMain(new SyncStormBench(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Target external = externalArgs == null ? null
+                : new Target(Integer.parseInt(externalArgs.get(0)), Integer.parseInt(externalArgs.get(1)), externalArgs.get(2));
+        Path engineTasks = pid == null ? null : Path.of("/proc", Long.toString(pid), "task");
         long t0 = System.nanoTime();
         WorkloadSize workload = catalogArg.matches("[SML]") ? WorkloadSize.valueOf(catalogArg) : null;
         Catalog catalog = workload != null ? new CatalogGenerator(workload, 1).generate()
@@ -102,7 +122,7 @@ public final class SyncStormBench {
             measure(external, catalog, requests, seconds, changesPerSecond, requestsPerSecond,
                     tasks == null ? Map::of : () -> cpuByThreadGroup(tasks), tasks == null ? "no --pid given"
                             : "all threads of the engine process", () -> { }, () -> "");
-            return;
+            return 0;
         }
         SnapshotBuilder builder = new SnapshotBuilder(EngineConfig.AuctionConfig.defaults());
         long[] buildMillis = new long[3];
@@ -146,6 +166,7 @@ public final class SyncStormBench {
                             publisher.compactions() - before[1], publisher.lastCompactionNanos() / 1_000_000, publisher.folds() - before[2],
                             publisher.longestPublishNanos() / 1_000_000, publisher.longestFoldNanos() / 1_000_000));
         }
+        return 0;
     }
 
     /** PUTs audiences 1..n through the admin API (ad groups of the workload refer to them), in small batches. */

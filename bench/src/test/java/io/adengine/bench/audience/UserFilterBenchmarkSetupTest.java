@@ -1,5 +1,6 @@
 package io.adengine.bench.audience;
 
+import io.adengine.bench.BenchMain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class UserFilterBenchmarkSetupTest {
 
     @Test
     void setUpShouldProduceFillingRequestsThatTheUserFilterChanges(@TempDir Path dir) throws Exception {
-        AudienceWorkloadMain.main(new String[] {"generate", dir.toString(), Integer.toString(USERS)});
+        assertThat(BenchMain.execute(new AudienceWorkloadMain(), "generate", dir.toString(), "--users", Integer.toString(USERS))).isZero();
         System.setProperty("audience.store", dir.toString());
         System.setProperty("audience.users", Integer.toString(USERS));
         benchmark = new UserFilterBenchmark();
