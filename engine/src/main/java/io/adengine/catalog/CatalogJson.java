@@ -17,8 +17,10 @@ import io.adengine.model.Asset;
 import io.adengine.model.Bid;
 import io.adengine.model.BidModel;
 import io.adengine.model.Budget;
+import io.adengine.model.AdvertiserDomain;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
+import io.adengine.model.ContentCategory;
 import io.adengine.model.Creative;
 import io.adengine.model.CreativeFormat;
 import io.adengine.model.Currency;
@@ -63,6 +65,9 @@ public final class CatalogJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String[] DAYS = {"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"};
+    private static final String DOMAIN = "a domain name like example.com (no scheme, no path)";
+    private static final String CATEGORY = "an IAB content category like IAB7 or IAB7-12";
+    private static final String PACKAGE = "an app package name like com.example.app";
 
     private CatalogJson() {
     }
@@ -157,8 +162,9 @@ public final class CatalogJson {
         return new Campaign(n.id(), n.version(), n.requiredLong("accountId"), n.text("name", ""),
                 n.enumValue("objective", Objective.class, Objective.PERFORMANCE),
                 n.enumValue("promotion", PromotionTarget.class, PromotionTarget.NON_DOWNLOAD),
-                n.bool("enabled", true));
+                n.bool("enabled", true), n.canonicalText("advertiserDomain", AdvertiserDomain::normalize, DOMAIN));
     }
+
 
     private static AdGroup adGroup(JsonFields n) {
         JsonFields app = n.child("app");
@@ -263,7 +269,7 @@ public final class CatalogJson {
                 n.child("icon") == null ? null : asset(n.child("icon")), n.text("clickUrl", null), n.text("deeplink", null),
                 n.stringList("impressionTrackers"), n.stringList("videoTrackers"),
                 n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
-                n.bool("landingPageRiskWarning", false));
+                n.bool("landingPageRiskWarning", false), n.canonicalSet("categories", ContentCategory::normalize, CATEGORY));
     }
 
     private static Asset asset(JsonFields n) {
@@ -274,7 +280,9 @@ public final class CatalogJson {
     private static AdSpace adSpace(JsonFields n) {
         return new AdSpace(n.id(), n.version(), n.requiredLong("publisherId"), n.text("name", ""),
                 n.enumValue("placement", PlacementType.class, null), n.enumSet("formats", CreativeFormat.class),
-                n.money("floorCpmMicros"));
+                n.money("floorCpmMicros"), n.canonicalSet("blockedDomains", AdvertiserDomain::normalize, DOMAIN),
+                n.canonicalSet("blockedCategories", ContentCategory::normalize, CATEGORY),
+                n.canonicalSet("blockedApps", AdvertiserDomain::packageName, PACKAGE), n.bool("childDirected", false));
     }
 
     /** Writes a catalog document that {@link #read} reads back to an equal catalog. */
@@ -368,12 +376,23 @@ public final class CatalogJson {
         o.put("id", c.id()).put("version", c.version()).put("accountId", c.accountId())
                 .put("name", c.name()).put("objective", c.objective().name()).put("promotion", c.promotion().name())
                 .put("enabled", c.enabled());
+        if (c.advertiserDomain() != null) {
+            o.put("advertiserDomain", c.advertiserDomain());
+        }
     }
 
     private static void writeAdSpace(ObjectNode o, AdSpace s) {
         o.put("id", s.id()).put("version", s.version()).put("publisherId", s.publisherId())
                 .put("name", s.name()).put("placement", s.placement().name()).put("floorCpmMicros", s.floorCpmMicros());
         s.formats().stream().map(Enum::name).sorted().forEach(o.putArray("formats")::add);
+        if (s.blocksAnything()) {
+            new TreeSet<>(s.blockedDomains()).forEach(o.putArray("blockedDomains")::add);
+            new TreeSet<>(s.blockedCategories()).forEach(o.putArray("blockedCategories")::add);
+            new TreeSet<>(s.blockedApps()).forEach(o.putArray("blockedApps")::add);
+        }
+        if (s.childDirected()) {
+            o.put("childDirected", true);
+        }
     }
 
     private static void writeCreative(ObjectNode o, Creative c) {
@@ -395,6 +414,9 @@ public final class CatalogJson {
         strings(o.putArray("videoTrackers"), c.videoTrackers());
         o.put("review", c.review().name());
         o.put("landingPageRiskWarning", c.landingPageRiskWarning());
+        if (!c.categories().isEmpty()) {
+            new TreeSet<>(c.categories()).forEach(o.putArray("categories")::add);
+        }
     }
 
     private static void writeAdGroup(ObjectNode o, AdGroup g) {

@@ -17,7 +17,11 @@ final class ChangeLog {
     /** Largest payload accepted when reading; anything larger is a corrupt length. */
     static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
     static final RecordLog.Naming NAMING = new RecordLog.Naming("changes-", ".log");
-    private static final int BUFFER_BYTES = 64 * 1024;
+    /**
+     * No buffering: each change is written to the file at once (not yet forced), before the store writes its
+     * operation-log entry, so a killed process never leaves an operation logged whose change the log lacks.
+     */
+    private static final int BUFFER_BYTES = 0;
 
     private ChangeLog() {
     }

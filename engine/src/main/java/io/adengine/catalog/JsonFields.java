@@ -195,6 +195,36 @@ final class JsonFields {
         return set;
     }
 
+    /**
+     * A set of strings each put in canonical form by {@code canonical}, which answers {@code null} for a value
+     * that is not valid: then the item is refused with {@code what} (e.g. "an IAB category like IAB7-12").
+     */
+    Set<String> canonicalSet(String field, Function<String, String> canonical, String what) {
+        Set<String> set = new LinkedHashSet<>();
+        List<String> values = stringList(field);
+        for (int i = 0; i < values.size(); i++) {
+            String c = canonical.apply(values.get(i));
+            if (c == null) {
+                throw new CatalogFormatException(path(field) + "[" + i + "]", "must be " + what + ", was \"" + values.get(i) + "\"");
+            }
+            set.add(c);
+        }
+        return set;
+    }
+
+    /** An optional string put in canonical form by {@code canonical} ({@code null} from it: refused with {@code what}). */
+    String canonicalText(String field, Function<String, String> canonical, String what) {
+        String v = text(field, null);
+        if (v == null) {
+            return null;
+        }
+        String c = canonical.apply(v);
+        if (c == null) {
+            throw new CatalogFormatException(path(field), "must be " + what + ", was \"" + v + "\"");
+        }
+        return c;
+    }
+
     List<String> stringList(String field) {
         List<String> list = new ArrayList<>();
         JsonNode arr = array(field);

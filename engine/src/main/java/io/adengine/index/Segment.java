@@ -45,6 +45,8 @@ public final class Segment {
     final DimensionIndex[] dimensions;
     final OsVersionIndex osVersions;
     final RoaringBitmap acceptsUnknownUser;
+    final RoaringBitmap contextual;
+    final String[] advertiserDomains;
     private volatile LiveHour liveHour;
 
     /** The schedule bitmap of one UTC hour. */
@@ -57,13 +59,23 @@ public final class Segment {
      */
     record ServableParts(RoaringBitmap eligible, Map<io.adengine.model.PlacementType, RoaringBitmap> byPlacement,
                          Map<io.adengine.model.CreativeFormat, RoaringBitmap> byFormat, RoaringBitmap unpinnedSpace,
-                         Map<Long, RoaringBitmap> pinnedSpace, RoaringBitmap unpinnedPublisher, Map<Long, RoaringBitmap> pinnedPublisher) {
+                         Map<Long, RoaringBitmap> pinnedSpace, RoaringBitmap unpinnedPublisher, Map<Long, RoaringBitmap> pinnedPublisher,
+                         BrandParts brand) {
+    }
+
+    /**
+     * What an ad space's block lists are checked against: the ordinals by advertiser domain, by promoted app
+     * and by content category (a creative's categories and their tier-1 parents), plus each ordinal's
+     * campaign, group and creatives for the exact check of the few ordinals a block list names.
+     */
+    record BrandParts(Map<String, RoaringBitmap> byDomain, Map<String, RoaringBitmap> byApp, Map<String, RoaringBitmap> byCategory,
+                      io.adengine.model.Campaign[] campaigns, AdGroup[] groups, Creative[][] creatives) {
     }
 
     Segment(Catalog catalog, ServableParts parts, EngineConfig.AuctionConfig auction, AdGroup[] groups, int[] blockStarts, long[] campaignIds, byte[] tiers,
              long[] bidAuctionMicros, long[][] ecpmByPlacement, long[] accountMicrosPerUnit, long[] flightStart, long[] flightEnd, int[] utcOffsets,
              HoursOfWeek[] hours, Creative[][] creatives, RoaringBitmap eligible, Map<Long, AdSpaceEntry> adSpaces,
-             DimensionIndex[] dimensions, OsVersionIndex osVersions, RoaringBitmap acceptsUnknownUser) {
+             DimensionIndex[] dimensions, OsVersionIndex osVersions, RoaringBitmap acceptsUnknownUser, RoaringBitmap contextual) {
         this.catalog = catalog;
         this.parts = parts;
         this.auction = auction;
@@ -94,6 +106,12 @@ public final class Segment {
         this.dimensions = dimensions;
         this.osVersions = osVersions;
         this.acceptsUnknownUser = acceptsUnknownUser;
+        this.contextual = contextual;
+        this.advertiserDomains = new String[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            io.adengine.model.Campaign c = parts.brand().campaigns()[i];
+            advertiserDomains[i] = c == null ? null : c.advertiserDomain();
+        }
     }
 
     /** The catalog this segment was built from: the full catalog of a base, only the changed groups' part for a delta. */
@@ -161,7 +179,7 @@ public final class Segment {
 
     /** Folds an ad space's servable ordinals of this segment (static eligibility, placement, pinning, publisher, format). */
     AdSpaceEntry entryFor(io.adengine.model.AdSpace space) {
-        return new AdSpaceEntry(space, auction.priors().get(space.placement()), SnapshotBuilder.servable(parts, space));
+        return SnapshotBuilder.entry(parts, space, auction.priors().get(space.placement()), SnapshotBuilder.fitting(parts, space));
     }
 
     /** Ordinals that pass the static eligibility rule. Never modify the result. */
@@ -185,6 +203,19 @@ public final class Segment {
      */
     public RoaringBitmap acceptingUnknownUser() {
         return acceptsUnknownUser;
+    }
+
+    /**
+     * Ordinals with no rule that reads user data (no demographics, no audiences included or excluded, no
+     * install state): all that may serve when a request's privacy signals allow contextual targeting only.
+     */
+    public RoaringBitmap contextual() {
+        return contextual;
+    }
+
+    /** The advertiser domain of an ordinal's campaign, or {@code null} when it declares none. */
+    public String advertiserDomain(int ordinal) {
+        return advertiserDomains[ordinal];
     }
 
     /**

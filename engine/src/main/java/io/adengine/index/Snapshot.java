@@ -224,6 +224,31 @@ public final class Snapshot {
         return composite(i -> adSpace(i, adSpaceId).servable());
     }
 
+    /** Ordinals an ad space's block lists remove (a composite, never modify it). */
+    public RoaringBitmap blocked(long adSpaceId) {
+        if (adSpace(adSpaceId) == null) {
+            return NOTHING;
+        }
+        return composite(i -> adSpace(i, adSpaceId).blocked());
+    }
+
+    /** Ordinals without user-side rules (see {@link Segment#contextual}); a composite, never modify it. */
+    public RoaringBitmap contextual() {
+        return composite(i -> segments[i].contextual());
+    }
+
+    /** Whether one ordinal has no user-side rule. */
+    public boolean isContextual(int ordinal) {
+        int i = segmentOf(ordinal);
+        return segments[i].contextual().contains(ordinal - offsets[i]);
+    }
+
+    /** The advertiser domain of an ordinal's campaign, or {@code null}. */
+    public String advertiserDomain(int ordinal) {
+        int i = segmentOf(ordinal);
+        return segments[i].advertiserDomain(ordinal - offsets[i]);
+    }
+
     /** Ordinals that pass the static eligibility rule. Never modify the result. */
     public RoaringBitmap eligible() {
         return composite(i -> segments[i].eligible());

@@ -8,6 +8,7 @@ import io.adengine.model.BidModel;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
 import io.adengine.model.CatalogPatch;
+import io.adengine.model.ContentCategory;
 import io.adengine.model.Creative;
 import io.adengine.model.CreativeFormat;
 import io.adengine.model.Dimension;
@@ -156,12 +157,12 @@ public final class SnapshotBuilder {
         Ranked ranked = rankOrder(catalog);
         AdGroup[] groups = ranked.groups();
         Columns c = columns(catalog, ranked);
-        Segment.ServableParts parts = servableParts(catalog, groups, c.creatives, c.eligible);
+        Segment.ServableParts parts = servableParts(groups, ranked.campaigns(), c.creatives, c.eligible);
         long[][] ecpmByPlacement = ecpmByPlacement(groups, c.bidAuction);
         Map<Long, AdSpaceEntry> spaces = adSpaceEntries(catalog.adSpaces(), parts);
         return new Segment(catalog, parts, auction, groups, blockStarts(ranked.blocks()), c.campaignIds, c.tiers, c.bidAuction,
                 ecpmByPlacement, c.accountRate, c.flightStart, c.flightEnd, c.offsets, c.hours, c.creatives, c.eligible, spaces,
-                buildDimensions(groups), buildOsIndex(groups), acceptsUnknownUsers(groups));
+                buildDimensions(groups), buildOsIndex(groups), acceptsUnknownUsers(groups), contextual(groups));
     }
 
     /** The per-ordinal columns of a segment, filled by {@link #columns}. */
@@ -213,13 +214,16 @@ public final class SnapshotBuilder {
     }
 
     /** The posting lists an ad space's servable set is folded from: placement, creative format, ad-space and publisher pinning. */
-    private static Segment.ServableParts servableParts(Catalog catalog, AdGroup[] groups, Creative[][] creatives, RoaringBitmap eligible) {
+    private static Segment.ServableParts servableParts(AdGroup[] groups, Campaign[] campaigns, Creative[][] creatives, RoaringBitmap eligible) {
         Map<PlacementType, RoaringBitmap> byPlacement = new EnumMap<>(PlacementType.class);
         Map<CreativeFormat, RoaringBitmap> byFormat = new EnumMap<>(CreativeFormat.class);
         RoaringBitmap unpinnedSpace = new RoaringBitmap();
         Map<Long, RoaringBitmap> pinnedSpace = new HashMap<>();
         RoaringBitmap unpinnedPublisher = new RoaringBitmap();
         Map<Long, RoaringBitmap> pinnedPublisher = new HashMap<>();
+        Map<String, RoaringBitmap> byDomain = new HashMap<>();
+        Map<String, RoaringBitmap> byApp = new HashMap<>();
+        Map<String, RoaringBitmap> byCategory = new HashMap<>();
         for (int i = 0; i < groups.length; i++) {
             AdGroup g = groups[i];
             for (PlacementType p : g.placements()) {
@@ -227,11 +231,22 @@ public final class SnapshotBuilder {
             }
             for (Creative c : creatives[i]) {
                 byFormat.computeIfAbsent(c.format(), k -> new RoaringBitmap()).add(i);
+                for (String category : c.categories()) {
+                    byCategory.computeIfAbsent(category, k -> new RoaringBitmap()).add(i);
+                    byCategory.computeIfAbsent(ContentCategory.tier1(category), k -> new RoaringBitmap()).add(i);
+                }
             }
             pin(i, g.adSpaceIds(), unpinnedSpace, pinnedSpace);
             pin(i, g.publisherIds(), unpinnedPublisher, pinnedPublisher);
+            if (campaigns[i] != null && campaigns[i].advertiserDomain() != null) {
+                byDomain.computeIfAbsent(campaigns[i].advertiserDomain(), k -> new RoaringBitmap()).add(i);
+            }
+            if (g.app() != null) {
+                byApp.computeIfAbsent(g.app().packageName(), k -> new RoaringBitmap()).add(i);
+            }
         }
-        return new Segment.ServableParts(eligible, byPlacement, byFormat, unpinnedSpace, pinnedSpace, unpinnedPublisher, pinnedPublisher);
+        return new Segment.ServableParts(eligible, byPlacement, byFormat, unpinnedSpace, pinnedSpace, unpinnedPublisher, pinnedPublisher,
+                new Segment.BrandParts(byDomain, byApp, byCategory, campaigns, groups, creatives));
     }
 
     /** Each ordinal's eCPM for each placement type's priors, in the auction currency. */
@@ -260,9 +275,21 @@ public final class SnapshotBuilder {
         Map<List<Object>, RoaringBitmap> fitting = new HashMap<>();
         for (AdSpace space : adSpaces) {
             RoaringBitmap shared = fitting.computeIfAbsent(List.of(space.placement(), space.formats()), k -> fitting(parts, space));
-            spaces.put(space.id(), new AdSpaceEntry(space, auction.priors().get(space.placement()), pinned(parts, space, shared)));
+            spaces.put(space.id(), entry(parts, space, auction.priors().get(space.placement()), shared));
         }
         return spaces;
+    }
+
+    private static RoaringBitmap contextual(AdGroup[] groups) {
+        RoaringBitmap contextual = new RoaringBitmap();
+        for (int i = 0; i < groups.length; i++) {
+            AdGroup g = groups[i];
+            boolean install = g.app() != null && g.installState() != null && g.installState() != InstallStateTarget.ALL_USERS;
+            if (!g.targeting().readsUserData() && !install) {
+                contextual.add(i);
+            }
+        }
+        return contextual;
     }
 
     private static RoaringBitmap acceptsUnknownUsers(AdGroup[] groups) {
@@ -275,13 +302,60 @@ public final class SnapshotBuilder {
         return accepts;
     }
 
-    /** The ordinals of a segment that may serve on an ad space: eligible, placement, pinning, publisher and format. */
-    static RoaringBitmap servable(Segment.ServableParts parts, AdSpace space) {
-        return pinned(parts, space, fitting(parts, space));
+    private static final RoaringBitmap NOTHING = new RoaringBitmap();
+
+    /**
+     * An ad space's entry over a segment: the ordinals that may serve there (eligible, placement, format,
+     * pinning, publisher, then its block lists) and those the block lists removed. {@code fitting} is the
+     * (shared, never modified) first part.
+     */
+    static AdSpaceEntry entry(Segment.ServableParts parts, AdSpace space, EngineConfig.Prior prior, RoaringBitmap fitting) {
+        RoaringBitmap servable = pinned(parts, space, fitting);
+        if (!space.blocksAnything()) {
+            return new AdSpaceEntry(space, prior, servable, NOTHING);
+        }
+        RoaringBitmap blocked = blocked(parts.brand(), space, servable);
+        servable.andNot(blocked);
+        return new AdSpaceEntry(space, prior, servable, blocked);
+    }
+
+    /**
+     * The ordinals of {@code servable} an ad space's block lists remove: those whose advertiser domain or
+     * promoted app it blocks, and those whose every creative in a format it accepts is in a blocked category.
+     * Only the ordinals a block list names are checked one by one.
+     */
+    private static RoaringBitmap blocked(Segment.BrandParts brand, AdSpace space, RoaringBitmap servable) {
+        RoaringBitmap named = new RoaringBitmap();
+        space.blockedDomains().forEach(d -> orInto(named, brand.byDomain().get(d)));
+        space.blockedApps().forEach(a -> orInto(named, brand.byApp().get(a)));
+        space.blockedCategories().forEach(c -> orInto(named, brand.byCategory().get(c)));
+        named.and(servable);
+        RoaringBitmap blocked = new RoaringBitmap();
+        named.forEach((int o) -> {
+            if (space.blocks(brand.campaigns()[o], brand.groups()[o]) || !hasUnblockedCreative(brand.creatives()[o], space)) {
+                blocked.add(o);
+            }
+        });
+        return blocked;
+    }
+
+    private static boolean hasUnblockedCreative(Creative[] creatives, AdSpace space) {
+        for (Creative c : creatives) {
+            if (space.formats().contains(c.format()) && !space.blocks(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void orInto(RoaringBitmap into, RoaringBitmap maybe) {
+        if (maybe != null) {
+            into.or(maybe);
+        }
     }
 
     /** Eligible ordinals of the ad space's placement with a creative in a format it accepts (never modified). */
-    private static RoaringBitmap fitting(Segment.ServableParts parts, AdSpace space) {
+    static RoaringBitmap fitting(Segment.ServableParts parts, AdSpace space) {
         RoaringBitmap placement = parts.byPlacement().get(space.placement());
         if (placement == null) {
             return new RoaringBitmap();

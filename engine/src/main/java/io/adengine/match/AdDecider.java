@@ -45,6 +45,8 @@ public final class AdDecider {
     private final RoaringBitmap[] lazyLists = new RoaringBitmap[DIMENSIONS.length + 1];
     // The user of the request being decided, resolved once per decision (in filter or decide).
     private int user = UserTargeting.UNKNOWN_USER;
+    // Whether the request's privacy signals allow contextual targeting only (see Privacy), set with the user.
+    private boolean contextualOnly;
 
     public AdDecider(BudgetGate budget, UserTargeting users) {
         this.budget = budget;
@@ -74,7 +76,7 @@ public final class AdDecider {
         if (explain) {
             rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain);
         } else {
-            user = users.userOf(request);
+            resolveUser(request, entry);
             for (int i = 0; i < snapshot.segmentCount(); i++) {
                 rankBestFirst(snapshot, snapshot.segment(i), snapshot.offset(i), snapshot.adSpace(i, request.adSpaceId()).servable(),
                         snapshot.hidden(i), request, entry);
@@ -87,6 +89,12 @@ public final class AdDecider {
         return out;
     }
 
+    /** Resolves the request's user, unless its privacy signals forbid user data (then no lookup, no trace). */
+    private void resolveUser(AdRequest request, AdSpaceEntry entry) {
+        contextualOnly = !Privacy.allowsUserData(request, entry.space());
+        user = contextualOnly ? UserTargeting.UNKNOWN_USER : users.userOf(request);
+    }
+
     /** The candidate ordinals after every bitmap filter; a fresh bitmap the caller may modify. */
     public RoaringBitmap filter(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, Explain explain) {
         // The country list is the most selective request-side list in practice, so it meets the ad space
@@ -96,20 +104,24 @@ public final class AdDecider {
         if (explain != null) {
             long eligible = snapshot.eligible().getLongCardinality();
             long servable = servableHere.getLongCardinality();
+            long blocked = snapshot.blocked(request.adSpaceId()).getLongCardinality();
             explain.removed(FilterStage.STATIC_ELIGIBILITY, snapshot.adGroupCount() - eligible);
-            explain.removed(FilterStage.AD_SPACE, eligible - servable);
+            explain.removed(FilterStage.AD_SPACE, eligible - servable - blocked);
+            explain.removed(FilterStage.BLOCKED, blocked);
             explain.removed(FilterStage.COUNTRY, servable - c.getLongCardinality());
         }
         for (int d = 1; d < DIMENSIONS.length; d++) {
             and(c, snapshot.accepting(DIMENSIONS[d], request.value(DIMENSIONS[d])), explain, DIMENSION_STAGES[d]);
         }
         and(c, snapshot.acceptingOsVersion(request.osVersion()), explain, FilterStage.OS_VERSION);
-        user = users.userOf(request);
-        if (explain == null) {
-            users.retainAccepting(snapshot, user, c);
+        resolveUser(request, entry);
+        long before = explain == null ? 0 : c.getLongCardinality();
+        if (contextualOnly) {
+            c.and(snapshot.contextual());
         } else {
-            long before = c.getLongCardinality();
             users.retainAccepting(snapshot, user, c);
+        }
+        if (explain != null) {
             explain.removed(FilterStage.USER, before - c.getLongCardinality());
         }
         and(c, snapshot.liveAt(request.nowMillis()), explain, FilterStage.SCHEDULE);
@@ -139,6 +151,9 @@ public final class AdDecider {
             if (!list.contains(o)) {
                 return false;
             }
+        }
+        if (contextualOnly) {
+            return segment.contextual().contains(o);
         }
         return user == UserTargeting.UNKNOWN_USER ? segment.acceptingUnknownUser().contains(o) : users.accepts(snapshot, user, offset + o);
     }
@@ -261,11 +276,18 @@ public final class AdDecider {
         explain.auctionCandidates(candidates.getLongCardinality() - belowFloor - overBudget);
     }
 
-    /** Keeps the best count + 1 candidates, at most one per campaign (its best). */
+    /**
+     * Keeps the best count + 1 candidates, at most one per advertiser (its best): two ads are of one
+     * advertiser when they share a campaign, or their campaigns declare the same advertiser domain. A
+     * campaign has one domain, so this is an equivalence and the list never holds two of a class: a
+     * candidate meets at most one rival there.
+     */
     private void offer(Snapshot snapshot, int o, byte tier, long ecpm) {
         long campaign = snapshot.campaignId(o);
+        String domain = snapshot.advertiserDomain(o);
         for (int i = 0; i < rankedSize; i++) {
-            if (snapshot.campaignId(rankedOrdinal[i]) == campaign) {
+            int r = rankedOrdinal[i];
+            if (snapshot.campaignId(r) == campaign || domain != null && domain.equals(snapshot.advertiserDomain(r))) {
                 if (!better(snapshot, tier, ecpm, o, i)) {
                     return;
                 }
@@ -342,12 +364,13 @@ public final class AdDecider {
 
     /**
      * The creative of a group shown on an ad space: among its servable creatives in a format the space
-     * accepts (id order), the one the request's seed selects, so that creatives rotate across requests.
+     * accepts and in no category it blocks (id order), the one the request's seed selects, so that creatives
+     * rotate across requests.
      */
     public static Creative chooseCreative(Creative[] creatives, AdSpace space, long seed, long adGroupId) {
         int fitting = 0;
         for (Creative c : creatives) {
-            if (space.formats().contains(c.format())) {
+            if (fits(c, space)) {
                 fitting++;
             }
         }
@@ -356,11 +379,16 @@ public final class AdDecider {
         }
         int pick = (int) Long.remainderUnsigned(mix(seed ^ adGroupId), fitting);
         for (Creative c : creatives) {
-            if (space.formats().contains(c.format()) && pick-- == 0) {
+            if (fits(c, space) && pick-- == 0) {
                 return c;
             }
         }
         throw new AssertionError("unreachable: pick < fitting");
+    }
+
+    /** A creative an ad space may show: in a format it accepts, in no category it blocks. */
+    private static boolean fits(Creative c, AdSpace space) {
+        return space.formats().contains(c.format()) && !space.blocks(c);
     }
 
     /** SplitMix64's finaliser: spreads nearby seeds over the whole range. */
@@ -376,7 +404,7 @@ public final class AdDecider {
         if (o < 0) {
             return NotServedReason.UNKNOWN_AD_GROUP;
         }
-        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, user, budget);
+        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, user, contextualOnly, budget);
         if (filtered != null) {
             return filtered;
         }
@@ -386,9 +414,13 @@ public final class AdDecider {
             }
         }
         long campaign = snapshot.campaignId(o);
+        String domain = snapshot.advertiserDomain(o);
         for (int i = 0; i < out.filled; i++) {
             if (snapshot.campaignId(out.ordinals[i]) == campaign) {
                 return NotServedReason.SAME_CAMPAIGN;
+            }
+            if (domain != null && domain.equals(snapshot.advertiserDomain(out.ordinals[i]))) {
+                return NotServedReason.SAME_ADVERTISER;
             }
         }
         return NotServedReason.OUTRANKED;

@@ -20,7 +20,7 @@ final class AdGroupFilters {
     }
 
     static NotServedReason firstFilterReason(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, int o,
-                                             UserTargeting users, int user, BudgetGate budget) {
+                                             UserTargeting users, int user, boolean contextualOnly, BudgetGate budget) {
         AdGroup g = snapshot.group(o);
         NotServedReason statik = Eligibility.check(snapshot.catalog(), g);
         if (statik != null) {
@@ -43,6 +43,13 @@ final class AdGroupFilters {
         if (!formatFits) {
             return NotServedReason.FORMAT;
         }
+        boolean unblockedFits = false;
+        for (Creative c : snapshot.creatives(o)) {
+            unblockedFits |= space.formats().contains(c.format()) && !space.blocks(c);
+        }
+        if (!unblockedFits || space.blocks(snapshot.catalog().campaign(g.campaignId()), g)) {
+            return NotServedReason.BLOCKED;
+        }
         for (Dimension d : Dimension.values()) {
             if (!g.targeting().rule(d).accepts(request.value(d))) {
                 return NotServedReason.valueOf(d.name());
@@ -51,7 +58,10 @@ final class AdGroupFilters {
         if (!g.targeting().osVersion().accepts(request.osVersion())) {
             return NotServedReason.OS_VERSION;
         }
-        if (!users.accepts(snapshot, user, o)) {
+        if (contextualOnly && !snapshot.isContextual(o)) {
+            return NotServedReason.PRIVACY;
+        }
+        if (!contextualOnly && !users.accepts(snapshot, user, o)) {
             return NotServedReason.USER;
         }
         if (!g.schedule().isLive(request.nowMillis())) {

@@ -23,6 +23,15 @@ public final class AdRequest {
     private long explainAdGroupId;
     private long nowMillis;
     private long seed;
+    private boolean coppa;
+    private int gdpr = -1;
+    private String consent;
+    private String usPrivacy;
+    private String gpp;
+    private int[] gppSections = NO_SECTIONS;
+    private boolean limitAdTracking;
+
+    private static final int[] NO_SECTIONS = new int[0];
 
     /** Clears every field back to its default. */
     public AdRequest reset() {
@@ -36,6 +45,13 @@ public final class AdRequest {
         explainAdGroupId = 0;
         nowMillis = 0;
         seed = 0;
+        coppa = false;
+        gdpr = -1;
+        consent = null;
+        usPrivacy = null;
+        gpp = null;
+        gppSections = NO_SECTIONS;
+        limitAdTracking = false;
         return this;
     }
 
@@ -136,6 +152,72 @@ public final class AdRequest {
 
     public AdRequest seed(long seed) {
         this.seed = seed;
+        return this;
+    }
+
+    /** {@code regs.coppa}: the request is subject to COPPA (a child's). */
+    public boolean coppa() {
+        return coppa;
+    }
+
+    public AdRequest coppa(boolean coppa) {
+        this.coppa = coppa;
+        return this;
+    }
+
+    /** {@code regs.gdpr}: 1 when GDPR applies, 0 when it does not, -1 unknown. */
+    public int gdpr() {
+        return gdpr;
+    }
+
+    public AdRequest gdpr(int gdpr) {
+        this.gdpr = gdpr;
+        return this;
+    }
+
+    /** {@code user.consent}: the IAB TCF consent string, or {@code null}. */
+    public String consent() {
+        return consent;
+    }
+
+    public AdRequest consent(String consent) {
+        this.consent = consent;
+        return this;
+    }
+
+    /** {@code regs.usPrivacy}: the IAB US Privacy string (e.g. {@code 1YNN}), or {@code null}. */
+    public String usPrivacy() {
+        return usPrivacy;
+    }
+
+    public AdRequest usPrivacy(String usPrivacy) {
+        this.usPrivacy = usPrivacy;
+        return this;
+    }
+
+    /** {@code regs.gpp}: the IAB Global Privacy Platform string, or {@code null}. */
+    public String gpp() {
+        return gpp;
+    }
+
+    /** {@code regs.gppSid}: the GPP sections that apply (never modify the result). */
+    public int[] gppSections() {
+        return gppSections;
+    }
+
+    public AdRequest gpp(String gpp, int[] sections) {
+        this.gpp = gpp;
+        this.gppSections = sections == null ? NO_SECTIONS : sections;
+        return this;
+    }
+
+    /** {@code device.lmt}: the user turned on limited ad tracking. */
+    public boolean limitAdTracking() {
+        return limitAdTracking;
+    }
+
+    public AdRequest limitAdTracking(boolean lmt) {
+        this.limitAdTracking = lmt;
         return this;
     }
 }

@@ -4,6 +4,7 @@ package io.adengine.match;
 public enum FilterStage {
     STATIC_ELIGIBILITY,
     AD_SPACE,
+    BLOCKED,
     COUNTRY,
     REGION,
     LANGUAGE,

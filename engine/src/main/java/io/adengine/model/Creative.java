@@ -1,6 +1,7 @@
 package io.adengine.model;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One ad creative in one format with its assets (seed 001 §3.1.3). With several titles, descriptions,
@@ -9,6 +10,7 @@ import java.util.List;
  * @param deeplink             in-app URL, or {@code null}
  * @param impressionTrackers   third-party impression tracker URLs
  * @param videoTrackers        video start / 25 % / 50 % / 75 % tracker URLs (may be empty)
+ * @param categories         IAB content categories of the ad ({@link ContentCategory}, canonical spelling)
  * @param landingPageRiskWarning whether the landing page carries the complete risk-warning statement that
  *                             financial promotions need (seed 000 §1.2.5); default false
  */
@@ -29,9 +31,20 @@ public record Creative(
         List<String> impressionTrackers,
         List<String> videoTrackers,
         ReviewStatus review,
-        boolean landingPageRiskWarning) {
+        boolean landingPageRiskWarning,
+        Set<String> categories) {
+
+    /** A creative in no content category. */
+    public Creative(long id, long version, long adGroupId, String name, CreativeFormat format, List<String> titles,
+                    List<String> descriptions, List<String> buttons, List<Asset> images, List<Asset> videos, Asset icon,
+                    String clickUrl, String deeplink, List<String> impressionTrackers, List<String> videoTrackers,
+                    ReviewStatus review, boolean landingPageRiskWarning) {
+        this(id, version, adGroupId, name, format, titles, descriptions, buttons, images, videos, icon, clickUrl, deeplink,
+                impressionTrackers, videoTrackers, review, landingPageRiskWarning, Set.of());
+    }
 
     public Creative {
+        categories = Set.copyOf(categories);
         titles = List.copyOf(titles);
         descriptions = List.copyOf(descriptions);
         buttons = List.copyOf(buttons);

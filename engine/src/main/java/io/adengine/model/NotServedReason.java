@@ -17,6 +17,7 @@ public enum NotServedReason {
     AD_SPACE("the ad group is pinned to other ad spaces"),
     PUBLISHER("the ad group is pinned to other publishers"),
     FORMAT("no approved creative of the ad group is in a format this ad space accepts"),
+    BLOCKED("the ad space blocks the ad group's advertiser domain or promoted app, or the content categories of every creative that fits it"),
     COUNTRY("country targeting"),
     REGION("region targeting"),
     LANGUAGE("language targeting"),
@@ -24,11 +25,13 @@ public enum NotServedReason {
     CARRIER("carrier targeting"),
     DEVICE_MODEL("device model targeting"),
     OS_VERSION("OS version targeting"),
+    PRIVACY("the request's privacy signals (COPPA, a child-directed ad space, limited ad tracking, GDPR consent, US Privacy, GPP) allow contextual targeting only, and the ad group targets users"),
     USER("user targeting (audiences, gender, age or install state)"),
     SCHEDULE("outside its flight dates or dayparting hours"),
     BUDGET("its budget, pacing or the account's money does not allow another charge"),
     BELOW_FLOOR("its eCPM is below the ad space's floor"),
     SAME_CAMPAIGN("another ad group of its campaign ranked higher in this response"),
+    SAME_ADVERTISER("an ad of the same advertiser domain ranked higher in this response (competitive exclusion)"),
     OUTRANKED("other ad groups ranked higher");
 
     private final String description;

@@ -40,6 +40,11 @@ public record Targeting(
         return dimensions.getOrDefault(dimension, IncludeExclude.ANY);
     }
 
+    /** Whether any rule reads the user's data: demographics, included or excluded audiences. */
+    public boolean readsUserData() {
+        return needsKnownUser() || !excludeAudiences.isEmpty();
+    }
+
     /** Whether any user-side rule (demographics or include audiences) needs the user to be known. */
     public boolean needsKnownUser() {
         return !genders.isEmpty() || !age.isAny() || !includeAudiences.isEmpty();

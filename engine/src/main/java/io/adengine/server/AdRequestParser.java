@@ -28,6 +28,8 @@ public final class AdRequestParser {
 
     /** Longest string value accepted in any field. */
     public static final int MAX_STRING = 128;
+    /** Longest consent (TCF) or GPP string accepted. */
+    public static final int MAX_CONSENT = 4096;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxStringLength(4096).build())
@@ -92,6 +94,8 @@ public final class AdRequestParser {
                     }
                     case "device" -> error = device(p, t, out);
                     case "geo" -> error = geo(p, t, out);
+                    case "regs" -> error = regs(p, t, out);
+                    case "user" -> error = user(p, t, out);
                     default -> p.skipChildren();
                 }
                 if (error != null) {
@@ -142,6 +146,13 @@ public final class AdRequestParser {
                         return e;
                     }
                 }
+                case "lmt" -> {
+                    Boolean lmt = flag(p, v);
+                    if (lmt == null) {
+                        return ApiError.invalid("device.lmt", "device.lmt must be 0, 1, true or false");
+                    }
+                    out.limitAdTracking(lmt);
+                }
                 case "os" -> {
                     if (string(p, v) == null) {
                         return ApiError.invalid("device.os", "device.os must be a string of at most " + MAX_STRING + " characters");
@@ -151,6 +162,104 @@ public final class AdRequestParser {
             }
         }
         return null;
+    }
+
+    /** {@code regs}: {@code coppa}, {@code gdpr} (0/1 or booleans), {@code usPrivacy}, {@code gpp}, {@code gppSid}. */
+    private static ApiError regs(JsonParser p, JsonToken t, AdRequest out) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            return ApiError.invalid("regs", "regs must be an object");
+        }
+        String gpp = null;
+        int[] sections = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "coppa", "gdpr" -> {
+                    Boolean set = flag(p, v);
+                    if (set == null) {
+                        return ApiError.invalid("regs." + name, "regs." + name + " must be 0, 1, true or false");
+                    }
+                    if (name.equals("coppa")) {
+                        out.coppa(set);
+                    } else {
+                        out.gdpr(set ? 1 : 0);
+                    }
+                }
+                case "usPrivacy", "us_privacy" -> {
+                    String s = string(p, v);
+                    if (s == null) {
+                        return ApiError.invalid("regs.usPrivacy", "regs.usPrivacy must be a US Privacy string like \"1YNN\"");
+                    }
+                    out.usPrivacy(s);
+                }
+                case "gpp" -> {
+                    if (v != JsonToken.VALUE_STRING || p.getTextLength() > MAX_CONSENT) {
+                        return ApiError.invalid("regs.gpp", "regs.gpp must be a GPP string of at most " + MAX_CONSENT + " characters");
+                    }
+                    gpp = p.getText();
+                }
+                case "gppSid", "gpp_sid" -> {
+                    sections = sections(p, v);
+                    if (sections == null) {
+                        return ApiError.invalid("regs.gppSid", "regs.gppSid must be an array of at most 16 GPP section ids (integers 1..255)");
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (gpp != null || sections != null) {
+            out.gpp(gpp == null ? "" : gpp, sections);
+        }
+        return null;
+    }
+
+    /** {@code user}: {@code consent} (the IAB TCF string). */
+    private static ApiError user(JsonParser p, JsonToken t, AdRequest out) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            return ApiError.invalid("user", "user must be an object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals("consent")) {
+                if (v != JsonToken.VALUE_STRING || p.getTextLength() > MAX_CONSENT) {
+                    return ApiError.invalid("user.consent", "user.consent must be a TCF consent string of at most " + MAX_CONSENT + " characters");
+                }
+                out.consent(p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return null;
+    }
+
+    /** A 0/1 or boolean flag, or {@code null} when it is neither. */
+    private static Boolean flag(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+            return v == JsonToken.VALUE_TRUE;
+        }
+        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT && (p.getIntValue() == 0 || p.getIntValue() == 1)) {
+            return p.getIntValue() == 1;
+        }
+        return null;
+    }
+
+    private static int[] sections(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            return null;
+        }
+        int[] ids = new int[16];
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (n == ids.length || p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                    || p.getIntValue() < 1 || p.getIntValue() > 255) {
+                p.skipChildren();
+                return null;
+            }
+            ids[n++] = p.getIntValue();
+        }
+        return java.util.Arrays.copyOf(ids, n);
     }
 
     private static ApiError geo(JsonParser p, JsonToken t, AdRequest out) throws IOException {

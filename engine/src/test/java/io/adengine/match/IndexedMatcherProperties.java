@@ -154,6 +154,8 @@ class IndexedMatcherProperties {
                         decision.clearingCpm(slot), decision.chargePerUnit(slot)));
                 assertThat(decision.creative(slot)).isNotNull();
                 assertThat(snapshot.catalog().adSpace(request.adSpaceId()).formats()).contains(decision.creative(slot).format());
+                assertThat(ReferenceMatcher.categoryBlocked(decision.creative(slot), snapshot.catalog().adSpace(request.adSpaceId())))
+                        .as("a creative of a blocked category served, seed %d request %d", seed, i).isFalse();
                 assertThat(decision.chargePerUnit(slot)).isLessThanOrEqualTo(snapshot.group(decision.ordinal(slot)).bid().amountMicros());
             }
             assertThat(actual).as("ads, seed %d request %d", seed, i).isEqualTo(expected.ads());
@@ -189,9 +191,9 @@ class IndexedMatcherProperties {
         if (served) {
             assertThat(reason).isNull();
         } else if (entered) {
-            assertThat(reason).isIn(NotServedReason.SAME_CAMPAIGN, NotServedReason.OUTRANKED);
+            assertThat(reason).isIn(NotServedReason.SAME_CAMPAIGN, NotServedReason.SAME_ADVERTISER, NotServedReason.OUTRANKED);
         } else {
-            assertThat(reason).isNotNull().isNotIn(NotServedReason.SAME_CAMPAIGN, NotServedReason.OUTRANKED);
+            assertThat(reason).isNotNull().isNotIn(NotServedReason.SAME_CAMPAIGN, NotServedReason.SAME_ADVERTISER, NotServedReason.OUTRANKED);
         }
         long removed = 0;
         for (FilterStage stage : FilterStage.values()) {

@@ -62,6 +62,11 @@ public final class RandomCatalogs {
             CreativeFormat.INTERSTITIAL_IMAGE, CreativeFormat.NEWSFEED_VIDEO};
     static final long[] TIE_BIDS = {1_000_000, 1_000_001, 1_000_999, 2_000_000};
     static final String[] OS_VERSIONS = {"7", "8", "10", "12.1", "13", "15"};
+    /** Advertiser domains of campaigns: few, so that campaigns share one and competitive exclusion matters. */
+    static final String[] DOMAINS = {"a.com", "b.com", "c.com"};
+    static final String[] CATEGORIES = {"IAB1", "IAB1-2", "IAB7", "IAB7-12", "IAB9-5"};
+    static final String[] BLOCKABLE_CATEGORIES = {"IAB1", "IAB7-12", "IAB9", "IAB9-5", "IAB3"};
+    static final String[] APPS = {"com.app0", "com.app1", "com.app2"};
 
     private RandomCatalogs() {
     }
@@ -79,7 +84,8 @@ public final class RandomCatalogs {
         int campaignCount = 1 + r.nextInt(6);
         for (int i = 1; i <= campaignCount; i++) {
             campaigns.add(new Campaign(100 + i, 1, 1 + r.nextInt(accountCount), "k" + i,
-                    r.nextBoolean() ? Objective.BRAND : Objective.PERFORMANCE, PromotionTarget.APP_DOWNLOAD, r.nextInt(10) != 0));
+                    r.nextBoolean() ? Objective.BRAND : Objective.PERFORMANCE, PromotionTarget.APP_DOWNLOAD, r.nextInt(10) != 0,
+                    r.nextInt(3) == 0 ? null : DOMAINS[r.nextInt(DOMAINS.length)]));
         }
         List<AdSpace> spaces = new ArrayList<>();
         int spaceCount = 1 + r.nextInt(4);
@@ -90,7 +96,8 @@ public final class RandomCatalogs {
                 formats.add(FORMATS[r.nextInt(FORMATS.length)]);
             }
             spaces.add(new AdSpace(1000 + i, 1, 1 + r.nextInt(2), "s" + i, PLACEMENTS[r.nextInt(PLACEMENTS.length)], formats,
-                    r.nextInt(3) == 0 ? 0 : r.nextInt(4_000_000)));
+                    r.nextInt(3) == 0 ? 0 : r.nextInt(4_000_000), some(r, DOMAINS, 12), some(r, BLOCKABLE_CATEGORIES, 10), some(r, APPS, 12),
+                    r.nextInt(20) == 0));
         }
         List<AdGroup> groups = new ArrayList<>();
         List<Creative> creatives = new ArrayList<>();
@@ -107,7 +114,7 @@ public final class RandomCatalogs {
                 creatives.add(new Creative(++creativeId, 1, id, "cr", FORMATS[r.nextInt(FORMATS.length)], List.of("t1", "t2"),
                         List.of("d"), List.of(), List.of(new Asset("https://x/i.jpg", 1200, 628, 1000, 0)), List.of(), null,
                         r.nextInt(20) == 0 ? "ftp://x/landing" : "https://x/landing", null, List.of(), List.of(),
-                        r.nextInt(7) == 0 ? ReviewStatus.UNDER_REVIEW : ReviewStatus.APPROVED, false));
+                        r.nextInt(7) == 0 ? ReviewStatus.UNDER_REVIEW : ReviewStatus.APPROVED, false, some(r, CATEGORIES, 3)));
             }
         }
         return new Catalog(r.nextInt(1000), accounts, campaigns, groups, creatives, spaces);
@@ -168,11 +175,23 @@ public final class RandomCatalogs {
         // A small pool of near-equal bids makes eCPM ties (after flooring) common, so tie-breaks get tested.
         long amount = r.nextInt(20) == 0 ? Bid.MAX_MICROS - r.nextInt(1000)
                 : r.nextInt(3) == 0 ? TIE_BIDS[r.nextInt(TIE_BIDS.length)] : 1 + r.nextInt(10_000_000);
-        PromotedApp app = r.nextBoolean() ? new PromotedApp("com.app" + r.nextInt(3), AppChannel.GOOGLE_PLAY) : null;
+        PromotedApp app = r.nextBoolean() ? new PromotedApp(APPS[r.nextInt(APPS.length)], AppChannel.GOOGLE_PLAY) : null;
         return new AdGroup(id, 1, campaignId, "g", app, InstallStateTarget.values()[r.nextInt(InstallStateTarget.values().length)],
                 placements, pinnedSpaces, pinnedPublishers, targeting, new Schedule(r.nextInt(25) - 12, start, end, hours),
                 Budget.UNLIMITED, new Bid(model, amount), r.nextInt(8) == 0 ? ReviewStatus.REJECTED : ReviewStatus.APPROVED, null,
                 r.nextInt(10) != 0);
+    }
+
+    /** Usually nothing; one time in {@code oneIn}, one or two values of the pool. */
+    private static Set<String> some(Random r, String[] pool, int oneIn) {
+        if (r.nextInt(oneIn) != 0) {
+            return Set.of();
+        }
+        Set<String> set = new HashSet<>();
+        for (int i = 1 + r.nextInt(2); i > 0; i--) {
+            set.add(pool[r.nextInt(pool.length)]);
+        }
+        return set;
     }
 
     /** One to three of the audience ids 1..3 (audience 3 is often never uploaded). */
@@ -195,6 +214,20 @@ public final class RandomCatalogs {
             out.value(d, pick < 8 ? pool[r.nextInt(pool.length)] : pick == 8 ? null : "unseen");
         }
         out.osVersion(r.nextInt(5) == 0 ? -1 : OsVersionRange.encode(OS_VERSIONS[r.nextInt(OS_VERSIONS.length)]));
+        // Privacy signals: most requests carry none, so user targeting keeps being tested too.
+        if (r.nextInt(14) == 0) {
+            out.coppa(r.nextInt(4) == 0).limitAdTracking(r.nextInt(4) == 0);
+            if (r.nextBoolean()) {
+                ConsentStrings.Consent consent = ConsentStrings.ALL.get(r.nextInt(ConsentStrings.ALL.size()));
+                out.gdpr(r.nextInt(4) == 0 ? 0 : 1).consent(r.nextInt(6) == 0 ? null : consent.text());
+            }
+            if (r.nextInt(3) == 0) {
+                out.usPrivacy(new String[] {"1YNN", "1YYN", "1---", "1NYY", "bogus"}[r.nextInt(5)]);
+            }
+            if (r.nextInt(4) == 0) {
+                out.gpp("DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA", r.nextBoolean() ? new int[] {2} : new int[] {2, 7});
+            }
+        }
         out.nowMillis(BASE_MILLIS + (long) (r.nextGaussian() * 4 * 86_400_000L));
         out.seed(r.nextLong());
         return out;

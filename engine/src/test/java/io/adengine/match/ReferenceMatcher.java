@@ -12,11 +12,13 @@ import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
 import io.adengine.model.Dimension;
 import io.adengine.model.IncludeExclude;
+import io.adengine.model.InstallStateTarget;
 import io.adengine.model.Objective;
 import io.adengine.model.OsVersionRange;
 import io.adengine.model.PaymentMode;
 import io.adengine.model.ReviewStatus;
 import io.adengine.model.Schedule;
+import io.adengine.model.Targeting;
 
 import java.math.BigInteger;
 import java.time.Instant;
@@ -89,10 +91,17 @@ final class ReferenceMatcher {
         candidates.sort(Comparator.comparingInt((Candidate c) -> -c.tier())
                 .thenComparing(Comparator.comparingLong((Candidate c) -> c.ecpm()).reversed())
                 .thenComparingLong(c -> c.group().id()));
+        // Greedy, best first: an ad is skipped when one already taken has its campaign or its advertiser domain.
         List<Candidate> onePerCampaign = new ArrayList<>();
         Set<Long> campaigns = new HashSet<>();
+        Set<String> domains = new HashSet<>();
         for (Candidate c : candidates) {
-            if (campaigns.add(c.group().campaignId())) {
+            String domain = catalog.campaign(c.group().campaignId()).advertiserDomain();
+            if (!campaigns.contains(c.group().campaignId()) && (domain == null || !domains.contains(domain))) {
+                campaigns.add(c.group().campaignId());
+                if (domain != null) {
+                    domains.add(domain);
+                }
                 onePerCampaign.add(c);
             }
         }
@@ -137,11 +146,16 @@ final class ReferenceMatcher {
                 || !g.publisherIds().isEmpty() && !g.publisherIds().contains(space.publisherId())) {
             return false;
         }
+        if (campaign.advertiserDomain() != null && space.blockedDomains().contains(campaign.advertiserDomain())
+                || g.app() != null && space.blockedApps().contains(g.app().packageName())) {
+            return false;
+        }
         boolean creativeFits = false;
         for (Creative c : catalog.creativesOf(g.id())) {
             String url = c.clickUrl() == null ? "" : c.clickUrl();
             boolean http = url.startsWith("http://") || url.startsWith("https://");
-            creativeFits |= c.review() == ReviewStatus.APPROVED && http && space.formats().contains(c.format());
+            creativeFits |= c.review() == ReviewStatus.APPROVED && http && space.formats().contains(c.format())
+                    && !categoryBlocked(c, space);
         }
         if (!creativeFits) {
             return false;
@@ -159,11 +173,46 @@ final class ReferenceMatcher {
         if (!os.isAny() && (r.osVersion() < 0 || r.osVersion() < os.min() || r.osVersion() > os.max())) {
             return false;
         }
-        // An unknown user (null facts): no gender, no age, in no audience, nothing installed.
-        if (!RandomUsers.accepts(g, user)) {
+        if (!userDataAllowed(r, space)) {
+            // Contextual only: no rule of the group may read user data.
+            Targeting t = g.targeting();
+            boolean install = g.app() != null && g.installState() != null && g.installState() != InstallStateTarget.ALL_USERS;
+            if (!t.genders().isEmpty() || !t.age().isAny() || !t.includeAudiences().isEmpty() || !t.excludeAudiences().isEmpty() || install) {
+                return false;
+            }
+        } else if (!RandomUsers.accepts(g, user)) {
+            // An unknown user (null facts): no gender, no age, in no audience, nothing installed.
             return false;
         }
         return live(g.schedule(), r.nowMillis());
+    }
+
+    /** A creative in a category the space blocks, itself or through its tier-1 parent ({@code IAB7} blocks {@code IAB7-12}). */
+    static boolean categoryBlocked(Creative c, AdSpace space) {
+        for (String category : c.categories()) {
+            if (space.blockedCategories().contains(category) || space.blockedCategories().contains(category.split("-")[0])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The privacy rules of the engine README, from the request's signals (consents known from how they were built). */
+    static boolean userDataAllowed(AdRequest r, AdSpace space) {
+        if (r.coppa() || space.childDirected() || r.limitAdTracking()) {
+            return false;
+        }
+        if (r.gdpr() == 1 && ConsentStrings.ALL.stream().noneMatch(c -> c.text().equals(r.consent()) && c.personalisedAds())) {
+            return false;
+        }
+        if (r.usPrivacy() != null && (!r.usPrivacy().matches("1[YNyn-]{3}") || Character.toUpperCase(r.usPrivacy().charAt(2)) == 'Y')) {
+            return false;
+        }
+        if (r.gpp() != null) {
+            int[] sections = r.gppSections();
+            return sections.length > 0 && java.util.Arrays.stream(sections).allMatch(x -> x == 2 || x == 6);
+        }
+        return true;
     }
 
     private static boolean live(Schedule s, long now) {
