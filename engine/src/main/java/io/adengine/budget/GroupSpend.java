@@ -1,5 +1,7 @@
 package io.adengine.budget;
 
+import io.adengine.model.LocalZone;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -32,7 +34,7 @@ public final class GroupSpend {
      * or the budget gate prepared (written by either, read by the pacing step; 0 daily: not paced).
      */
     volatile long planDailyMicros;
-    volatile long planOffsetMillis;
+    volatile LocalZone planZone = LocalZone.UTC;
     /** Local day a CPT slot was last charged for (ledger thread only). */
     long cptChargedDay = Long.MIN_VALUE;
 
@@ -40,10 +42,10 @@ public final class GroupSpend {
         this.adGroupId = adGroupId;
     }
 
-    void plan(long dailyMicros, long offsetMillis) {
-        if (planDailyMicros != dailyMicros || planOffsetMillis != offsetMillis) {
+    void plan(long dailyMicros, LocalZone zone) {
+        if (planDailyMicros != dailyMicros || planZone != zone) {
             planDailyMicros = dailyMicros;
-            planOffsetMillis = offsetMillis;
+            planZone = zone;
         }
     }
 

@@ -9,6 +9,7 @@ import io.adengine.model.Account;
 import io.adengine.model.AdGroup;
 import io.adengine.model.BidModel;
 import io.adengine.model.Catalog;
+import io.adengine.model.LocalZone;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -29,7 +30,7 @@ public final class LedgerBudgetGate implements BudgetGate {
 
     /** Per-ordinal spend counters and limits of one segment (base and delta have a cache slot each). */
     private record View(GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
-                        long[] spendable, long[] offsetMillis) {
+                        long[] spendable, LocalZone[] zones) {
     }
 
     public LedgerBudgetGate(SpendLedger ledger, LongSupplier clock, boolean paced) {
@@ -47,7 +48,7 @@ public final class LedgerBudgetGate implements BudgetGate {
         long reserved = Math.max(0, g.reserved);
         long daily = v.daily[ordinal];
         if (daily > 0) {
-            long day = Math.floorDiv(clock.getAsLong() + v.offsetMillis[ordinal], SpendLedger.DAY_MILLIS);
+            long day = v.zones[ordinal].localDay(clock.getAsLong());
             if (g.spentOnDay(day) + reserved >= daily) {
                 return false;
             }
@@ -116,7 +117,7 @@ public final class LedgerBudgetGate implements BudgetGate {
         long[] daily = new long[n];
         long[] total = new long[n];
         long[] spendable = new long[n];
-        long[] offset = new long[n];
+        LocalZone[] zones = new LocalZone[n];
         for (int o = 0; o < n; o++) {
             AdGroup ag = segment.group(o);
             groups[o] = ledger.group(ag.id());
@@ -126,9 +127,9 @@ public final class LedgerBudgetGate implements BudgetGate {
             daily[o] = ag.budget().dailyMicros();
             total[o] = ag.budget().totalMicros();
             spendable[o] = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
-            offset[o] = ag.schedule().utcOffsetHours() * 3_600_000L;
-            groups[o].plan(daily[o], offset[o]);
+            zones[o] = ag.schedule().zone();
+            groups[o].plan(daily[o], zones[o]);
         }
-        return new View(groups, accounts, daily, total, spendable, offset);
+        return new View(groups, accounts, daily, total, spendable, zones);
     }
 }

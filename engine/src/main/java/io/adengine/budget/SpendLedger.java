@@ -3,6 +3,7 @@ package io.adengine.budget;
 import io.adengine.model.Account;
 import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
+import io.adengine.model.LocalZone;
 import io.adengine.model.Money;
 
 import java.util.ArrayDeque;
@@ -168,11 +169,11 @@ public final class SpendLedger {
         Account acc = c.account(accountId);
         GroupSpend g = group(adGroupId);
         AccountSpend a = account(accountId);
-        int offset = ag == null ? 0 : ag.schedule().utcOffsetHours();
-        long day = localDay(timeMillis, offset);
+        LocalZone zone = ag == null ? LocalZone.UTC : ag.schedule().zone();
+        long day = zone.localDay(timeMillis);
         long daySpent = g.day == day ? g.daySpent : 0;
         long daily = ag == null ? 0 : ag.budget().dailyMicros();
-        g.plan(daily, offset * 3_600_000L);
+        g.plan(daily, zone);
         long total = ag == null ? 0 : ag.budget().totalMicros();
         long spendable = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
         if ((daily > 0 && daySpent >= daily) || (total > 0 && g.totalSpent >= total) || a.spent >= spendable) {
@@ -194,7 +195,7 @@ public final class SpendLedger {
      */
     public boolean firstCptImpressionOfDay(long adGroupId, long timeMillis) {
         AdGroup ag = catalog.get().adGroup(adGroupId);
-        long day = localDay(timeMillis, ag == null ? 0 : ag.schedule().utcOffsetHours());
+        long day = (ag == null ? LocalZone.UTC : ag.schedule().zone()).localDay(timeMillis);
         GroupSpend g = group(adGroupId);
         if (g.cptChargedDay == day) {
             return false;
@@ -220,13 +221,13 @@ public final class SpendLedger {
             if (daily <= 0) {
                 continue;
             }
-            long local = nowMillis + g.planOffsetMillis;
-            long spent = g.spentOnDay(Math.floorDiv(local, DAY_MILLIS)) + Math.max(0, g.reserved);
+            LocalZone zone = g.planZone;
+            long spent = g.spentOnDay(zone.localDay(nowMillis)) + Math.max(0, g.reserved);
             int p = g.passPpm;
             if (spent == 0 && p >= 1_000_000) {
                 continue;
             }
-            long sinceMidnight = Math.floorMod(local, DAY_MILLIS);
+            long sinceMidnight = zone.sinceLocalMidnight(nowMillis);
             long planned = Money.mulDiv(daily, Math.min(DAY_MILLIS, sinceMidnight + periodMillis), DAY_MILLIS);
             g.passPpm = spent > planned ? Math.max(1_000, p - p / 5) : Math.min(1_000_000, p + Math.max(1_000, p / 4));
         }

@@ -30,6 +30,7 @@ import io.adengine.model.Gender;
 import io.adengine.model.HoursOfWeek;
 import io.adengine.model.IncludeExclude;
 import io.adengine.model.InstallStateTarget;
+import io.adengine.model.LocalZone;
 import io.adengine.model.Objective;
 import io.adengine.model.OsVersionRange;
 import io.adengine.model.PaymentMode;
@@ -46,6 +47,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -225,11 +228,11 @@ public final class CatalogJson {
     }
 
     private static Schedule schedule(JsonFields n) {
-        int offset = (int) n.range("utcOffsetHours", -12, 12, 0);
-        LocalDate start = n.date("start", true);
-        LocalDate end = n.date("end", false);
-        if (end != null && end.isBefore(start)) {
-            throw new CatalogFormatException(n.path("end"), "must not be before schedule.start");
+        LocalZone zone = zone(n);
+        LocalDateTime start = n.localTime("start", true, false);
+        LocalDateTime end = n.localTime("end", false, true);
+        if (end != null && !end.isAfter(start)) {
+            throw new CatalogFormatException(n.path("end"), "must come after schedule.start");
         }
         JsonFields parts = n.child("dayparting");
         HoursOfWeek hours = HoursOfWeek.ALL_DAY;
@@ -259,7 +262,27 @@ public final class CatalogJson {
             });
             hours = HoursOfWeek.of(list.stream().mapToInt(Integer::intValue).toArray());
         }
-        return new Schedule(offset, start, end, hours);
+        try {
+            return new Schedule(zone, start, end, hours);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogFormatException(n.path("start"), e.getMessage());
+        }
+    }
+
+    /**
+     * The schedule's time zone: {@code timeZone} (an IANA name like {@code Asia/Kolkata}, or an offset like
+     * {@code +05:30}), else {@code utcOffsetMinutes}, else the older whole-hour {@code utcOffsetHours}; UTC by
+     * default. Each one given must be valid; the first of them in that order is the zone.
+     */
+    private static LocalZone zone(JsonFields n) {
+        int hours = (int) n.range("utcOffsetHours", -12, 12, 0);
+        int minutes = (int) n.range("utcOffsetMinutes", -14 * 60, 14 * 60, hours * 60);
+        String name = n.text("timeZone", null);
+        try {
+            return name != null ? LocalZone.parse(name) : LocalZone.ofOffsetMinutes(minutes);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogFormatException(n.path(name != null ? "timeZone" : "utcOffsetMinutes"), e.getMessage());
+        }
     }
 
     private static Creative creative(JsonFields n) {
@@ -452,9 +475,11 @@ public final class CatalogJson {
         new TreeSet<>(targeting.includeAudiences()).forEach(aud.putArray("include")::add);
         new TreeSet<>(targeting.excludeAudiences()).forEach(aud.putArray("exclude")::add);
         Schedule s = g.schedule();
-        ObjectNode so = o.putObject("schedule").put("utcOffsetHours", s.utcOffsetHours()).put("start", s.start().toString());
+        // Whole local days are written as dates (the end date inclusive), other bounds as local date-times.
+        ObjectNode so = o.putObject("schedule").put("timeZone", s.zone().toString())
+                .put("start", s.start().toLocalTime().equals(LocalTime.MIDNIGHT) ? s.start().toLocalDate().toString() : s.start().toString());
         if (s.end() != null) {
-            so.put("end", s.end().toString());
+            so.put("end", s.end().toLocalTime().equals(LocalTime.MIDNIGHT) ? s.end().toLocalDate().minusDays(1).toString() : s.end().toString());
         }
         if (!s.hours().isAllDay()) {
             ObjectNode parts = so.putObject("dayparting");

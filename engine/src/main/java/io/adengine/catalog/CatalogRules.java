@@ -200,11 +200,8 @@ public final class CatalogRules {
             problems.add(new Problem("bid.amountMicros", "must be above 0"));
         }
         Schedule s = g.schedule();
-        if (s.utcOffsetHours() < -12 || s.utcOffsetHours() > 12) {
-            problems.add(new Problem("schedule.utcOffsetHours", "must be -12..12, was " + s.utcOffsetHours()));
-        }
-        if (s.end() != null && s.end().isBefore(s.start())) {
-            problems.add(new Problem("schedule.end", "must not be before schedule.start"));
+        if (s.end() != null && !s.end().isAfter(s.start())) {
+            problems.add(new Problem("schedule.end", "must come after schedule.start"));
         }
         boolean anyHour = false;
         for (int h = 0; h < 7 * 24 && !anyHour; h++) {

@@ -134,6 +134,29 @@ final class JsonFields {
         return encoded;
     }
 
+    /**
+     * A local date ({@code YYYY-MM-DD}: its midnight, or with {@code endOfDay} the midnight after it, so that an
+     * end date includes its day) or a local date-time ({@code YYYY-MM-DDTHH:MM}, taken as it is).
+     */
+    java.time.LocalDateTime localTime(String field, boolean required, boolean endOfDay) {
+        String v = text(field, null);
+        if (v == null) {
+            if (required) {
+                throw new CatalogFormatException(path(field), "is required (YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time)");
+            }
+            return null;
+        }
+        try {
+            if (v.length() == 10) {
+                LocalDate day = LocalDate.parse(v);
+                return (endOfDay ? day.plusDays(1) : day).atStartOfDay();
+            }
+            return java.time.LocalDateTime.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new CatalogFormatException(path(field), "must be a date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:MM, was \"" + v + "\"");
+        }
+    }
+
     LocalDate date(String field, boolean required) {
         String v = text(field, null);
         if (v == null) {

@@ -6,6 +6,7 @@ import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
 import io.adengine.model.Dimension;
 import io.adengine.model.HoursOfWeek;
+import io.adengine.model.LocalZone;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 public final class Segment {
 
-    private static final long HOUR_MILLIS = 3_600_000L;
+    private static final long QUARTER = LocalZone.QUARTER_MILLIS;
 
     final Catalog catalog;
     final ServableParts parts;
@@ -37,7 +38,7 @@ public final class Segment {
     final long[] accountMicrosPerUnit;
     final long[] flightStart;
     final long[] flightEnd;
-    final int[] utcOffsets;
+    final LocalZone[] zones;
     final HoursOfWeek[] hours;
     final Creative[][] creatives;
     final RoaringBitmap eligible;
@@ -47,10 +48,12 @@ public final class Segment {
     final RoaringBitmap acceptsUnknownUser;
     final RoaringBitmap contextual;
     final String[] advertiserDomains;
-    private volatile LiveHour liveHour;
+    // The schedule bitmaps of the two latest UTC quarter hours asked for, by quarter parity: the current one,
+    // and the next one, computed ahead by the engine's clock task so no request pays for it at the boundary.
+    private final LiveQuarter[] live = new LiveQuarter[2];
 
-    /** The schedule bitmap of one UTC hour. */
-    private record LiveHour(long hour, RoaringBitmap live) {
+    /** The schedule bitmap of one UTC quarter hour. */
+    private record LiveQuarter(long quarter, RoaringBitmap live) {
     }
 
     /**
@@ -73,7 +76,7 @@ public final class Segment {
     }
 
     Segment(Catalog catalog, ServableParts parts, EngineConfig.AuctionConfig auction, AdGroup[] groups, int[] blockStarts, long[] campaignIds, byte[] tiers,
-             long[] bidAuctionMicros, long[][] ecpmByPlacement, long[] accountMicrosPerUnit, long[] flightStart, long[] flightEnd, int[] utcOffsets,
+             long[] bidAuctionMicros, long[][] ecpmByPlacement, long[] accountMicrosPerUnit, long[] flightStart, long[] flightEnd, LocalZone[] zones,
              HoursOfWeek[] hours, Creative[][] creatives, RoaringBitmap eligible, Map<Long, AdSpaceEntry> adSpaces,
              DimensionIndex[] dimensions, OsVersionIndex osVersions, RoaringBitmap acceptsUnknownUser, RoaringBitmap contextual) {
         this.catalog = catalog;
@@ -98,7 +101,7 @@ public final class Segment {
         this.accountMicrosPerUnit = accountMicrosPerUnit;
         this.flightStart = flightStart;
         this.flightEnd = flightEnd;
-        this.utcOffsets = utcOffsets;
+        this.zones = zones;
         this.hours = hours;
         this.creatives = creatives;
         this.eligible = eligible;
@@ -219,30 +222,41 @@ public final class Segment {
     }
 
     /**
-     * Ordinals whose schedule (flight dates and hours of the week, in their own time zone) is live at
-     * this instant. Computed once per UTC hour and cached. Never modify the result.
+     * Ordinals whose schedule (flight and hours of the week, in their own time zone) is live at this
+     * instant. Every zone's local hour and every flight bound change only at UTC quarter hours (see
+     * {@link LocalZone#QUARTER_MILLIS}), so one bitmap per quarter hour is exact; it is computed once and
+     * cached (two quarters at a time). Never modify the result.
      */
     public RoaringBitmap liveAt(long epochMillis) {
-        long hour = Math.floorDiv(epochMillis, HOUR_MILLIS);
-        LiveHour cached = liveHour;
-        if (cached != null && cached.hour == hour) {
+        long quarter = Math.floorDiv(epochMillis, QUARTER);
+        int slot = (int) (quarter & 1);
+        LiveQuarter cached = live[slot];
+        if (cached != null && cached.quarter == quarter) {
             return cached.live;
         }
-        RoaringBitmap live = computeLive(hour * HOUR_MILLIS);
-        liveHour = new LiveHour(hour, live);
-        return live;
+        RoaringBitmap bitmap = computeLive(quarter * QUARTER);
+        // Written without a lock: a race only costs one more computation, and a LiveQuarter is immutable.
+        live[slot] = new LiveQuarter(quarter, bitmap);
+        return bitmap;
     }
 
-    private RoaringBitmap computeLive(long hourStart) {
-        RoaringBitmap live = new RoaringBitmap();
-        // Offsets are whole hours and flights start and end at local midnight, so every boundary is a
-        // UTC hour boundary: what holds at the hour's first millisecond holds for the whole hour.
+    private RoaringBitmap computeLive(long quarterStart) {
+        RoaringBitmap bitmap = new RoaringBitmap();
+        // Many groups share a zone: look its hour of the week up once.
+        java.util.IdentityHashMap<LocalZone, Integer> hourByZone = new java.util.IdentityHashMap<>();
         for (int i = 0; i < groups.length; i++) {
-            if (hourStart >= flightStart[i] && hourStart < flightEnd[i]
-                    && hours[i].contains(HoursOfWeek.hourOfWeek(hourStart, utcOffsets[i]))) {
-                live.add(i);
+            if (quarterStart >= flightStart[i] && quarterStart < flightEnd[i]) {
+                LocalZone zone = zones[i];
+                Integer hour = hourByZone.get(zone);
+                if (hour == null) {
+                    hour = zone.hourOfWeek(quarterStart);
+                    hourByZone.put(zone, hour);
+                }
+                if (hours[i].contains(hour)) {
+                    bitmap.add(i);
+                }
             }
         }
-        return live;
+        return bitmap;
     }
 }

@@ -16,6 +16,7 @@ import io.adengine.model.Eligibility;
 import io.adengine.model.HoursOfWeek;
 import io.adengine.model.IncludeExclude;
 import io.adengine.model.InstallStateTarget;
+import io.adengine.model.LocalZone;
 import io.adengine.model.Objective;
 import io.adengine.model.OsVersionRange;
 import io.adengine.model.PlacementType;
@@ -161,7 +162,7 @@ public final class SnapshotBuilder {
         long[][] ecpmByPlacement = ecpmByPlacement(groups, c.bidAuction);
         Map<Long, AdSpaceEntry> spaces = adSpaceEntries(catalog.adSpaces(), parts);
         return new Segment(catalog, parts, auction, groups, blockStarts(ranked.blocks()), c.campaignIds, c.tiers, c.bidAuction,
-                ecpmByPlacement, c.accountRate, c.flightStart, c.flightEnd, c.offsets, c.hours, c.creatives, c.eligible, spaces,
+                ecpmByPlacement, c.accountRate, c.flightStart, c.flightEnd, c.zones, c.hours, c.creatives, c.eligible, spaces,
                 buildDimensions(groups), buildOsIndex(groups), acceptsUnknownUsers(groups), contextual(groups));
     }
 
@@ -173,7 +174,7 @@ public final class SnapshotBuilder {
         final long[] accountRate;
         final long[] flightStart;
         final long[] flightEnd;
-        final int[] offsets;
+        final LocalZone[] zones;
         final HoursOfWeek[] hours;
         final Creative[][] creatives;
         final RoaringBitmap eligible = new RoaringBitmap();
@@ -185,7 +186,7 @@ public final class SnapshotBuilder {
             accountRate = new long[n];
             flightStart = new long[n];
             flightEnd = new long[n];
-            offsets = new int[n];
+            zones = new LocalZone[n];
             hours = new HoursOfWeek[n];
             creatives = new Creative[n][];
         }
@@ -203,7 +204,7 @@ public final class SnapshotBuilder {
             c.bidAuction[i] = Money.mulDiv(g.bid().amountMicros(), c.accountRate[i], 1_000_000L);
             c.flightStart[i] = g.schedule().startMillis();
             c.flightEnd[i] = g.schedule().endMillis();
-            c.offsets[i] = g.schedule().utcOffsetHours();
+            c.zones[i] = g.schedule().zone();
             c.hours[i] = g.schedule().hours();
             c.creatives[i] = Eligibility.servableCreatives(catalog, g).toArray(new Creative[0]);
             if (Eligibility.check(catalog, g) == null) {

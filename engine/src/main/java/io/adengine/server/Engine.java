@@ -138,6 +138,7 @@ public final class Engine implements AutoCloseable {
         audiences.ifPresent(a -> holder.beforePublish(a.targeting()::prepare));
         holder.beforePublish(s -> s.prepareSchedules(clock.getAsLong()));
         holder.beforePublish(writer::prepare);
+        started.push(scheduleClock(holder, clock));
         // The first snapshot was not published through the holder: prepare it here.
         events.ifPresent(e -> e.budgetGate().prepare(snapshot));
         audiences.ifPresent(a -> a.targeting().prepare(snapshot));
@@ -192,6 +193,24 @@ public final class Engine implements AutoCloseable {
                         edge.publicMaxConnections(), edge.adminMaxConnections(), FILES_BESIDE_CONNECTIONS, os.getMaxFileDescriptorCount());
             }
         }
+    }
+
+    /**
+     * Keeps the serving snapshot's schedule bitmaps a quarter hour ahead (see {@code Segment.liveAt}): the
+     * next quarter's is ready before its boundary, so no request computes one on the serving path.
+     */
+    private static AutoCloseable scheduleClock(SnapshotHolder holder, LongSupplier clock) {
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "schedule-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(() -> {
+            long now = clock.getAsLong();
+            holder.current().prepareSchedules(now);
+            holder.current().prepareSchedules(now + io.adengine.model.LocalZone.QUARTER_MILLIS);
+        }, 0, 60, TimeUnit.SECONDS);
+        return ticker::shutdownNow;
     }
 
     private static AudienceService openAudiences(EngineConfig config, LongSupplier clock) {

@@ -49,6 +49,8 @@ public final class RandomCatalogs {
 
     /** 2026-11-28T12:00Z: the middle of the generated flights. */
     static final long BASE_MILLIS = 1_795_867_200_000L;
+    static final long[] DST_CHANGES = {java.time.Instant.parse("2026-10-25T01:00:00Z").toEpochMilli(),
+        java.time.Instant.parse("2026-11-01T06:00:00Z").toEpochMilli(), java.time.Instant.parse("2027-04-03T15:00:00Z").toEpochMilli()};
 
     static final Map<Dimension, String[]> POOLS = new EnumMap<>(Map.of(
             Dimension.COUNTRY, new String[] {"IN", "ID", "RU"},
@@ -159,8 +161,11 @@ public final class RandomCatalogs {
                 r.nextInt(6) == 0 ? audiences(r) : Set.of(),
                 r.nextInt(8) == 0 ? audiences(r) : Set.of());
         LocalDate base = LocalDate.of(2026, 11, 28);
-        LocalDate start = base.plusDays(r.nextInt(12) - 10);
-        LocalDate end = r.nextInt(3) == 0 ? start.plusDays(r.nextInt(10)) : null;
+        // A fifth of the flights start early enough to run across the autumn daylight-saving changes.
+        LocalDate startDay = r.nextInt(5) == 0 ? LocalDate.of(2026, 10, 1) : base.plusDays(r.nextInt(12) - 10);
+        // Half the flights start and end at a local quarter hour rather than midnight.
+        java.time.LocalDateTime start = startDay.atStartOfDay().plusMinutes(r.nextBoolean() ? 0 : 15L * r.nextInt(96));
+        java.time.LocalDateTime end = r.nextInt(3) == 0 ? start.plusMinutes(15L * (1 + r.nextInt(10 * 96))) : null;
         HoursOfWeek hours = HoursOfWeek.ALL_DAY;
         if (r.nextInt(10) < 3) {
             List<Integer> on = new ArrayList<>();
@@ -177,9 +182,18 @@ public final class RandomCatalogs {
                 : r.nextInt(3) == 0 ? TIE_BIDS[r.nextInt(TIE_BIDS.length)] : 1 + r.nextInt(10_000_000);
         PromotedApp app = r.nextBoolean() ? new PromotedApp(APPS[r.nextInt(APPS.length)], AppChannel.GOOGLE_PLAY) : null;
         return new AdGroup(id, 1, campaignId, "g", app, InstallStateTarget.values()[r.nextInt(InstallStateTarget.values().length)],
-                placements, pinnedSpaces, pinnedPublishers, targeting, new Schedule(r.nextInt(25) - 12, start, end, hours),
+                placements, pinnedSpaces, pinnedPublishers, targeting, new Schedule(zone(r), start, end, hours),
                 Budget.UNLIMITED, new Bid(model, amount), r.nextInt(8) == 0 ? ReviewStatus.REJECTED : ReviewStatus.APPROVED, null,
                 r.nextInt(10) != 0);
+    }
+
+    /** Zones with daylight saving (Berlin, New York, Lord Howe's half hour), odd offsets (+05:30, +05:45) and whole hours. */
+    static final String[] ZONES = {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe",
+        "Pacific/Chatham", "UTC", "-03:00"};
+
+    private static io.adengine.model.LocalZone zone(Random r) {
+        return r.nextInt(3) == 0 ? io.adengine.model.LocalZone.ofOffsetMinutes(60 * (r.nextInt(25) - 12))
+                : io.adengine.model.LocalZone.parse(ZONES[r.nextInt(ZONES.length)]);
     }
 
     /** Usually nothing; one time in {@code oneIn}, one or two values of the pool. */
@@ -228,7 +242,9 @@ public final class RandomCatalogs {
                 out.gpp("DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA", r.nextBoolean() ? new int[] {2} : new int[] {2, 7});
             }
         }
-        out.nowMillis(BASE_MILLIS + (long) (r.nextGaussian() * 4 * 86_400_000L));
+        // An eighth of the requests fall within three hours of a daylight-saving change (Europe, the US, Lord Howe).
+        out.nowMillis(r.nextInt(8) == 0 ? DST_CHANGES[r.nextInt(DST_CHANGES.length)] + (long) ((r.nextDouble() * 2 - 1) * 3 * 3_600_000L)
+                : BASE_MILLIS + (long) (r.nextGaussian() * 4 * 86_400_000L));
         out.seed(r.nextLong());
         return out;
     }

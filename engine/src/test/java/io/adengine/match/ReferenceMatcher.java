@@ -23,7 +23,6 @@ import io.adengine.model.Targeting;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -216,11 +215,15 @@ final class ReferenceMatcher {
     }
 
     private static boolean live(Schedule s, long now) {
-        LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.ofHours(s.utcOffsetHours()));
-        if (local.toLocalDate().isBefore(s.start()) || s.end() != null && local.toLocalDate().isAfter(s.end())) {
+        java.time.ZoneId zone = s.zone().id();
+        Instant at = Instant.ofEpochMilli(now);
+        if (at.isBefore(java.time.ZonedDateTime.of(s.start(), zone).toInstant())
+                || s.end() != null && !at.isBefore(java.time.ZonedDateTime.of(s.end(), zone).toInstant())) {
             return false;
         }
+        LocalDateTime local = LocalDateTime.ofInstant(at, zone);
         int hourOfWeek = (local.getDayOfWeek().getValue() - 1) * 24 + local.getHour();
         return s.hours().contains(hourOfWeek);
     }
+
 }

@@ -61,7 +61,7 @@ class CatalogGeneratorTest {
         assertThat(share(catalog, g -> !g.adSpaceIds().isEmpty())).isBetween(0.16, 0.24);
         assertThat(share(catalog, g -> !g.targeting().age().isAny())).isBetween(0.35, 0.45);
         assertThat(share(catalog, g -> !g.targeting().includeAudiences().isEmpty())).isBetween(0.25, 0.35);
-        assertThat(catalog.adGroups().stream().map(g -> g.schedule().utcOffsetHours()).distinct()).hasSize(25);
+        assertThat(catalog.adGroups().stream().map(g -> g.schedule().zone()).distinct()).hasSize(25);
         assertThat(catalog.adGroups().stream().map(g -> g.bid().model()).distinct()).hasSize(4);
         assertThat(catalog.adGroups()).allSatisfy(g -> {
             int countries = g.targeting().rule(Dimension.COUNTRY).include().size();
