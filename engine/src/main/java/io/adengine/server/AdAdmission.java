@@ -25,11 +25,13 @@ import java.util.concurrent.TimeUnit;
  * <p>The queueing delay of a loop is measured by a probe task the loop runs every millisecond while it
  * serves ad requests: Netty runs scheduled tasks between its I/O cycles, so a probe that runs late by
  * {@code d} means the loop spent {@code d} on one cycle of reading and answering ready connections, about
- * what a request arriving now waits before the loop reads it. The delay a request sees is the larger of
- * the last probe's lateness and how far the next probe is overdue right now (a cycle that is running long
- * is caught while it runs). Shed requests shorten the next cycle, so the delay of admitted requests stays
- * near the budget whatever the offered load. The probe stops after a second without ad requests (an idle
- * engine does not wake up every millisecond) and starts again with the next one.
+ * what a request arriving now waits before the loop reads it. Like CoDel, only a <em>standing</em> delay
+ * sheds: the smallest lateness of the last {@value #WINDOW} probes must be above the budget. One long
+ * cycle (the thread descheduled for a few milliseconds, a collector pause) raises one probe's lateness but
+ * not its neighbours', so it sheds nothing; an overload makes every cycle long. Shed requests shorten the
+ * next cycles, so the delay of admitted requests stays near the budget whatever the offered load. The probe
+ * stops after a second without ad requests (an idle engine does not wake up every millisecond) and starts
+ * again with the next one.
  *
  * <p>Everything runs on the loop's own thread: plain fields, no locks, no allocation per request.
  */
@@ -38,6 +40,8 @@ final class AdAdmission {
     static final long PROBE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Probe periods without an ad request after which the probe stops. */
     static final int QUIET_PROBES_BEFORE_STOP = 1_000;
+    /** How many of the latest probes must all have run late for the delay to count as standing. */
+    static final int WINDOW = 4;
 
     /** Admits everything. */
     static final AdAdmission OFF = new AdAdmission(new EdgeConfig.Admission(0, 1));
@@ -87,7 +91,10 @@ final class AdAdmission {
         private EventExecutor loop;
         private ScheduledFuture<?> probe;
         private long dueNanos;
-        private long lagNanos;
+        private final long[] lags = new long[WINDOW];
+        private int next;
+        /** The smallest lateness of the last {@link #WINDOW} probes: the standing delay. */
+        private long standingNanos;
         private int requests;
         private int quietProbes;
 
@@ -96,19 +103,26 @@ final class AdAdmission {
             requests++;
             if (probe == null) {
                 loop = executor;
-                lagNanos = 0;
+                java.util.Arrays.fill(lags, 0);
+                standingNanos = 0;
                 quietProbes = 0;
                 dueNanos = now + PROBE_PERIOD_NANOS;
                 probe = executor.scheduleWithFixedDelay(this, PROBE_PERIOD_NANOS, PROBE_PERIOD_NANOS, TimeUnit.NANOSECONDS);
                 return 0;
             }
-            return Math.max(lagNanos, now - dueNanos);
+            return standingNanos;
         }
 
         @Override
         public void run() {
             long now = loop.ticker().nanoTime();
-            lagNanos = Math.max(0, now - dueNanos);
+            lags[next] = Math.max(0, now - dueNanos);
+            next = (next + 1) % WINDOW;
+            long min = Long.MAX_VALUE;
+            for (long lag : lags) {
+                min = Math.min(min, lag);
+            }
+            standingNanos = min;
             dueNanos = now + PROBE_PERIOD_NANOS;
             if (requests > 0) {
                 requests = 0;
