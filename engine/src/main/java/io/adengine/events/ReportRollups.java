@@ -71,7 +71,7 @@ public final class ReportRollups {
 
     /** Adds one event that the journal accepted (ledger has set its charge). */
     public void apply(BillingEvent e) {
-        if (e.type == EventType.TICK) {
+        if (e.type == EventType.TICK || e.type == EventType.CHECKPOINT) {
             return;
         }
         if (e.status == BillingEvent.Status.INVALID) {
@@ -88,7 +88,7 @@ public final class ReportRollups {
             case IMPRESSION -> RollupTable.IMPRESSIONS;
             case CLICK -> RollupTable.CLICKS;
             case CONVERSION -> RollupTable.CONVERSIONS;
-            case TICK -> throw new AssertionError("ticks are not rolled up");
+            case TICK, CHECKPOINT -> throw new AssertionError("ticks and checkpoints are not rolled up");
         };
         long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
         cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, counter, 1);
@@ -100,6 +100,21 @@ public final class ReportRollups {
             cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.UNCHARGED,
                     e.unchargedMicros);
         }
+    }
+
+    /** The checkpoint's rollups part (rollup thread). */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        cells.writeState(out);
+    }
+
+    /** Forgets every cell (a checkpoint that could not be loaded whole). */
+    void clearState() {
+        cells.clear();
+    }
+
+    /** Loads a checkpoint's rollups part (before the handlers start). */
+    void readState(java.io.DataInputStream in) throws java.io.IOException {
+        cells.readState(in);
     }
 
     /** The value of a dimension in slot i of a table generation. */
