@@ -235,7 +235,11 @@ public final class Engine implements AutoCloseable {
 
     private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics) {
         try {
-            EventPipeline.EventSink sink = config.events().kafkaEnabled()
+            // A cluster replica writes its events to the cluster's events topic, stamped with its replica id.
+            EventPipeline.EventSink sink = config.cluster().enabled()
+                    ? new KafkaEventSink(config.cluster().bootstrapServers(), config.cluster().eventsTopic(), metrics.registry(),
+                            config.cluster().replicaId())
+                    : config.events().kafkaEnabled()
                     ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic(), metrics.registry())
                     : EventPipeline.EventSink.NONE;
             return EventPipeline.start(config.events(), holder, clock, metrics.registry(), sink);
