@@ -70,9 +70,14 @@ class ClusterCatalogTest {
         final EngineConfig config;
 
         Replica(Path dataDir, int id, String topic) throws Exception {
+            this(dataDir, id, topic, 1_000);
+        }
+
+        /** A replica whose store writes a snapshot (with its log offset) every {@code snapshotEvery} changes. */
+        Replica(Path dataDir, int id, String topic, int snapshotEvery) throws Exception {
             config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))
                     .withSync(new EngineConfig.SyncConfig(dataDir, CONFIG_DIR, EngineConfig.SyncConfig.REBUILD_INTERVAL_MILLIS_DEFAULT,
-                            1_000, 4))
+                            snapshotEvery, 4))
                     .withCluster(ClusterConfig.replica(kafka.bootstrap(), id, topic, topic + "-events"));
             engine = Engine.start(config, CatalogJson.read(config.catalogPath()), System::currentTimeMillis, () -> 42L, BudgetGate.UNLIMITED);
         }
@@ -200,8 +205,24 @@ class ClusterCatalogTest {
             awaitSameOffset(r1, r2, r3);
             assertThat(contents(r2.store())).isEqualTo(contents(r1.store()));
             assertThat(contents(r3.store())).isEqualTo(contents(r1.store()));
-            assertThat(r1.admin("GET", "/metrics", null).body()).contains("adengine_cluster_catalog_lag_records 0",
-                    "adengine_cluster_caught_up 1");
+            for (Replica r : List.of(r1, r2, r3)) {
+                String metrics = r.admin("GET", "/metrics", null).body();
+                assertThat(metrics).contains("# TYPE adengine_cluster_catalog_lag_records gauge", "adengine_cluster_catalog_lag_records 0",
+                        "adengine_cluster_caught_up 1", "adengine_cluster_catalog_applied_offset 2",
+                        "adengine_cluster_catalog_records_total{outcome=\"applied\"} 1.0",
+                        "adengine_cluster_catalog_records_total{outcome=\"unchanged\"} 1.0",
+                        "adengine_cluster_catalog_records_total{outcome=\"refused\"} 1.0");
+            }
+        }
+    }
+
+    @Test
+    void theClusterMetricsShouldPassPromtool() throws Exception {
+        try (Replica r1 = new Replica(dir.resolve("r1"), 1, "catalog-metrics")) {
+            assertThat(r1.admin("PUT", "/v1/admin/catalog/ad-groups/211", adGroup(211, 2, 123_456)).status()).isEqualTo(200);
+            String metrics = r1.admin("GET", "/metrics", null).body();
+            assertThat(metrics).contains("adengine_cluster_catalog_end_offset 1");
+            io.adengine.testing.Promtool.assertAccepts(metrics);
         }
     }
 
@@ -242,6 +263,14 @@ class ClusterCatalogTest {
         }
     }
 
+    private static void copy(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(from.relativize(f).toString()));
+            }
+        }
+    }
+
     private static RawHttp.Answer send(Replica r, String method, String target, String body) {
         try {
             return r.admin(method, target, body);
@@ -263,7 +292,7 @@ class ClusterCatalogTest {
         String topic = "catalog-restart";
         Path dir3 = dir.resolve("r3");
         try (Replica r1 = new Replica(dir.resolve("r1"), 1, topic); Replica r2 = new Replica(dir.resolve("r2"), 2, topic)) {
-            try (Replica r3 = new Replica(dir3, 3, topic)) {
+            try (Replica r3 = new Replica(dir3, 3, topic, 2)) {
                 for (int v = 2; v <= 4; v++) {
                     assertThat(r1.admin("PUT", "/v1/admin/catalog/ad-groups/102", adGroup(102, v, 100_000 + v)).status()).isEqualTo(200);
                 }
@@ -273,7 +302,8 @@ class ClusterCatalogTest {
             for (int v = 5; v <= 9; v++) {
                 assertThat(r2.admin("PUT", "/v1/admin/catalog/ad-groups/102", adGroup(102, v, 100_000 + v)).status()).isEqualTo(200);
             }
-            try (Replica r3 = new Replica(dir3, 3, topic)) {
+            assertThat(Files.readString(dir3.resolve("snapshot.json"))).as("a snapshot with its log offset was written").contains("\"logOffset\"");
+            try (Replica r3 = new Replica(dir3, 3, topic, 2)) {
                 assertThat(r3.log().awaitCaughtUp(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
                 awaitSameOffset(r1, r2, r3);
                 assertThat(contents(r3.store())).isEqualTo(contents(r1.store()));
@@ -281,6 +311,15 @@ class ClusterCatalogTest {
                 assertThat(metrics).as("only the five records it missed were applied after the restart")
                         .contains("adengine_cluster_catalog_records_total{outcome=\"applied\"} 5.0");
                 assertThat(metrics).doesNotContain("outcome=\"unchanged\"} ");
+            }
+            // A new replica started on a copy of a stopped peer's folder resumes where the copy ends.
+            copy(dir3, dir.resolve("r5"));
+            assertThat(r1.admin("PUT", "/v1/admin/catalog/ad-groups/102", adGroup(102, 10, 100_010)).status()).isEqualTo(200);
+            try (Replica r5 = new Replica(dir.resolve("r5"), 5, topic)) {
+                assertThat(r5.log().awaitCaughtUp(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
+                awaitSameOffset(r1, r2, r5);
+                assertThat(contents(r5.store())).isEqualTo(contents(r1.store()));
+                assertThat(r5.admin("GET", "/metrics", null).body()).contains("adengine_cluster_catalog_records_total{outcome=\"applied\"} 1.0");
             }
             // A fresh replica with an empty folder replays the whole log, then says it is ready.
             try (Replica r4 = new Replica(dir.resolve("r4"), 4, topic)) {
