@@ -214,6 +214,7 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
                 }
                 description = admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
             }
+            createIfMissing(admin, config.eventsTopic(), timeout);
             if (description.partitions().size() != 1) {
                 throw new IllegalStateException("cluster.topics.catalog: topic " + topic + " has " + description.partitions().size()
                         + " partitions; the catalog log needs exactly one (its order decides every conflict)");
@@ -236,6 +237,22 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing the catalog log topic", e);
+        }
+    }
+
+    /** The events topic with the brokers' defaults (partitions, retention), when it does not exist yet. */
+    private static void createIfMissing(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+            return;
+        }
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
         }
     }
 
@@ -345,7 +362,11 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
                         }
                     }
                     // For operators' lag tools only: the store's own offset is what a restart resumes from.
-                    consumer.commitAsync(Map.of(partition, new OffsetAndMetadata(nextOffset)), null);
+                    consumer.commitAsync(Map.of(partition, new OffsetAndMetadata(nextOffset)), (offsets, e) -> {
+                        if (e != null) {
+                            LOG.debug("catalog log: committing the group offset failed ({}); the next batch commits again", e.toString());
+                        }
+                    });
                 }
                 nextOffset = consumer.position(partition);
                 java.util.OptionalLong lag = consumer.currentLag(partition);
