@@ -313,6 +313,14 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
     private record Read(CatalogStore.Logged logged, String proposal) {
     }
 
+    /**
+     * A catalog log record's value as the proposal every replica applies (an unreadable one is an empty
+     * proposal): for tools and tests that read the topic themselves.
+     */
+    public static CatalogStore.Logged readProposal(byte[] value, long offset) {
+        return decode(new ConsumerRecord<>("", 0, offset, null, value)).logged();
+    }
+
     /** A record of the log as a proposal; one that cannot be read is an empty one (a no-op on every replica alike). */
     private static Read decode(ConsumerRecord<byte[], byte[]> r) {
         try {

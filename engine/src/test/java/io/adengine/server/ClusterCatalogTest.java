@@ -95,6 +95,11 @@ class ClusterCatalogTest {
                     body == null ? null : body.getBytes(StandardCharsets.UTF_8));
         }
 
+        RawHttp.Answer admin(String method, String target, String body, String operator) throws IOException {
+            return RawHttp.send(engine.adminPort(), method, target, "Authorization: Bearer " + config.adminToken() + "\r\n"
+                    + "X-Operator: " + operator + "\r\n", body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        }
+
         RawHttp.Answer pub(String method, String target, String body) throws IOException {
             return RawHttp.send(engine.publicPort(), method, target, "", body == null ? null : body.getBytes(StandardCharsets.UTF_8));
         }
@@ -261,6 +266,133 @@ class ClusterCatalogTest {
             assertThat(contents(r3.store())).isEqualTo(expected);
             assertThat(r1.store().find(ObjectKind.CAMPAIGN, 10)).isNull();
         }
+    }
+
+    /**
+     * Random changes (puts of ad groups and campaigns at random versions, some new, some stale, some invalid;
+     * deletes with cascades) sent concurrently through three replicas. Oracle: a single, plain
+     * {@link CatalogStore} fed the catalog log's records in log order through {@link CatalogStore#apply} (today's
+     * single-process path, with the proposer's clock): every replica's store must equal it, operation log included,
+     * and every answer a client got must be the outcome the reference gave that record.
+     */
+    @Test
+    void replicasShouldEqualOneStoreFedTheLogInOrder() throws Exception {
+        String topic = "catalog-oracle";
+        try (Replica r1 = new Replica(dir.resolve("r1"), 1, topic); Replica r2 = new Replica(dir.resolve("r2"), 2, topic);
+             Replica r3 = new Replica(dir.resolve("r3"), 3, topic)) {
+            List<Replica> replicas = List.of(r1, r2, r3);
+            Map<String, Integer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+            io.adengine.testing.Property.forAll(1, gen -> {
+                List<List<String[]>> perReplica = new ArrayList<>();
+                for (int r = 0; r < 3; r++) {
+                    List<String[]> ops = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        ops.add(randomChange(gen, r * 1_000 + i));
+                    }
+                    perReplica.add(ops);
+                }
+                List<CompletableFuture<Void>> senders = new ArrayList<>();
+                for (int r = 0; r < 3; r++) {
+                    Replica via = replicas.get(r);
+                    List<String[]> ops = perReplica.get(r);
+                    senders.add(CompletableFuture.runAsync(() -> {
+                        for (String[] op : ops) {
+                            try {
+                                answers.put(op[3], via.admin(op[0], op[1], op[2], op[3]).status());
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    }));
+                }
+                for (CompletableFuture<Void> s : senders) {
+                    s.get();
+                }
+            });
+            awaitSameOffset(r1, r2, r3);
+
+            // The reference: the log's records in order, through the single-process apply.
+            long[] now = new long[1];
+            Map<String, Integer> expected = new TreeMap<>();
+            try (CatalogStore reference = CatalogStore.open(dir.resolve("reference"), CatalogJson.read(CONFIG_DIR.resolve("sample-catalog.json")),
+                    CatalogRules.load(CONFIG_DIR), () -> now[0], 1_000);
+                 org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                         Map.of("bootstrap.servers", kafka.bootstrap(), "auto.offset.reset", "earliest"),
+                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                long end = r1.log().nextOffset();
+                while (consumer.position(tp) < end) {
+                    for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> rec : consumer.poll(java.time.Duration.ofMillis(200))) {
+                        CatalogStore.Logged l = CatalogLog.readProposal(rec.value(), rec.offset());
+                        now[0] = l.time();
+                        CatalogStore.Outcome o = reference.apply(l.changes(), l.operator());
+                        expected.put(MAPPER.readTree(rec.value()).path("operator").asText(), status(o));
+                    }
+                }
+                Map<String, Object> want = contents(reference);
+                want.remove("logOffset");
+                for (Replica r : replicas) {
+                    Map<String, Object> got = contents(r.store());
+                    got.remove("logOffset");
+                    assertThat(got).isEqualTo(want);
+                }
+            }
+            assertThat(new TreeMap<>(answers)).as("every client answer is the reference's outcome for its record").isEqualTo(expected);
+            assertThat(expected.values()).as("the mix holds applied, stale and invalid changes").contains(200, 409, 422);
+        }
+    }
+
+    /** The HTTP status the admin API gives an outcome. */
+    private static int status(CatalogStore.Outcome o) {
+        return switch (o.status()) {
+            case APPLIED, UNCHANGED -> 200;
+            case STALE -> 409;
+            case NOT_FOUND -> 404;
+            case INVALID -> 422;
+        };
+    }
+
+    private static final long[] GROUPS = {100, 101, 102, 200, 201, 210, 211, 300, 901, 902};
+    private static final long[] CAMPAIGNS = {10, 11, 20, 21, 30};
+
+    /** One random admin change: {method, target, body, operator tag}; the X-Operator header carries the tag. */
+    private static String[] randomChange(io.adengine.testing.Property.Gen gen, int tag) throws IOException {
+        String operator = String.format("op-%05d", tag);
+        int kind = gen.ints(0, 9);
+        if (kind <= 5) {
+            long id = GROUPS[gen.ints(0, GROUPS.length - 1)];
+            JsonNode doc = MAPPER.readTree(CONFIG_DIR.resolve("sample-catalog.json").toFile());
+            com.fasterxml.jackson.databind.node.ObjectNode g = doc.path("adGroups").get(0).deepCopy();
+            for (JsonNode x : doc.path("adGroups")) {
+                if (x.path("id").asLong() == id) {
+                    g = x.deepCopy();
+                }
+            }
+            g.put("id", id).put("version", gen.ints(1, 6));
+            g.put("campaignId", gen.oneIn(4) ? CAMPAIGNS[gen.ints(0, CAMPAIGNS.length - 1)] : g.path("campaignId").asLong(10));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) g.path("bid")).put("amountMicros", gen.longs(1, 1_000_000));
+            return new String[]{"PUT", "/v1/admin/catalog/ad-groups/" + id, MAPPER.writeValueAsString(g), operator};
+        }
+        if (kind <= 7) {
+            long id = GROUPS[gen.ints(0, GROUPS.length - 1)];
+            return new String[]{"DELETE", "/v1/admin/catalog/ad-groups/" + id + (gen.oneIn(2) ? "" : "?version=" + gen.ints(0, 6)), null, operator};
+        }
+        long id = CAMPAIGNS[gen.ints(0, CAMPAIGNS.length - 1)];
+        if (kind == 8) {
+            return new String[]{"DELETE", "/v1/admin/catalog/campaigns/" + id, null, operator};
+        }
+        JsonNode doc = MAPPER.readTree(CONFIG_DIR.resolve("sample-catalog.json").toFile());
+        for (JsonNode c : doc.path("campaigns")) {
+            if (c.path("id").asLong() == id) {
+                com.fasterxml.jackson.databind.node.ObjectNode o = c.deepCopy();
+                o.put("version", gen.ints(1, 4));
+                return new String[]{"PUT", "/v1/admin/catalog/campaigns/" + id, MAPPER.writeValueAsString(o), operator};
+            }
+        }
+        throw new IllegalStateException("no campaign " + id);
     }
 
     private static void copy(Path from, Path to) throws IOException {
