@@ -212,7 +212,9 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
                         throw created;
                     }
                 }
-                description = admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                // A topic just created may not be known to the broker that answers yet: ask again until it is.
+                description = whileUnknown(timeout, () -> admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic));
             }
             createIfMissing(admin, config.eventsTopic(), timeout);
             if (description.partitions().size() != 1) {
@@ -220,7 +222,8 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
                         + " partitions; the catalog log needs exactly one (its order decides every conflict)");
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config topicConfig = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+            Config topicConfig = whileUnknown(timeout, () -> admin.describeConfigs(List.of(resource)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource));
             String retention = topicConfig.get("retention.ms").value();
             String cleanup = topicConfig.get("cleanup.policy").value();
             if (!"-1".equals(retention) || !"delete".equals(cleanup)) {
@@ -237,6 +240,25 @@ public final class CatalogLog implements CatalogWriter, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing the catalog log topic", e);
+        }
+    }
+
+    /** An admin call that the brokers may answer "unknown topic" for a moment after the topic's creation. */
+    private interface AdminCall<T> {
+        T call() throws InterruptedException, TimeoutException, ExecutionException;
+    }
+
+    private static <T> T whileUnknown(Duration timeout, AdminCall<T> call) throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return call.call();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
