@@ -19,12 +19,16 @@ import java.lang.invoke.VarHandle;
 final class RollupTable {
 
     static final int KEY_LONGS = 7;
-    static final int COUNTERS = 5;
+    static final int COUNTERS = 10;
     static final int SERVED = 0;
     static final int IMPRESSIONS = 1;
     static final int CLICKS = 2;
     static final int CONVERSIONS = 3;
     static final int COST = 4;
+    /** Invalid events, one counter per {@link InvalidReason} but NONE: {@code INVALID + code - 1}. */
+    static final int INVALID = 5;
+    /** Micros an event would have cost beyond what the budgets had left (not charged). */
+    static final int UNCHARGED = 9;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
