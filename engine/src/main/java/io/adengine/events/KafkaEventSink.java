@@ -125,6 +125,7 @@ public final class KafkaEventSink implements EventPipeline.EventSink {
             g.writeNumberField("chargePerUnitMicros", e.chargePerUnit);
             g.writeNumberField("reservedMicros", e.reservedMicros);
             g.writeNumberField("chargedMicros", e.chargedMicros);
+            g.writeNumberField("unchargedMicros", e.unchargedMicros);
             g.writeBooleanField("overBudget", e.overBudget);
             g.writeNumberField("expiresEpochSeconds", e.expiresEpochSeconds);
             g.writeNumberField("replicaId", replicaId);
@@ -167,6 +168,7 @@ public final class KafkaEventSink implements EventPipeline.EventSink {
             into.chargePerUnit = v.path("chargePerUnitMicros").asLong();
             into.reservedMicros = v.path("reservedMicros").asLong();
             into.chargedMicros = v.path("chargedMicros").asLong();
+            into.unchargedMicros = v.path("unchargedMicros").asLong();
             into.overBudget = v.path("overBudget").asBoolean();
             into.expiresEpochSeconds = v.path("expiresEpochSeconds").asLong();
             return true;

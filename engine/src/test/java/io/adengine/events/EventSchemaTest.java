@@ -79,6 +79,7 @@ class EventSchemaTest {
             e.chargePerUnit = gen.longs(0, Long.MAX_VALUE);
             e.reservedMicros = gen.longs(0, Long.MAX_VALUE);
             e.chargedMicros = gen.longs(0, Long.MAX_VALUE);
+            e.unchargedMicros = gen.longs(0, Long.MAX_VALUE);
             e.overBudget = gen.oneIn(2);
             e.expiresEpochSeconds = gen.longs(0, Long.MAX_VALUE);
             sink.accept(e, true);
@@ -92,7 +93,7 @@ class EventSchemaTest {
             assertThat(KafkaEventSink.decode(r.value(), back)).isTrue();
             assertThat(back).usingRecursiveComparison().comparingOnlyFields("type", "timeMillis", "impressionHi", "impressionLo", "country",
                     "adSpaceId", "publisherId", "campaignId", "adGroupId", "accountId", "creativeId", "billing", "chargePerUnit",
-                    "reservedMicros", "chargedMicros", "overBudget", "expiresEpochSeconds").isEqualTo(e);
+                    "reservedMicros", "chargedMicros", "unchargedMicros", "overBudget", "expiresEpochSeconds").isEqualTo(e);
             assertThat(KafkaEventSink.replicaOf(r.value())).isEqualTo(replica);
         });
     }
@@ -107,8 +108,9 @@ class EventSchemaTest {
             for (int i = 0; i < 10; i++) {
                 TrackerSigner.Claims c = BillingFixture.claims("CPC", 100_000 + i, NOW / 1000 + 3600);
                 BillingFixture.publish(p, EventType.IMPRESSION, c, NOW);
-                BillingFixture.publish(p, EventType.CLICK, c, NOW);
-                BillingFixture.publish(p, EventType.CLICK, c, NOW);
+                // A click counts only after its impression and the least click delay (event validity).
+                BillingFixture.publish(p, EventType.CLICK, c, NOW + 2_000);
+                BillingFixture.publish(p, EventType.CLICK, c, NOW + 2_000);
             }
         }
         List<ProducerRecord<byte[], byte[]>> records = sent(producer);
