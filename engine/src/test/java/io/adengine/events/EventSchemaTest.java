@@ -62,7 +62,7 @@ class EventSchemaTest {
             producer.clear();
             int replica = gen.ints(0, 1023);
             KafkaEventSink sink = new KafkaEventSink(producer, "events", new PrometheusRegistry(), replica);
-            List<EventType> types = Arrays.stream(EventType.values()).filter(t -> t != EventType.TICK).toList();
+            List<EventType> types = Arrays.stream(EventType.values()).filter(t -> t != EventType.TICK && t != EventType.CHECKPOINT).toList();
             BillingEvent e = new BillingEvent();
             e.type = types.get(gen.ints(0, types.size() - 1));
             e.timeMillis = gen.longs(0, Long.MAX_VALUE);
