@@ -300,8 +300,8 @@ public final class CatalogJson {
 
     /** A creative's {@code vast} section: what a VAST 4.2 answer needs ({@link VideoAd}). */
     private static VideoAd vast(JsonFields n) {
-        return new VideoAd(n.range("durationMillis", 1, 86_400_000L),
-                n.range("skipOffsetMillis", 0, 86_400_000L, VideoAd.NOT_SKIPPABLE),
+        return new VideoAd(n.range("durationMillis", 1, 3_600_000L),
+                n.range("skipOffsetMillis", 0, 3_600_000L, VideoAd.NOT_SKIPPABLE),
                 n.list("mediaFiles", m -> new VideoAd.MediaFile(m.requiredText("url"), m.requiredText("type"),
                         m.enumValue("delivery", VideoAd.Delivery.class, VideoAd.Delivery.PROGRESSIVE),
                         (int) m.range("width", 1, 100_000), (int) m.range("height", 1, 100_000),

@@ -59,7 +59,7 @@ class CatalogJsonTest {
         assertError(sample.replaceFirst("\"event\": \"complete\"", "\"event\": \"finish\""),
                 "creatives[" + creative + "].vast.trackingEvents[1].event", "unknown event \"finish\"");
         assertError(sample.replaceFirst("\"durationMillis\": 30000,\\s*\"skipOffsetMillis\"", "\"durationMillis\": 0, \"skipOffsetMillis\""),
-                "creatives[" + creative + "].vast.durationMillis", "must be 1..86400000, was 0");
+                "creatives[" + creative + "].vast.durationMillis", "must be 1..3600000, was 0");
         assertError(sample.replaceFirst("\"type\": \"video/webm\", ", ""),
                 "creatives[" + creative + "].vast.mediaFiles[1].type", "is required");
     }
