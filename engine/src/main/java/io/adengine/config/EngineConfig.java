@@ -46,7 +46,8 @@ public record EngineConfig(
         EventsConfig events,
         SyncConfig sync,
         AudienceConfig audiences,
-        EdgeConfig edge) {
+        EdgeConfig edge,
+        OpenRtbConfig openRtb) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -176,32 +177,37 @@ public record EngineConfig(
                 SyncConfig.off(catalogPath.toAbsolutePath().getParent()),
                 AudienceConfig.NONE,
                 // Tests send many requests as one user from a loaded box: both switched on where tested.
-                EDGE_FOR_TESTS);
+                EDGE_FOR_TESTS, OpenRtbConfig.DEFAULTS);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, openRtb);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, openRtb);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, openRtb);
     }
 
     /** A copy with other edge settings (limits, timeouts, admission, rate limits). */
     public EngineConfig withEdge(EdgeConfig edge) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, openRtb);
+    }
+
+    /** A copy with other OpenRTB settings. */
+    public EngineConfig withOpenRtb(OpenRtbConfig openRtb) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, openRtb);
     }
 
     /** A copy with other user-data settings. */
     public EngineConfig withAudiences(AudienceConfig audiences) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, openRtb);
     }
 
     /**
@@ -222,7 +228,8 @@ public record EngineConfig(
         Reader trackers = r.child("trackers");
         Reader events = r.child("events");
         Reader audiences = r.child("audiences");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences"));
+        Reader openRtb = r.child("openrtb");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "openrtb"));
         checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes", "publicMaxConnections",
                 "adminMaxConnections", "idleTimeoutMillis", "headerTimeoutMillis", "bodyTimeoutMillis", "adminBodyTimeoutMillis",
@@ -278,7 +285,22 @@ public record EngineConfig(
                 readEvents(events, base),
                 syncConfig(catalog, base),
                 audienceConfig(audiences, base),
-                edgeConfig(server));
+                edgeConfig(server),
+                openRtbConfig(openRtb));
+    }
+
+    private static OpenRtbConfig openRtbConfig(Reader o) {
+        checkKeys(o, Set.of("tagIds", "defaultAdSpaces"));
+        Map<String, Long> tagIds = new java.util.HashMap<>();
+        Reader tags = o.child("tagIds");
+        for (Iterator<String> it = tags.json.fieldNames(); it.hasNext(); ) {
+            String tag = it.next();
+            tagIds.put(tag, tags.longValue(tag, 1, Long.MAX_VALUE, 0));
+        }
+        Reader defaults = o.child("defaultAdSpaces");
+        checkKeys(defaults, Set.of("banner", "video", "native"));
+        return new OpenRtbConfig(tagIds, defaults.longValue("banner", 0, Long.MAX_VALUE, 0), defaults.longValue("video", 0, Long.MAX_VALUE, 0),
+                defaults.longValue("native", 0, Long.MAX_VALUE, 0));
     }
 
     private static EdgeConfig edgeConfig(Reader server) {
