@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.adengine.model.Currency;
+import io.adengine.model.Money;
 import io.adengine.model.PlacementType;
 
 import java.io.IOException;
@@ -63,10 +64,26 @@ public record EngineConfig(
      * @param currency      the currency every bid is converted into before ranking
      * @param microsPerUnit for each currency, micros of the auction currency one unit of it is worth
      * @param priors        expected click-through and conversion rates per placement type, in parts per million
+     * @param reservePriceCpmMicros the network's reserve price (auction-currency micros per thousand): the least
+     *                      eCPM a non-booked ad must reach on any ad space and the least it pays, whatever the
+     *                      ad space's own floor (which raises it further); so an ad alone in its auction pays
+     *                      max(floor, reserve), never 0 and never above its bid
      */
-    public record AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors) {
+    public record AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors,
+                                long reservePriceCpmMicros) {
+
+        /** The network reserve price when the config names none: 0.10 per thousand of the auction currency. */
+        public static final long RESERVE_PRICE_DEFAULT = 100_000;
+
+        /** With the default reserve price. */
+        public AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors) {
+            this(currency, microsPerUnit, priors, RESERVE_PRICE_DEFAULT);
+        }
 
         public AuctionConfig {
+            if (reservePriceCpmMicros < 0 || reservePriceCpmMicros > Money.MAX_AMOUNT_MICROS) {
+                throw new ConfigException("auction.reservePriceCpmMicros", "must be 0.." + Money.MAX_AMOUNT_MICROS);
+            }
             microsPerUnit = Map.copyOf(microsPerUnit);
             priors = Map.copyOf(priors);
             for (Currency c : Currency.values()) {
@@ -279,7 +296,8 @@ public record EngineConfig(
                 (int) server.longValue("maxBodyBytes", 256, 16 * 1024 * 1024, MAX_BODY_BYTES_DEFAULT),
                 token,
                 base.resolve(catalogFile).normalize(),
-                new AuctionConfig(currency, rates, priors),
+                new AuctionConfig(currency, rates, priors,
+                        auction.longValue("reservePriceCpmMicros", 0, Money.MAX_AMOUNT_MICROS, AuctionConfig.RESERVE_PRICE_DEFAULT)),
                 new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
                         trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
                 readEvents(events, base),

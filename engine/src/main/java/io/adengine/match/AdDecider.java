@@ -178,7 +178,7 @@ public final class AdDecider {
 
     /** Booked slots (CPT) ignore the floor; everything else must rank at or above it. */
     private static boolean belowFloor(Snapshot snapshot, int o, AdSpaceEntry entry) {
-        return snapshot.tier(o) != Snapshot.TIER_CPT && ecpm(snapshot, o, entry) < entry.space().floorCpmMicros();
+        return snapshot.tier(o) != Snapshot.TIER_CPT && ecpm(snapshot, o, entry) < entry.floorCpmMicros();
     }
 
     private static long ecpm(Snapshot snapshot, int o, AdSpaceEntry entry) {
@@ -207,7 +207,7 @@ public final class AdDecider {
                                AdRequest request, AdSpaceEntry entry) {
         prepareLazyFilters(segment, request);
         boolean anyHidden = hidden != null && !hidden.isEmpty();
-        long floor = entry.space().floorCpmMicros();
+        long floor = entry.floorCpmMicros();
         long[] ecpms = segment.ecpmOn(entry.space().placement());
         IntIteratorFlyweight servable = servableWalk;
         servable.wrap(servableHere);
@@ -340,7 +340,7 @@ public final class AdDecider {
 
     private void price(Snapshot snapshot, AdSpaceEntry entry, AdRequest request, Decision out) {
         int filled = Math.min(request.count(), rankedSize);
-        long floor = entry.space().floorCpmMicros();
+        long floor = entry.floorCpmMicros();
         for (int i = 0; i < filled; i++) {
             int o = rankedOrdinal[i];
             long ecpm = rankedEcpm[i];

@@ -68,7 +68,7 @@ final class AdGroupFilters {
             return NotServedReason.SCHEDULE;
         }
         if (snapshot.tier(o) != Snapshot.TIER_CPT
-                && snapshot.ecpm(space.placement(), o) < space.floorCpmMicros()) {
+                && snapshot.ecpm(space.placement(), o) < entry.floorCpmMicros()) {
             return NotServedReason.BELOW_FLOOR;
         }
         if (!budget.allows(snapshot, o)) {
