@@ -11,7 +11,16 @@ public enum EventType {
     /** A conversion postback arrived. */
     CONVERSION(4),
     /** A clock tick for reservation expiry and pacing; never journaled. */
-    TICK(5);
+    TICK(5),
+    /** A video's playback events (VAST tracking events of the engine's own trackers); counted, never charged. */
+    VIDEO_START(6),
+    VIDEO_FIRST_QUARTILE(7),
+    VIDEO_MIDPOINT(8),
+    VIDEO_THIRD_QUARTILE(9),
+    /** The video played to its end: what a publisher rewards on (acknowledged only once journaled, like an impression). */
+    VIDEO_COMPLETE(10),
+    VIDEO_SKIP(11),
+    VIDEO_CLOSE(12);
 
     final byte code;
 
@@ -31,6 +40,24 @@ public enum EventType {
 
     /** Whether the same token may count only once (trackers). */
     boolean deduplicated() {
-        return this == IMPRESSION || this == CLICK || this == CONVERSION;
+        return this == IMPRESSION || this == CLICK || this == CONVERSION || isVideo();
+    }
+
+    /** Whether this is a video playback event. */
+    public boolean isVideo() {
+        return code >= VIDEO_START.code && code <= VIDEO_CLOSE.code;
+    }
+
+    /** The event type of a VAST playback event. */
+    public static EventType of(io.adengine.model.VideoEvent e) {
+        return switch (e) {
+            case START -> VIDEO_START;
+            case FIRST_QUARTILE -> VIDEO_FIRST_QUARTILE;
+            case MIDPOINT -> VIDEO_MIDPOINT;
+            case THIRD_QUARTILE -> VIDEO_THIRD_QUARTILE;
+            case COMPLETE -> VIDEO_COMPLETE;
+            case SKIP -> VIDEO_SKIP;
+            case CLOSE -> VIDEO_CLOSE;
+        };
     }
 }

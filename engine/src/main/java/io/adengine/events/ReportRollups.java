@@ -40,7 +40,12 @@ public final class ReportRollups {
 
     /** One row of a report: its period start (epoch millis, 0 for total), dimension values and sums. */
     public record Row(long periodStart, Map<Dimension, Long> dims, long served, long impressions, long clicks,
-                      long conversions, long costMicros) {
+                      long conversions, long costMicros, Video video) {
+
+        /** A row without video events. */
+        public Row(long periodStart, Map<Dimension, Long> dims, long served, long impressions, long clicks, long conversions, long costMicros) {
+            this(periodStart, dims, served, impressions, clicks, conversions, costMicros, Video.NONE);
+        }
 
         /** Clicks per impression, 0 without impressions. */
         public double ctr() {
@@ -58,6 +63,20 @@ public final class ReportRollups {
         }
     }
 
+    /**
+     * Video playback data: starts, quartiles and completions counted from the engine's VAST trackers (skips and
+     * closes are counted in the tracker metrics only).
+     */
+    public record Video(long starts, long firstQuartiles, long midpoints, long thirdQuartiles, long completions) {
+
+        static final Video NONE = new Video(0, 0, 0, 0, 0);
+
+        /** Completions per start, 0 without starts. */
+        public double completionRate() {
+            return starts == 0 ? 0 : (double) completions / starts;
+        }
+    }
+
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final RollupTable cells = new RollupTable();
@@ -72,8 +91,17 @@ public final class ReportRollups {
             case IMPRESSION -> RollupTable.IMPRESSIONS;
             case CLICK -> RollupTable.CLICKS;
             case CONVERSION -> RollupTable.CONVERSIONS;
+            case VIDEO_START -> RollupTable.VIDEO_STARTS;
+            case VIDEO_FIRST_QUARTILE -> RollupTable.VIDEO_FIRST_QUARTILES;
+            case VIDEO_MIDPOINT -> RollupTable.VIDEO_MIDPOINTS;
+            case VIDEO_THIRD_QUARTILE -> RollupTable.VIDEO_THIRD_QUARTILES;
+            case VIDEO_COMPLETE -> RollupTable.VIDEO_COMPLETIONS;
+            case VIDEO_SKIP, VIDEO_CLOSE -> -1;
             case TICK -> throw new AssertionError("ticks are not rolled up");
         };
+        if (counter < 0) {
+            return;
+        }
         long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
         cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, counter, 1);
         if (e.chargedMicros > 0) {
@@ -150,7 +178,9 @@ public final class ReportRollups {
                 dims.put(d, en.getKey().get(i++));
             }
             long[] s = en.getValue();
-            rows.add(new Row(en.getKey().get(0), dims, s[0], s[1], s[2], s[3], s[4]));
+            rows.add(new Row(en.getKey().get(0), dims, s[0], s[1], s[2], s[3], s[4], new Video(s[RollupTable.VIDEO_STARTS],
+                    s[RollupTable.VIDEO_FIRST_QUARTILES], s[RollupTable.VIDEO_MIDPOINTS], s[RollupTable.VIDEO_THIRD_QUARTILES],
+                    s[RollupTable.VIDEO_COMPLETIONS])));
         }
         return rows;
     }

@@ -99,7 +99,8 @@ final class ReportsApi {
             for (Dimension d : groupBy) {
                 sb.append(',').append(d.param());
             }
-            sb.append(",served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros\n");
+            sb.append(",served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros,videoStarts,videoFirstQuartiles,"
+                    + "videoMidpoints,videoThirdQuartiles,videoCompletions,videoCompletionRate\n");
             for (ReportRollups.Row r : rows) {
                 sb.append(period(r.periodStart(), granularity));
                 for (Dimension d : groupBy) {
@@ -109,7 +110,11 @@ final class ReportsApi {
                         .append(',').append(r.conversions()).append(',').append(r.costMicros())
                         .append(',').append(String.format(Locale.ROOT, "%.6f", r.ctr()))
                         .append(',').append(String.format(Locale.ROOT, "%.6f", r.cvr()))
-                        .append(',').append(r.ecpmMicros()).append('\n');
+                        .append(',').append(r.ecpmMicros())
+                        .append(',').append(r.video().starts()).append(',').append(r.video().firstQuartiles())
+                        .append(',').append(r.video().midpoints()).append(',').append(r.video().thirdQuartiles())
+                        .append(',').append(r.video().completions())
+                        .append(',').append(String.format(Locale.ROOT, "%.6f", r.video().completionRate())).append('\n');
             }
             ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), sb);
             FullHttpResponse resp = HttpResponses.json(HttpResponseStatus.OK, body);
@@ -134,6 +139,12 @@ final class ReportsApi {
                 j.writeNumberField("ctr", r.ctr());
                 j.writeNumberField("cvr", r.cvr());
                 j.writeNumberField("ecpmMicros", r.ecpmMicros());
+                j.writeNumberField("videoStarts", r.video().starts());
+                j.writeNumberField("videoFirstQuartiles", r.video().firstQuartiles());
+                j.writeNumberField("videoMidpoints", r.video().midpoints());
+                j.writeNumberField("videoThirdQuartiles", r.video().thirdQuartiles());
+                j.writeNumberField("videoCompletions", r.video().completions());
+                j.writeNumberField("videoCompletionRate", r.video().completionRate());
                 j.writeEndObject();
             }
             j.writeEndArray();

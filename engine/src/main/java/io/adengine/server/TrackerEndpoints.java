@@ -15,6 +15,7 @@ import io.adengine.model.BidModel;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
+import io.adengine.model.VideoEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,7 +30,9 @@ import java.io.OutputStream;
 
 /**
  * The tracker endpoints of the public port: {@code GET /v1/events/imp?t=}, {@code GET /v1/events/click?t=}
- * and {@code POST /v1/events/conversion} with body {@code {"token":"…"}}. The token is checked here
+ * and {@code POST /v1/events/conversion} with body {@code {"token":"…"}}, and the video playback events of VAST answers
+ * {@code GET /v1/events/video/<start|firstQuartile|midpoint|thirdQuartile|complete|skip|close>?t=} (the impression's
+ * token; each event of an impression counted once, never charged). The token is checked here
  * (signature, then expiry against the engine clock); a good one is published into the event pipeline
  * and answered only when the journal handler has forced it to disk and checked it against the dedup
  * table. Forged, expired, duplicate, refused and shed events are counted and never charged.
@@ -37,6 +40,9 @@ import java.io.OutputStream;
 final class TrackerEndpoints {
 
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** {@code GET /v1/events/video/<event>?t=}: a VAST tracking event ({@link VideoEvent#vastName()}) of an impression. */
+    static final String VIDEO_PREFIX = "/v1/events/video/";
+    static final String VIDEO_ERROR = VIDEO_PREFIX + "error";
 
     private final EventPipeline events;
     private final TrackerSigner signer;
@@ -54,8 +60,19 @@ final class TrackerEndpoints {
             case "/v1/events/imp" -> { type = EventType.IMPRESSION; method = HttpMethod.GET; }
             case "/v1/events/click" -> { type = EventType.CLICK; method = HttpMethod.GET; }
             case "/v1/events/conversion" -> { type = EventType.CONVERSION; method = HttpMethod.POST; }
+            case VIDEO_ERROR -> {
+                // A player's VAST error ping ([ERRORCODE] filled in): acknowledged, not counted.
+                HttpResponses.send(ctx, request.method().equals(HttpMethod.GET) ? HttpResponses.empty(HttpResponseStatus.NO_CONTENT)
+                        : Routes.methodNotAllowed(ctx, "GET"), keepAlive);
+                return true;
+            }
             default -> {
-                return false;
+                VideoEvent video = path.startsWith(VIDEO_PREFIX) ? VideoEvent.ofVastName(path.substring(VIDEO_PREFIX.length())) : null;
+                if (video == null) {
+                    return false;
+                }
+                type = EventType.of(video);
+                method = HttpMethod.GET;
             }
         }
         if (!request.method().equals(method)) {

@@ -185,7 +185,8 @@ class TrackerHttpTest {
         assertThat(in.get("served").asLong()).isGreaterThanOrEqualTo(in.get("impressions").asLong());
 
         HttpResponse<String> csv = get(engine.adminPort(), "/v1/admin/reports?groupBy=campaign&format=csv");
-        assertThat(csv.body()).startsWith("period,campaign,served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros\n");
+        assertThat(csv.body()).startsWith("period,campaign,served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros,"
+                + "videoStarts,videoFirstQuartiles,videoMidpoints,videoThirdQuartiles,videoCompletions,videoCompletionRate\n");
         assertThat(get(engine.adminPort(), "/v1/admin/reports?groupBy=planet").statusCode()).isEqualTo(400);
 
         HttpResponse<String> account = get(engine.adminPort(), "/v1/admin/reports/account?accountId=1");

@@ -140,6 +140,82 @@ class VastHttpTest {
         assertThat(played.output().get("trackerErrors")).isEmpty();
     }
 
+    /** Calls the engine's URLs among those the VAST client fired (third-party ones are not ours to call); returns the statuses. */
+    private static List<String> callEngineUrls(JsonNode fired) throws Exception {
+        String base = config.trackers().baseUrl();
+        List<String> statuses = new ArrayList<>();
+        for (JsonNode u : fired) {
+            String url = u.asText();
+            if (url.startsWith(base)) {
+                String path = url.substring(base.length());
+                statuses.add(path.substring(0, path.indexOf('?')) + " " + get(path).statusCode());
+            }
+        }
+        return statuses;
+    }
+
+    private static JsonNode report() throws Exception {
+        engine.events().orElseThrow().drain();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.adminPort()
+                + "/v1/admin/reports?creative=1011")).header("Authorization", "Bearer " + config.adminToken()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode rows = JSON.readTree(r.body()).get("rows");
+        if (rows.isEmpty()) {
+            ObjectNode zero = JSON.createObjectNode();
+            for (String c : List.of("impressions", "clicks", "videoStarts", "videoFirstQuartiles", "videoMidpoints", "videoThirdQuartiles",
+                    "videoCompletions")) {
+                zero.put(c, 0);
+            }
+            return zero;
+        }
+        return rows.get(0);
+    }
+
+    @Test
+    void rewardedVideoPlayedByTheVastClientShouldCountEachEventOnceAndRefuseRepeats() throws Exception {
+        JsonNode before = report();
+        String document = get("/v1/vast?adSpaceId=104&country=IN&network=wifi").body();
+        VastClient.Result played = VastClient.run(document, "complete");
+        assertThat(played.exitStatus()).as(played.stderr()).isZero();
+
+        List<String> first = callEngineUrls(played.output().get("played"));
+        List<String> again = callEngineUrls(played.output().get("played"));
+        JsonNode after = report();
+
+        assertThat(first).containsExactly("/v1/events/imp 204", "/v1/events/video/start 204", "/v1/events/video/firstQuartile 204",
+                "/v1/events/video/midpoint 204", "/v1/events/video/thirdQuartile 204", "/v1/events/video/complete 204",
+                "/v1/events/click 302");
+        assertThat(again).as("repeats are refused (a repeated click still lands)").containsExactly("/v1/events/imp 409",
+                "/v1/events/video/start 409", "/v1/events/video/firstQuartile 409", "/v1/events/video/midpoint 409",
+                "/v1/events/video/thirdQuartile 409", "/v1/events/video/complete 409", "/v1/events/click 302");
+        for (String column : List.of("impressions", "clicks", "videoStarts", "videoFirstQuartiles", "videoMidpoints", "videoThirdQuartiles",
+                "videoCompletions")) {
+            assertThat(after.get(column).asLong() - before.get(column).asLong()).as(column).isEqualTo(1);
+        }
+
+        // A second view, skipped after the skip offset: one more start, no completion.
+        VastClient.Result skipped = VastClient.run(get("/v1/vast?adSpaceId=104&country=IN&network=wifi").body(), "skip");
+        assertThat(callEngineUrls(skipped.output().get("played"))).containsExactly("/v1/events/imp 204", "/v1/events/video/start 204",
+                "/v1/events/video/skip 204", "/v1/events/video/close 204");
+        JsonNode last = report();
+        assertThat(last.get("videoStarts").asLong() - before.get("videoStarts").asLong()).isEqualTo(2);
+        assertThat(last.get("videoCompletions").asLong() - before.get("videoCompletions").asLong()).isEqualTo(1);
+        if (before.get("videoStarts").asLong() == 0) {
+            assertThat(last.get("videoCompletionRate").asDouble()).isEqualTo(0.5);
+        }
+        assertThat(engine.events().orElseThrow().metrics().trackerCount(io.adengine.events.EventType.VIDEO_COMPLETE,
+                io.adengine.events.EventMetrics.TrackerOutcome.DUPLICATE)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void forgedVideoTokenShouldBeRefusedAndErrorPingsAcknowledged() throws Exception {
+        assertThat(get("/v1/events/video/complete?t=AAAA").statusCode()).isEqualTo(403);
+        assertThat(get("/v1/events/video/nonsense?t=AAAA").statusCode()).isEqualTo(404);
+        assertThat(get("/v1/events/video/complete").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/events/video/error?t=AAAA&code=405").statusCode()).isEqualTo(204);
+    }
+
     @Test
     void postShouldTakeTheAdRequestBodyAndAnswerTheSameKindOfDocument() throws Exception {
         HttpResponse<String> r = post("/v1/vast", "{\"adSpaceId\":104,\"geo\":{\"country\":\"IN\"},\"device\":{\"network\":\"wifi\"}}");
