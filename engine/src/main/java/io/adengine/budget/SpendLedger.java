@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * its total budget, and the account's spendable money ({@link Account#spendableMicros()}, taken as the
  * money available when the journal began: the ledger's account spend is subtracted from it).
  *
- * <p>A charge is made only while every limit still has room before it; so a limit is overspent by at
- * most one charge, and a charge refused for want of room is reported (counted, not billed).
+ * <p>Every limit is hard: a charge is cut to the room the tightest limit has left (the event is then reported
+ * as charged in part), and an event with no room left is charged nothing (reported, not billed). So spend never
+ * passes a daily budget, a total budget or the account's money, not by a single micro.
  */
 public final class SpendLedger {
 
@@ -160,8 +161,9 @@ public final class SpendLedger {
     }
 
     /**
-     * Ledger side: charges {@code micros} to an ad group and its account at an instant. Returns the amount
-     * charged, or -1 when a limit has no room left (nothing is charged).
+     * Ledger side: charges {@code micros} to an ad group and its account at an instant, or as much of it as the
+     * tightest limit has room for. Returns the amount charged (at most {@code micros}; less when a limit had less
+     * room), or -1 when a limit has no room left (nothing is charged).
      */
     public long charge(long adGroupId, long accountId, long micros, long timeMillis) {
         Catalog c = catalog.get();
@@ -176,17 +178,25 @@ public final class SpendLedger {
         g.plan(daily, zone);
         long total = ag == null ? 0 : ag.budget().totalMicros();
         long spendable = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
-        if ((daily > 0 && daySpent >= daily) || (total > 0 && g.totalSpent >= total) || a.spent >= spendable) {
+        long room = spendable - a.spent;
+        if (daily > 0) {
+            room = Math.min(room, daily - daySpent);
+        }
+        if (total > 0) {
+            room = Math.min(room, total - g.totalSpent);
+        }
+        if (room <= 0) {
             return -1;
         }
+        long charged = Math.min(micros, room);
         if (g.day != day) {
             g.daySpent = 0;
             g.day = day;
         }
-        g.daySpent = daySpent + micros;
-        g.totalSpent = g.totalSpent + micros;
-        a.spent = a.spent + micros;
-        return micros;
+        g.daySpent = daySpent + charged;
+        g.totalSpent = g.totalSpent + charged;
+        a.spent = a.spent + charged;
+        return charged;
     }
 
     /**

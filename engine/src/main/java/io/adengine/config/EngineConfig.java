@@ -356,7 +356,8 @@ public record EngineConfig(
 
     private static EventsConfig readEvents(Reader e, Path base) {
         checkKeys(e, Set.of("journalDir", "ringSize", "waitStrategy", "fullRingPolicy", "fsync", "journalFileBytes",
-                "dedupWindowSeconds", "dedupCapacity", "reservationSeconds", "pacing", "pacingPeriodMillis", "kafka"));
+                "dedupWindowSeconds", "dedupCapacity", "reservationSeconds", "pacing", "pacingPeriodMillis", "kafka",
+                "minClickDelayMillis", "conversionSourceCapacity"));
         Reader kafka = e.child("kafka");
         checkKeys(kafka, Set.of("enabled", "bootstrapServers", "topic"));
         String dir = e.text("journalDir", null);
@@ -380,12 +381,15 @@ public record EngineConfig(
                 e.enumValue("fullRingPolicy", EventsConfig.FullRingPolicy.class, EventsConfig.FullRingPolicy.SHED),
                 e.enumValue("fsync", EventsConfig.Fsync.class, EventsConfig.Fsync.BATCH),
                 e.longValue("journalFileBytes", 1 << 16, 1L << 34, EventsConfig.JOURNAL_FILE_BYTES_DEFAULT),
-                e.longValue("dedupWindowSeconds", 1, 30L * 86_400, EventsConfig.DEDUP_WINDOW_SECONDS_DEFAULT),
+                // Event times are kept as int milliseconds inside a window: at most 24 days.
+                e.longValue("dedupWindowSeconds", 1, 24L * 86_400, EventsConfig.DEDUP_WINDOW_SECONDS_DEFAULT),
                 (int) e.longValue("dedupCapacity", 1 << 10, 1 << 27, EventsConfig.DEDUP_CAPACITY_DEFAULT),
                 e.longValue("reservationSeconds", 1, 86_400, EventsConfig.RESERVATION_SECONDS_DEFAULT),
                 e.enumValue("pacing", EventsConfig.Pacing.class, EventsConfig.Pacing.EVEN),
                 e.longValue("pacingPeriodMillis", 10, 3_600_000, EventsConfig.PACING_PERIOD_MILLIS_DEFAULT),
-                enabled.equals("true"), bootstrap, topic);
+                enabled.equals("true"), bootstrap, topic,
+                new EventsConfig.Validity(e.longValue("minClickDelayMillis", 0, 3_600_000, EventsConfig.Validity.MIN_CLICK_DELAY_MILLIS_DEFAULT),
+                        (int) e.longValue("conversionSourceCapacity", 1 << 10, 1 << 27, EventsConfig.Validity.CONVERSION_SOURCE_CAPACITY_DEFAULT)));
     }
 
     private static SyncConfig syncConfig(Reader catalog, Path base) {

@@ -91,6 +91,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         this.gate = new LedgerBudgetGate(ledger, clock, config.pacing() == EventsConfig.Pacing.EVEN);
         this.rollups = new ReportRollups();
         TrackerDedup dedup = new TrackerDedup(config.dedupWindowSeconds() * 1000, config.dedupCapacity());
+        EventValidity validity = new EventValidity(dedup, config.validity(), () -> snapshots.current().catalog());
         LedgerHandler ledgerHandler = new LedgerHandler(ledger, metrics, config.pacingPeriodMillis());
         long start = System.nanoTime();
         this.replayed = Journal.replay(config.journalDir(), e -> {
@@ -99,7 +100,14 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             if (e.type.deduplicated() && dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
                 return;
             }
-            e.status = BillingEvent.Status.ACCEPTED;
+            if (e.invalidReason != InvalidReason.NONE) {
+                // As when it was journaled: an invalid event holds no dedup key (a valid retry may still count).
+                dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                e.status = BillingEvent.Status.INVALID;
+            } else {
+                e.status = BillingEvent.Status.ACCEPTED;
+                validity.counted(e);
+            }
             ledgerHandler.apply(e, true);
             rollups.apply(e);
         });
@@ -107,7 +115,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         LOG.info("journal replayed: {} records from {} files in {} ms{}", replayed.records(), replayed.files(),
                 (System.nanoTime() - start) / 1_000_000, replayed.problems().isEmpty() ? "" : "; cut " + replayed.bytesCut() + " bytes of torn tail");
         Journal journal = new Journal(config.journalDir(), config.journalFileBytes(), config.fsync() == EventsConfig.Fsync.BATCH);
-        this.journalHandler = new JournalHandler(journal, dedup, metrics, config.ringSize());
+        this.journalHandler = new JournalHandler(journal, dedup, validity, metrics, config.ringSize());
         this.disruptor = new Disruptor<>(BillingEvent::new, config.ringSize(), r -> {
             Thread t = new Thread(r, "events-handler");
             t.setDaemon(true);
@@ -352,14 +360,16 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
     static final class JournalHandler implements EventHandler<BillingEvent> {
         private final Journal journal;
         private final TrackerDedup dedup;
+        private final EventValidity validity;
         private final EventMetrics metrics;
         private final BillingEvent[] batch;
         private int pending;
         private boolean broken;
 
-        JournalHandler(Journal journal, TrackerDedup dedup, EventMetrics metrics, int ringSize) {
+        JournalHandler(Journal journal, TrackerDedup dedup, EventValidity validity, EventMetrics metrics, int ringSize) {
             this.journal = journal;
             this.dedup = dedup;
+            this.validity = validity;
             this.metrics = metrics;
             this.batch = new BillingEvent[ringSize];
         }
@@ -371,12 +381,26 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                     TrackerDedup.Result r = dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis);
                     e.status = r == TrackerDedup.Result.NEW ? BillingEvent.Status.ACCEPTED
                             : r == TrackerDedup.Result.DUPLICATE ? BillingEvent.Status.DUPLICATE : BillingEvent.Status.REFUSED;
+                    if (e.status == BillingEvent.Status.ACCEPTED) {
+                        InvalidReason why = validity.check(e);
+                        if (why != InvalidReason.NONE) {
+                            // Journaled as invalid, but without its dedup key: a retry that has become valid (the
+                            // impression arrived after all) still counts once.
+                            dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                            e.invalidReason = why;
+                            e.status = BillingEvent.Status.INVALID;
+                            metrics.invalid(e.type, why);
+                        }
+                    }
                 } else {
                     e.status = BillingEvent.Status.ACCEPTED;
                 }
-                if (e.status == BillingEvent.Status.ACCEPTED) {
+                if (e.status == BillingEvent.Status.ACCEPTED || e.status == BillingEvent.Status.INVALID) {
                     try {
                         journal.append(e);
+                        if (e.status == BillingEvent.Status.ACCEPTED) {
+                            validity.counted(e);
+                        }
                     } catch (IOException ex) {
                         fail(ex);
                         e.status = BillingEvent.Status.FAILED;
@@ -397,7 +421,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             } catch (IOException ex) {
                 fail(ex);
                 for (int i = 0; i < pending; i++) {
-                    if (batch[i].status == BillingEvent.Status.ACCEPTED) {
+                    if (batch[i].status == BillingEvent.Status.ACCEPTED || batch[i].status == BillingEvent.Status.INVALID) {
                         batch[i].status = BillingEvent.Status.FAILED;
                     }
                 }
@@ -409,7 +433,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 if (ack != null) {
                     e.ack = null;
                     try {
-                        ack.acknowledged(e.status);
+                        ack.acknowledged(e.status, e.invalidReason);
                     } catch (RuntimeException ex) {
                         LOG.warn("tracker acknowledgement failed: {}", ex.getClass().getName());
                     }
@@ -490,13 +514,19 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 if (charged < 0) {
                     e.overBudget = true;
                     e.chargedMicros = 0;
+                    e.unchargedMicros = cost;
                     if (!replay) {
                         metrics.overBudget();
                     }
                 } else {
+                    // Budgets are hard limits: a late click or conversion is charged at most what was left.
                     e.chargedMicros = charged;
+                    e.unchargedMicros = cost - charged;
                     if (!replay) {
                         metrics.charged(e.billing.name(), charged);
+                        if (charged < cost) {
+                            metrics.cappedCharge();
+                        }
                     }
                 }
             }

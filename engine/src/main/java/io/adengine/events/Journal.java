@@ -60,7 +60,7 @@ public final class Journal implements AutoCloseable {
                 .putLong(e.timeMillis).putLong(e.impressionHi).putLong(e.impressionLo).putLong(e.adSpaceId)
                 .putLong(e.publisherId).putLong(e.campaignId).putLong(e.adGroupId).putLong(e.accountId)
                 .putLong(e.creativeId).putLong(e.chargePerUnit).putLong(e.reservedMicros).putLong(e.expiresEpochSeconds)
-                .putLong(0L);
+                .putLong(e.invalidReason.code);
     }
 
     /** Decodes a payload; {@code false} (event untouched) for an unknown version, type or billing model. */
@@ -87,6 +87,12 @@ public final class Journal implements AutoCloseable {
         e.chargePerUnit = b.getLong();
         e.reservedMicros = b.getLong();
         e.expiresEpochSeconds = b.getLong();
+        // The last long was spare (0) before the validity rules: 0 is a counted event, so old journals read the same.
+        InvalidReason reason = InvalidReason.ofCode(b.getLong());
+        if (reason == null) {
+            return false;
+        }
+        e.invalidReason = reason;
         return true;
     }
 

@@ -1,11 +1,14 @@
 package io.adengine.events;
 
+import io.adengine.model.Currency;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 
 /**
  * Report rollups: counts and cost per UTC hour × account × campaign × ad group × creative × country ×
@@ -38,13 +41,18 @@ public final class ReportRollups {
     /** Time buckets of a report. */
     public enum Granularity { TOTAL, DAY, HOUR }
 
-    /** One row of a report: its period start (epoch millis, 0 for total), dimension values and sums. */
-    public record Row(long periodStart, Map<Dimension, Long> dims, long served, long impressions, long clicks,
-                      long conversions, long costMicros, Video video) {
+    /**
+     * One row of a report: its period start (epoch millis, 0 for total), dimension values, the currency its cost is
+     * in (rows never add different currencies; {@code null} when the account is no longer in the catalog), and sums:
+     * counted events, cost charged, cost that budgets had no room for (not charged), invalid events by reason.
+     */
+    public record Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
+                      long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid, Video video) {
 
         /** A row without video events. */
-        public Row(long periodStart, Map<Dimension, Long> dims, long served, long impressions, long clicks, long conversions, long costMicros) {
-            this(periodStart, dims, served, impressions, clicks, conversions, costMicros, Video.NONE);
+        public Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
+                   long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid) {
+            this(periodStart, dims, currency, served, impressions, clicks, conversions, costMicros, unchargedMicros, invalid, Video.NONE);
         }
 
         /** Clicks per impression, 0 without impressions. */
@@ -83,7 +91,16 @@ public final class ReportRollups {
 
     /** Adds one event that the journal accepted (ledger has set its charge). */
     public void apply(BillingEvent e) {
-        if (e.type == EventType.TICK || e.status != BillingEvent.Status.ACCEPTED) {
+        if (e.type == EventType.TICK) {
+            return;
+        }
+        if (e.status == BillingEvent.Status.INVALID) {
+            long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
+            cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId,
+                    RollupTable.INVALID + e.invalidReason.code - 1, 1);
+            return;
+        }
+        if (e.status != BillingEvent.Status.ACCEPTED) {
             return;
         }
         int counter = switch (e.type) {
@@ -108,6 +125,10 @@ public final class ReportRollups {
             cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.COST,
                     e.chargedMicros);
         }
+        if (e.unchargedMicros > 0) {
+            cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.UNCHARGED,
+                    e.unchargedMicros);
+        }
     }
 
     /** The value of a dimension in slot i of a table generation. */
@@ -129,7 +150,7 @@ public final class ReportRollups {
      * Rows come sorted by period, then dimension values.
      */
     public List<Row> query(EnumSet<Dimension> groupBy, Granularity granularity, int utcOffsetHours, long fromMillis, long toMillis,
-                           Map<Dimension, Long> filters) {
+                           Map<Dimension, Long> filters, LongFunction<Currency> currencyOfAccount) {
         Map<List<Long>, long[]> sums = new TreeMap<>((a, b) -> {
             for (int i = 0; i < a.size(); i++) {
                 int c = Long.compare(a.get(i), b.get(i));
@@ -165,6 +186,9 @@ public final class ReportRollups {
             for (Dimension d : groupBy) {
                 key.add(value(t, i, d));
             }
+            // The currency last, so a row never adds costs in different currencies.
+            Currency currency = currencyOfAccount.apply(value(t, i, Dimension.ACCOUNT));
+            key.add(currency == null ? -1L : currency.ordinal());
             long[] s = sums.computeIfAbsent(key, x -> new long[RollupTable.COUNTERS]);
             for (int c = 0; c < RollupTable.COUNTERS; c++) {
                 s[c] += t.count(i, c);
@@ -178,7 +202,16 @@ public final class ReportRollups {
                 dims.put(d, en.getKey().get(i++));
             }
             long[] s = en.getValue();
-            rows.add(new Row(en.getKey().get(0), dims, s[0], s[1], s[2], s[3], s[4], new Video(s[RollupTable.VIDEO_STARTS],
+            long currency = en.getKey().get(i);
+            Map<InvalidReason, Long> invalid = new java.util.EnumMap<>(InvalidReason.class);
+            for (InvalidReason r : InvalidReason.values()) {
+                if (r != InvalidReason.NONE) {
+                    invalid.put(r, s[RollupTable.INVALID + r.code - 1]);
+                }
+            }
+            rows.add(new Row(en.getKey().get(0), dims, currency < 0 ? null : Currency.values()[(int) currency],
+                    s[RollupTable.SERVED], s[RollupTable.IMPRESSIONS], s[RollupTable.CLICKS], s[RollupTable.CONVERSIONS],
+                    s[RollupTable.COST], s[RollupTable.UNCHARGED], invalid, new Video(s[RollupTable.VIDEO_STARTS],
                     s[RollupTable.VIDEO_FIRST_QUARTILES], s[RollupTable.VIDEO_MIDPOINTS], s[RollupTable.VIDEO_THIRD_QUARTILES],
                     s[RollupTable.VIDEO_COMPLETIONS])));
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.adengine.config.EngineConfig;
 import io.adengine.config.OpenRtbConfig;
 import io.adengine.events.Impressions;
+import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
 import io.adengine.match.Decision;
@@ -198,7 +199,7 @@ final class OpenRtbBidder {
         Creative c = d.creative(0);
         AdGroup group = snapshot.group(d.ordinal(0));
         Campaign campaign = snapshot.catalog().campaign(group.campaignId());
-        String token = impressions.token(0);
+        String token = impressions.token(TrackerSigner.Purpose.IMPRESSION, 0);
         OpenRtbRequest.Kind kind = kind(c, imp);
         g.writeStartObject();
         g.writeStringField("id", impressions.id(0));
@@ -239,11 +240,12 @@ final class OpenRtbBidder {
     private String adm(OpenRtbRequest.Kind kind, Snapshot snapshot, AdRequest request, Decision d, Impressions impressions, AdGroup group,
                        Campaign campaign) throws IOException {
         Creative c = d.creative(0);
-        String token = impressions.token(0);
+        String token = impressions.token(TrackerSigner.Purpose.IMPRESSION, 0);
+        String clickToken = impressions.token(TrackerSigner.Purpose.CLICK, 0);
         return switch (kind) {
             case VIDEO -> vast.document(new VastWriter.Ad(c, group.id(), campaign == null ? null : campaign.advertiserDomain(),
-                    impressions.id(0), token));
-            case BANNER -> banner(c, token);
+                    impressions.id(0), token, clickToken));
+            case BANNER -> banner(c, clickToken);
             case NATIVE -> {
                 ByteBuf b = Unpooled.buffer(1024);
                 try {
@@ -261,10 +263,10 @@ final class OpenRtbBidder {
      * counts the click and redirects to the landing page), then a 1×1 pixel per third-party impression tracker. The
      * engine's own impression is counted through {@code burl}.
      */
-    private String banner(Creative c, String token) {
+    private String banner(Creative c, String clickToken) {
         Asset image = c.images().get(0);
         StringBuilder b = new StringBuilder(512);
-        b.append("<a href=\"").append(html(trackerBase + "/v1/events/click?t=" + token)).append("\" target=\"_blank\" rel=\"noopener\">");
+        b.append("<a href=\"").append(html(trackerBase + "/v1/events/click?t=" + clickToken)).append("\" target=\"_blank\" rel=\"noopener\">");
         b.append("<img src=\"").append(html(image.url())).append('"');
         if (image.width() > 0 && image.height() > 0) {
             b.append(" width=\"").append(image.width()).append("\" height=\"").append(image.height()).append('"');

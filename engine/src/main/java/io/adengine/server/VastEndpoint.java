@@ -3,6 +3,7 @@ package io.adengine.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.adengine.events.Impressions;
+import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
 import io.adengine.match.Decision;
@@ -98,8 +99,8 @@ final class VastEndpoint {
         AdGroup group = snapshot.group(decision.ordinal(0));
         Campaign campaign = snapshot.catalog().campaign(group.campaignId());
         byte[] document = vast.write(new VastWriter.Ad(decision.creative(0), group.id(), campaign == null ? null : campaign.advertiserDomain(),
-                new String(impressions.idBytes(0), StandardCharsets.US_ASCII),
-                new String(impressions.tokenBytes(0), 0, impressions.tokenLength(0), StandardCharsets.US_ASCII)));
+                new String(impressions.idBytes(0), StandardCharsets.US_ASCII), impressions.token(TrackerSigner.Purpose.IMPRESSION, 0),
+                impressions.token(TrackerSigner.Purpose.CLICK, 0)));
         reply(ctx, xml(document), keepAlive, ServingMetrics.RequestOutcome.FILLED, 1, start);
         context.served.served(snapshot, request, decision, impressions);
     }

@@ -28,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  *                            ⟨base⟩/v1/events/video/⟨event⟩?t=⟨token⟩, then the creative's third-party URLs for the event
  *           Duration ─ HH:MM:SS.mmm
  *           MediaFiles / MediaFile delivery type width height bitrate? ─ ⟨url⟩
- *           VideoClicks / ClickTracking ─ ⟨base⟩/v1/events/click?t=⟨token⟩ ; ClickThrough ─ ⟨the creative's click URL⟩
+ *           VideoClicks / ClickTracking ─ ⟨base⟩/v1/events/click?t=⟨click token⟩ ; ClickThrough ─ ⟨the creative's click URL⟩
  *         UniversalAdId idRegistry=ad-engine ─ ⟨creative id⟩
  * </pre>
  *
@@ -64,9 +64,10 @@ public final class VastWriter {
      *
      * @param advertiserDomain the campaign's advertiser domain, or {@code null}
      * @param impressionId     the impression id (32 hex digits): the {@code AdServingId}
-     * @param token            the signed tracker token of this impression
+     * @param token            the signed impression token (impression, error and playback trackers)
+     * @param clickToken       the signed click token (the click tracker)
      */
-    public record Ad(Creative creative, long adGroupId, String advertiserDomain, String impressionId, String token) {
+    public record Ad(Creative creative, long adGroupId, String advertiserDomain, String impressionId, String token, String clickToken) {
     }
 
     /** The document of one ad, as UTF-8. */
@@ -156,7 +157,7 @@ public final class VastWriter {
             b.append("</MediaFile>");
         }
         b.append("</MediaFiles><VideoClicks>");
-        element(b, "ClickTracking", null, trackerBase + "/v1/events/click?t=" + token);
+        element(b, "ClickTracking", null, trackerBase + "/v1/events/click?t=" + encodeQueryValue(ad.clickToken()));
         element(b, "ClickThrough", null, c.clickUrl());
         b.append("</VideoClicks></Linear>");
         b.append("<UniversalAdId idRegistry=\"").append(ID_REGISTRY).append("\">").append(c.id()).append("</UniversalAdId>");

@@ -128,7 +128,8 @@ class VastHttpTest {
             assertThat(events.get(t.event().vastName()).get(1).asText()).isEqualTo(t.url());
         }
         assertThat(linear.get("clickThrough").asText()).isEqualTo(rewarded().clickUrl());
-        assertThat(linear.get("clickTracking").get(0).asText()).isEqualTo(base + "/v1/events/click?t=" + token);
+        String clickTracker = linear.get("clickTracking").get(0).asText();
+        assertThat(clickTracker).startsWith(base + "/v1/events/click?t=").isNotEqualTo(base + "/v1/events/click?t=" + token);
 
         List<String> fired = new ArrayList<>();
         played.output().get("played").forEach(u -> fired.add(u.asText()));
@@ -136,7 +137,7 @@ class VastHttpTest {
                 base + "/v1/events/video/start?t=" + token, "https://measure.example.net/v?e=start&c=1011",
                 base + "/v1/events/video/firstQuartile?t=" + token, base + "/v1/events/video/midpoint?t=" + token,
                 base + "/v1/events/video/thirdQuartile?t=" + token, base + "/v1/events/video/complete?t=" + token,
-                "https://measure.example.net/v?e=complete&c=1011", base + "/v1/events/click?t=" + token);
+                "https://measure.example.net/v?e=complete&c=1011", clickTracker);
         assertThat(played.output().get("trackerErrors")).isEmpty();
     }
 
@@ -189,7 +190,9 @@ class VastHttpTest {
         assertThat(again).as("repeats are refused (a repeated click still lands)").containsExactly("/v1/events/imp 409",
                 "/v1/events/video/start 409", "/v1/events/video/firstQuartile 409", "/v1/events/video/midpoint 409",
                 "/v1/events/video/thirdQuartile 409", "/v1/events/video/complete 409", "/v1/events/click 302");
-        for (String column : List.of("impressions", "clicks", "videoStarts", "videoFirstQuartiles", "videoMidpoints", "videoThirdQuartiles",
+        // The click came at the impression's instant (the test clock stands still), under events.minClickDelayMillis:
+        // redirected, not counted (event validity); the playback events have no such rule.
+        for (String column : List.of("impressions", "videoStarts", "videoFirstQuartiles", "videoMidpoints", "videoThirdQuartiles",
                 "videoCompletions")) {
             assertThat(after.get(column).asLong() - before.get(column).asLong()).as(column).isEqualTo(1);
         }

@@ -84,7 +84,7 @@ class VastWriterTest {
                 List.of(new VideoAd.Verification("iabtechlab.com-omid", "https://v.example.net/omid.js", "{\"k\":1}")),
                 List.of(new VideoAd.EventTracker(VideoEvent.COMPLETE, "https://m.example.net/c")));
         Creative c = creative(1011, "Play the puzzle", vast, List.of("https://m.example.net/imp"), "https://play.example.com/app?id=1");
-        String doc = new VastWriter(BASE).document(new VastWriter.Ad(c, 101, "puzzle-studio.com", "0123456789abcdef0123456789abcdef", "TOKEN"));
+        String doc = new VastWriter(BASE).document(new VastWriter.Ad(c, 101, "puzzle-studio.com", "0123456789abcdef0123456789abcdef", "TOKEN", "CLICK"));
 
         validate(doc);
         Document d = parse(doc.getBytes(StandardCharsets.UTF_8));
@@ -94,7 +94,7 @@ class VastWriterTest {
         assertThat(texts(d, "Duration")).containsExactly("00:00:30.000");
         assertThat(one(d, "Linear").getAttribute("skipoffset")).isEqualTo("00:00:05.000");
         assertThat(texts(d, "ClickThrough")).containsExactly("https://play.example.com/app?id=1");
-        assertThat(texts(d, "ClickTracking")).containsExactly(BASE + "/v1/events/click?t=TOKEN");
+        assertThat(texts(d, "ClickTracking")).containsExactly(BASE + "/v1/events/click?t=CLICK");
         assertThat(texts(d, "UniversalAdId")).containsExactly("1011");
         assertThat(one(d, "UniversalAdId").getAttribute("idRegistry")).isEqualTo("ad-engine");
         assertThat(texts(d, "Advertiser")).containsExactly("puzzle-studio.com");
@@ -119,7 +119,7 @@ class VastWriterTest {
     @Test
     void creativeWithoutAVastSectionShouldBeRefused() {
         Creative c = creative(1, "t", null, List.of(), "https://x.example");
-        assertThatThrownBy(() -> new VastWriter(BASE).document(new VastWriter.Ad(c, 1, null, "id", "t")))
+        assertThatThrownBy(() -> new VastWriter(BASE).document(new VastWriter.Ad(c, 1, null, "id", "t", "c")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -141,7 +141,7 @@ class VastWriterTest {
             String advertiser = gen.oneIn(2) ? null : text(gen, 1);
             String impressionId = Long.toHexString(gen.anyLong()) + Long.toHexString(gen.anyLong());
             String token = "abc_-XYZ0123";
-            byte[] bytes = writer.write(new VastWriter.Ad(c, gen.longs(1, Long.MAX_VALUE), advertiser, impressionId, token));
+            byte[] bytes = writer.write(new VastWriter.Ad(c, gen.longs(1, Long.MAX_VALUE), advertiser, impressionId, token, "click_-0"));
             String doc = new String(bytes, StandardCharsets.UTF_8);
 
             validate(doc);
