@@ -7,7 +7,9 @@ import io.adengine.model.LocalZone;
 import io.adengine.model.Money;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -152,6 +154,61 @@ public final class SpendLedger {
                 reservationsByImpression.remove(r.impression);
                 unreserve(r.group, r.account, r.micros);
             }
+        }
+    }
+
+    /**
+     * Writes what the ledger has counted (ledger thread, or before it starts): per ad group its local day, the
+     * day's and all-time spend, its CPT day and pacing rate; per account its spend. Reservations are not written:
+     * they last seconds, and a restart starts with none.
+     */
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        int n = allCount;
+        GroupSpend[] a = all;
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            GroupSpend g = a[i];
+            out.writeLong(g.adGroupId);
+            out.writeLong(g.day);
+            out.writeLong(g.daySpent);
+            out.writeLong(g.totalSpent);
+            out.writeLong(g.cptChargedDay);
+            out.writeInt(g.passPpm);
+        }
+        List<AccountSpend> accs = new ArrayList<>(accounts.values());
+        out.writeInt(accs.size());
+        for (AccountSpend acc : accs) {
+            out.writeLong(acc.accountId);
+            out.writeLong(acc.spent);
+        }
+    }
+
+    /** Forgets everything (a checkpoint that could not be loaded whole). */
+    public void clearState() {
+        synchronized (groups) {
+            groups.clear();
+            all = new GroupSpend[1024];
+            allCount = 0;
+        }
+        accounts.clear();
+        reservations.clear();
+        reservationsByImpression.clear();
+    }
+
+    /** Loads what {@link #writeState} wrote into an empty ledger (before the ledger thread starts). */
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            GroupSpend g = group(in.readLong());
+            g.day = in.readLong();
+            g.daySpent = in.readLong();
+            g.totalSpent = in.readLong();
+            g.cptChargedDay = in.readLong();
+            g.passPpm = in.readInt();
+        }
+        int m = in.readInt();
+        for (int i = 0; i < m; i++) {
+            account(in.readLong()).spent = in.readLong();
         }
     }
 

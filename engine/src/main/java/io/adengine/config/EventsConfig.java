@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param kafkaBootstrap      Kafka bootstrap servers
  * @param kafkaTopic          topic the event stream is written to
  * @param validity            the event-validity rules' settings
+ * @param retention           checkpoints and journal retention
  */
 public record EventsConfig(
         Path journalDir,
@@ -38,7 +39,22 @@ public record EventsConfig(
         boolean kafkaEnabled,
         String kafkaBootstrap,
         String kafkaTopic,
-        Validity validity) {
+        Validity validity,
+        Retention retention) {
+
+    /**
+     * Checkpoints and journal retention: every {@code checkpointIntervalSeconds} (and on a clean close) the ledger and
+     * rollups are written with the journal position they cover, so start-up replays only what came after into them;
+     * journal files before the checkpoint and older than {@code retentionDays} are deleted (at start and at each
+     * checkpoint). The retention must cover what the dedup and validity tables rebuild from (two dedup windows, two
+     * 30-day conversion-source generations): at least {@value #RETENTION_DAYS_MIN} days.
+     */
+    public record Retention(long checkpointIntervalSeconds, long retentionDays) {
+        public static final long CHECKPOINT_INTERVAL_SECONDS_DEFAULT = 600;
+        public static final long RETENTION_DAYS_MIN = 60;
+        public static final long RETENTION_DAYS_DEFAULT = 62;
+        public static final Retention DEFAULTS = new Retention(CHECKPOINT_INTERVAL_SECONDS_DEFAULT, RETENTION_DAYS_DEFAULT);
+    }
 
     /**
      * Event validity: a click counts only after its impression was counted, and at least {@code minClickDelayMillis}
@@ -60,7 +76,7 @@ public record EventsConfig(
                         long journalFileBytes, long dedupWindowSeconds, int dedupCapacity, long reservationSeconds, Pacing pacing,
                         long pacingPeriodMillis, boolean kafkaEnabled, String kafkaBootstrap, String kafkaTopic) {
         this(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds, dedupCapacity,
-                reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, Validity.DEFAULTS);
+                reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, Validity.DEFAULTS, Retention.DEFAULTS);
     }
 
     public static final int RING_SIZE_DEFAULT = 1 << 16;
@@ -108,36 +124,41 @@ public record EventsConfig(
 
     public EventsConfig withJournalDir(Path dir) {
         return new EventsConfig(dir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withRingSize(int size) {
         return new EventsConfig(journalDir, size, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withDedupCapacity(int capacity) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity);
+                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withPacing(Pacing p) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity);
+                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withFsync(Fsync f) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, f, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withValidity(Validity v) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, v);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, v, retention);
+    }
+
+    public EventsConfig withRetention(Retention r) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, r);
     }
 
     public EventsConfig withJournalFileBytes(long bytes) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, bytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 }

@@ -54,6 +54,10 @@ public final class BillingEvent {
     Acknowledger ack;
     Status status;
     long chargedMicros;
+    /** CHECKPOINT events: the first journal file the checkpoint does not cover (set by the journal handler). */
+    long checkpointFile;
+    /** CHECKPOINT events: the ledger's state (set by the ledger handler), or {@code null} when it could not be written. */
+    byte[] checkpointLedger;
     /** What the event would have cost beyond what its budgets had left: not charged (0 when fully charged). */
     long unchargedMicros;
     boolean overBudget;
@@ -78,6 +82,8 @@ public final class BillingEvent {
         ack = null;
         status = null;
         chargedMicros = 0;
+        checkpointFile = 0;
+        checkpointLedger = null;
         unchargedMicros = 0;
         overBudget = false;
     }

@@ -31,6 +31,7 @@ public final class EventMetrics {
     private final Counter cappedCharges;
     private final Counter invalid;
     private final Counter journalBatches;
+    private final Counter checkpoints;
     // Observed by the journal thread alone, off the serving path: the library histogram's scrape-time buffer is fine there.
     private final Histogram journalFsync;
 
@@ -55,6 +56,8 @@ public final class EventMetrics {
                 invalid.labelValues(r.name().startsWith("CLICK") ? "click" : "conversion", r.name().toLowerCase(Locale.ROOT));
             }
         }
+        checkpoints = Counter.builder().name("adengine_journal_checkpoints_total")
+                .help("Ledger and rollup checkpoints written (start-up replays only the journal after the last)").register(registry);
         journalBatches = Counter.builder().name("adengine_journal_commits_total").help("Journal group commits (write + fsync)").register(registry);
         journalFsync = Histogram.builder().name("adengine_journal_fsync_seconds")
                 .help("Time of each journal group commit's fsync (FileChannel.force); nothing with events.fsync NONE")
@@ -128,6 +131,14 @@ public final class EventMetrics {
         if (fsyncNanos > 0) {
             journalFsync.observe(fsyncNanos / 1e9);
         }
+    }
+
+    void checkpoint() {
+        checkpoints.inc();
+    }
+
+    public double checkpointCount() {
+        return checkpoints.get();
     }
 
     /** Journal group commits so far. */

@@ -12,15 +12,17 @@ public enum EventType {
     CONVERSION(4),
     /** A clock tick for reservation expiry and pacing; never journaled. */
     TICK(5),
+    /** Take a checkpoint of the ledger and rollups at this point of the ring ({@link Checkpoint}); never journaled. */
+    CHECKPOINT(6),
     /** A video's playback events (VAST tracking events of the engine's own trackers); counted, never charged. */
-    VIDEO_START(6),
-    VIDEO_FIRST_QUARTILE(7),
-    VIDEO_MIDPOINT(8),
-    VIDEO_THIRD_QUARTILE(9),
+    VIDEO_START(7),
+    VIDEO_FIRST_QUARTILE(8),
+    VIDEO_MIDPOINT(9),
+    VIDEO_THIRD_QUARTILE(10),
     /** The video played to its end: what a publisher rewards on (acknowledged only once journaled, like an impression). */
-    VIDEO_COMPLETE(10),
-    VIDEO_SKIP(11),
-    VIDEO_CLOSE(12);
+    VIDEO_COMPLETE(11),
+    VIDEO_SKIP(12),
+    VIDEO_CLOSE(13);
 
     final byte code;
 

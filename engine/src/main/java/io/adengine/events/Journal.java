@@ -50,6 +50,15 @@ public final class Journal implements AutoCloseable {
         return log.commit();
     }
 
+    /** Forces what is written and continues in a new file; returns the new file's number (checkpoints start there). */
+    public long roll() throws IOException {
+        // Commit first: a full file is rotated by the commit itself, and the new file is numbered after that one.
+        log.commit();
+        long next = log.segmentNumber() + 1;
+        log.roll(next);
+        return next;
+    }
+
     @Override
     public void close() throws IOException {
         log.close();
@@ -68,7 +77,8 @@ public final class Journal implements AutoCloseable {
         int version = b.get();
         EventType type = EventType.ofCode(b.get());
         int billing = b.get();
-        if (version != VERSION || type == null || type == EventType.TICK || billing < 0 || billing >= BidModel.values().length) {
+        if (version != VERSION || type == null || type == EventType.TICK || type == EventType.CHECKPOINT || billing < 0
+                || billing >= BidModel.values().length) {
             return false;
         }
         e.clear();
@@ -106,8 +116,13 @@ public final class Journal implements AutoCloseable {
      * of that file is cut off (truncated) and reported in the log and the result, never fatal.
      */
     public static ReplayResult replay(Path dir, Consumer<BillingEvent> consumer) throws IOException {
+        return replay(dir, number -> { }, consumer);
+    }
+
+    /** As {@link #replay(Path, Consumer)}, telling {@code onFile} each file's number before its records. */
+    public static ReplayResult replay(Path dir, java.util.function.LongConsumer onFile, Consumer<BillingEvent> consumer) throws IOException {
         BillingEvent e = new BillingEvent();
-        RecordLog.Replay r = RecordLog.replay(dir, NAMING, PAYLOAD_BYTES, RecordLog.AfterCut.READ_LATER_SEGMENTS, (bytes, offset, length) -> {
+        RecordLog.Replay r = RecordLog.replay(dir, NAMING, PAYLOAD_BYTES, RecordLog.AfterCut.READ_LATER_SEGMENTS, onFile, (bytes, offset, length) -> {
             if (length != PAYLOAD_BYTES || !decode(ByteBuffer.wrap(bytes, offset, length), e)) {
                 return false;
             }

@@ -91,7 +91,7 @@ public final class ReportRollups {
 
     /** Adds one event that the journal accepted (ledger has set its charge). */
     public void apply(BillingEvent e) {
-        if (e.type == EventType.TICK) {
+        if (e.type == EventType.TICK || e.type == EventType.CHECKPOINT) {
             return;
         }
         if (e.status == BillingEvent.Status.INVALID) {
@@ -114,7 +114,7 @@ public final class ReportRollups {
             case VIDEO_THIRD_QUARTILE -> RollupTable.VIDEO_THIRD_QUARTILES;
             case VIDEO_COMPLETE -> RollupTable.VIDEO_COMPLETIONS;
             case VIDEO_SKIP, VIDEO_CLOSE -> -1;
-            case TICK -> throw new AssertionError("ticks are not rolled up");
+            case TICK, CHECKPOINT -> throw new AssertionError("ticks and checkpoints are not rolled up");
         };
         if (counter < 0) {
             return;
@@ -129,6 +129,21 @@ public final class ReportRollups {
             cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.UNCHARGED,
                     e.unchargedMicros);
         }
+    }
+
+    /** The checkpoint's rollups part (rollup thread). */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        cells.writeState(out);
+    }
+
+    /** Forgets every cell (a checkpoint that could not be loaded whole). */
+    void clearState() {
+        cells.clear();
+    }
+
+    /** Loads a checkpoint's rollups part (before the handlers start). */
+    void readState(java.io.DataInputStream in) throws java.io.IOException {
+        cells.readState(in);
     }
 
     /** The value of a dimension in slot i of a table generation. */
