@@ -40,6 +40,8 @@ import io.adengine.model.PromotionTarget;
 import io.adengine.model.ReviewStatus;
 import io.adengine.model.Schedule;
 import io.adengine.model.Targeting;
+import io.adengine.model.VideoAd;
+import io.adengine.model.VideoEvent;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -295,7 +297,29 @@ public final class CatalogJson {
                 n.child("icon") == null ? null : asset(n.child("icon")), n.text("clickUrl", null), n.text("deeplink", null),
                 n.stringList("impressionTrackers"), n.stringList("videoTrackers"),
                 n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
-                n.bool("landingPageRiskWarning", false), n.canonicalSet("categories", ContentCategory::normalize, CATEGORY));
+                n.bool("landingPageRiskWarning", false), n.canonicalSet("categories", ContentCategory::normalize, CATEGORY),
+                n.child("vast") == null ? null : vast(n.child("vast")));
+    }
+
+    /** A creative's {@code vast} section: what a VAST 4.2 answer needs ({@link VideoAd}). */
+    private static VideoAd vast(JsonFields n) {
+        return new VideoAd(n.range("durationMillis", 1, 3_600_000L),
+                n.range("skipOffsetMillis", 0, 3_600_000L, VideoAd.NOT_SKIPPABLE),
+                n.list("mediaFiles", m -> new VideoAd.MediaFile(m.requiredText("url"), m.requiredText("type"),
+                        m.enumValue("delivery", VideoAd.Delivery.class, VideoAd.Delivery.PROGRESSIVE),
+                        (int) m.range("width", 1, 100_000), (int) m.range("height", 1, 100_000),
+                        (int) m.range("bitrateKbps", 0, 1_000_000, 0))),
+                n.list("verifications", v -> new VideoAd.Verification(v.requiredText("vendor"), v.requiredText("javascriptUrl"),
+                        v.text("parameters", null))),
+                n.list("trackingEvents", t -> {
+                    String name = t.requiredText("event");
+                    VideoEvent event = VideoEvent.ofVastName(name);
+                    if (event == null) {
+                        throw new CatalogFormatException(t.path("event"), "unknown event \"" + name + "\"; one of start, firstQuartile, "
+                                + "midpoint, thirdQuartile, complete, skip, close");
+                    }
+                    return new VideoAd.EventTracker(event, t.requiredText("url"));
+                }));
     }
 
     private static Asset asset(JsonFields n) {
@@ -440,6 +464,9 @@ public final class CatalogJson {
         strings(o.putArray("videoTrackers"), c.videoTrackers());
         o.put("review", c.review().name());
         o.put("landingPageRiskWarning", c.landingPageRiskWarning());
+        if (c.vast() != null) {
+            writeVast(o.putObject("vast"), c.vast());
+        }
         if (!c.categories().isEmpty()) {
             new TreeSet<>(c.categories()).forEach(o.putArray("categories")::add);
         }
@@ -512,6 +539,36 @@ public final class CatalogJson {
         int minor = encoded / 1_000 % 1_000;
         int patch = encoded % 1_000;
         return patch != 0 ? major + "." + minor + "." + patch : minor != 0 ? major + "." + minor : Integer.toString(major);
+    }
+
+    private static void writeVast(ObjectNode o, VideoAd v) {
+        o.put("durationMillis", v.durationMillis());
+        if (v.skipOffsetMillis() != VideoAd.NOT_SKIPPABLE) {
+            o.put("skipOffsetMillis", v.skipOffsetMillis());
+        }
+        ArrayNode files = o.putArray("mediaFiles");
+        for (VideoAd.MediaFile m : v.mediaFiles()) {
+            ObjectNode f = files.addObject().put("url", m.url()).put("type", m.mimeType()).put("delivery", m.delivery().name())
+                    .put("width", m.width()).put("height", m.height());
+            if (m.bitrateKbps() != 0) {
+                f.put("bitrateKbps", m.bitrateKbps());
+            }
+        }
+        if (!v.verifications().isEmpty()) {
+            ArrayNode verifications = o.putArray("verifications");
+            for (VideoAd.Verification r : v.verifications()) {
+                ObjectNode e = verifications.addObject().put("vendor", r.vendor()).put("javascriptUrl", r.javascriptUrl());
+                if (r.parameters() != null) {
+                    e.put("parameters", r.parameters());
+                }
+            }
+        }
+        if (!v.trackingEvents().isEmpty()) {
+            ArrayNode events = o.putArray("trackingEvents");
+            for (VideoAd.EventTracker t : v.trackingEvents()) {
+                events.addObject().put("event", t.event().vastName()).put("url", t.url());
+            }
+        }
     }
 
     private static void writeAsset(ObjectNode o, Asset a) {

@@ -13,6 +13,7 @@ import io.adengine.model.Creative;
 import io.adengine.model.CreativeFormat;
 import io.adengine.model.Eligibility;
 import io.adengine.model.Schedule;
+import io.adengine.model.VideoAd;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -263,6 +264,9 @@ public final class CatalogRules {
         texts("buttons", c.buttons(), limits.buttons(), problems);
         assets("images", c.images(), limits.images(), c.format(), problems);
         assets("videos", c.videos(), limits.videos(), c.format(), problems);
+        if (c.vast() != null) {
+            vast(c.vast(), limits.videos(), c.format(), problems);
+        }
         if (c.icon() != null) {
             if (limits.icon() == null) {
                 problems.add(new Problem("icon", "format " + c.format() + " takes no icon"));
@@ -270,6 +274,99 @@ public final class CatalogRules {
                 asset("icon", c.icon(), limits.icon(), problems);
             }
         }
+    }
+
+    /** Most media files, verifications and third-party event trackers one VAST creative may carry. */
+    static final int MAX_VAST_ITEMS = 10;
+    /** Longest verification vendor key and parameters. */
+    static final int MAX_VENDOR_LENGTH = 256;
+    static final int MAX_VERIFICATION_PARAMETERS_LENGTH = 4096;
+
+    /**
+     * A creative's VAST section: only for formats that take videos; duration within the format's limit;
+     * 1..10 media files with an http(s) URL, a MIME type ({@code type/subtype}) and a size; a skip offset within
+     * the video; verifications with a vendor and an http(s) script; third-party event trackers with http(s) URLs.
+     */
+    private static void vast(VideoAd v, AssetLimit videoLimit, CreativeFormat format, List<Problem> problems) {
+        if (videoLimit.max() == 0) {
+            problems.add(new Problem("vast", "format " + format + " takes no video"));
+            return;
+        }
+        if (videoLimit.maxDurationMillis() > 0 && v.durationMillis() > videoLimit.maxDurationMillis()) {
+            problems.add(new Problem("vast.durationMillis", "must be at most " + videoLimit.maxDurationMillis() + " ms, was "
+                    + v.durationMillis()));
+        }
+        if (v.skipOffsetMillis() != VideoAd.NOT_SKIPPABLE && v.skipOffsetMillis() > v.durationMillis()) {
+            problems.add(new Problem("vast.skipOffsetMillis", "must be at most durationMillis (" + v.durationMillis() + "), was "
+                    + v.skipOffsetMillis()));
+        }
+        if (v.mediaFiles().isEmpty()) {
+            problems.add(new Problem("vast.mediaFiles", "needs at least one media file"));
+        } else if (v.mediaFiles().size() > MAX_VAST_ITEMS) {
+            problems.add(new Problem("vast.mediaFiles", "at most " + MAX_VAST_ITEMS + " allowed, was " + v.mediaFiles().size()));
+        }
+        for (int i = 0; i < v.mediaFiles().size(); i++) {
+            VideoAd.MediaFile m = v.mediaFiles().get(i);
+            String field = "vast.mediaFiles[" + i + "]";
+            url(field + ".url", m.url(), problems);
+            if (!isMimeType(m.mimeType())) {
+                problems.add(new Problem(field + ".type", "must be a MIME type such as video/mp4 (type/subtype, ASCII letters, digits, "
+                        + "+ - . _), was \"" + shown(m.mimeType()) + "\""));
+            }
+        }
+        if (v.verifications().size() > MAX_VAST_ITEMS) {
+            problems.add(new Problem("vast.verifications", "at most " + MAX_VAST_ITEMS + " allowed, was " + v.verifications().size()));
+        }
+        for (int i = 0; i < v.verifications().size(); i++) {
+            VideoAd.Verification r = v.verifications().get(i);
+            String field = "vast.verifications[" + i + "]";
+            if (r.vendor().isBlank() || r.vendor().length() > MAX_VENDOR_LENGTH) {
+                problems.add(new Problem(field + ".vendor", "must be 1.." + MAX_VENDOR_LENGTH + " characters, not blank"));
+            } else {
+                noControlCharacters(field + ".vendor", r.vendor(), problems);
+            }
+            url(field + ".javascriptUrl", r.javascriptUrl(), problems);
+            if (r.parameters() != null && r.parameters().length() > MAX_VERIFICATION_PARAMETERS_LENGTH) {
+                problems.add(new Problem(field + ".parameters", "must be at most " + MAX_VERIFICATION_PARAMETERS_LENGTH
+                        + " characters, was " + r.parameters().length()));
+            }
+        }
+        if (v.trackingEvents().size() > MAX_VAST_ITEMS) {
+            problems.add(new Problem("vast.trackingEvents", "at most " + MAX_VAST_ITEMS + " allowed, was " + v.trackingEvents().size()));
+        }
+        for (int i = 0; i < v.trackingEvents().size(); i++) {
+            url("vast.trackingEvents[" + i + "].url", v.trackingEvents().get(i).url(), problems);
+        }
+    }
+
+    private static void url(String field, String url, List<Problem> problems) {
+        if (!Eligibility.isHttpUrl(url)) {
+            problems.add(new Problem(field, "must be an http:// or https:// URL"));
+        } else {
+            noControlCharacters(field, url, problems);
+        }
+    }
+
+    /** {@code type/subtype}, each 1..64 of ASCII letters, digits and {@code + - . _}. */
+    static boolean isMimeType(String s) {
+        int slash = s.indexOf('/');
+        if (slash < 1 || slash > 64 || s.length() - slash - 1 < 1 || s.length() - slash - 1 > 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = isAsciiLetter(c) || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' || c == '_' || i == slash;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String shown(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(40).forEach(cp -> b.appendCodePoint(cp < 0x20 || cp == 0x7f ? '?' : cp));
+        return b.toString();
     }
 
     private boolean isFinancial(AdGroup group, References refs) {

@@ -34,6 +34,7 @@ import java.util.Set;
  * @param audiences       where user data lives and the reach priors ({@link AudienceConfig#NONE}: no user data)
  * @param edge            connection limits, timeouts, request size limits, admission control and per-user rate limits
  * @param cluster         replicas sharing one catalog through Kafka ({@link ClusterConfig#OFF}: the single-process engine)
+ * @param openRtb         the OpenRTB 2.6 bidder endpoint's tag-id mapping and default ad spaces
  */
 public record EngineConfig(
         int publicPort,
@@ -49,7 +50,8 @@ public record EngineConfig(
         SyncConfig sync,
         AudienceConfig audiences,
         EdgeConfig edge,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        OpenRtbConfig openRtb) {
 
     public EngineConfig {
         if (cluster.enabled() && (sync == null || sync.dataDir() == null)) {
@@ -202,37 +204,42 @@ public record EngineConfig(
                 AudienceConfig.NONE,
                 // Tests send many requests as one user from a loaded box: both switched on where tested.
                 EDGE_FOR_TESTS,
-                ClusterConfig.OFF);
+                ClusterConfig.OFF, OpenRtbConfig.DEFAULTS);
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
     }
 
     /** A copy with other edge settings (limits, timeouts, admission, rate limits). */
     public EngineConfig withEdge(EdgeConfig edge) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
     }
 
     /** A copy with other cluster settings. */
     public EngineConfig withCluster(ClusterConfig cluster) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+    }
+
+    /** A copy with other OpenRTB settings. */
+    public EngineConfig withOpenRtb(OpenRtbConfig openRtb) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
     }
 
     /** A copy with other user-data settings. */
     public EngineConfig withAudiences(AudienceConfig audiences) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
     }
 
     /**
@@ -254,7 +261,8 @@ public record EngineConfig(
         Reader events = r.child("events");
         Reader audiences = r.child("audiences");
         Reader cluster = r.child("cluster");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "cluster"));
+        Reader openRtb = r.child("openrtb");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "cluster", "openrtb"));
         checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes", "publicMaxConnections",
                 "adminMaxConnections", "idleTimeoutMillis", "headerTimeoutMillis", "bodyTimeoutMillis", "adminBodyTimeoutMillis",
@@ -312,7 +320,22 @@ public record EngineConfig(
                 syncConfig(catalog, base),
                 audienceConfig(audiences, base),
                 edgeConfig(server),
-                clusterConfig(cluster));
+                clusterConfig(cluster),
+                openRtbConfig(openRtb));
+    }
+
+    private static OpenRtbConfig openRtbConfig(Reader o) {
+        checkKeys(o, Set.of("tagIds", "defaultAdSpaces"));
+        Map<String, Long> tagIds = new java.util.HashMap<>();
+        Reader tags = o.child("tagIds");
+        for (Iterator<String> it = tags.json.fieldNames(); it.hasNext(); ) {
+            String tag = it.next();
+            tagIds.put(tag, tags.longValue(tag, 1, Long.MAX_VALUE, 0));
+        }
+        Reader defaults = o.child("defaultAdSpaces");
+        checkKeys(defaults, Set.of("banner", "video", "native"));
+        return new OpenRtbConfig(tagIds, defaults.longValue("banner", 0, Long.MAX_VALUE, 0), defaults.longValue("video", 0, Long.MAX_VALUE, 0),
+                defaults.longValue("native", 0, Long.MAX_VALUE, 0));
     }
 
     private static EdgeConfig edgeConfig(Reader server) {

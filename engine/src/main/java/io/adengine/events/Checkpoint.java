@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * into the ledger and rollups (older files, while kept, still rebuild the dedup and validity tables). Taken by a
  * CHECKPOINT event that passes the handlers like any other, so each handler captures its own state at the same
  * ring position: the journal handler starts a new file, the ledger handler writes its state, the rollup handler
- * adds its own and writes the file. Format: {@code "ADCK", int version 1, long firstUncovered, long takenAtMillis,
+ * adds its own and writes the file. Format: {@code "ADCK", int version 2, long firstUncovered, long takenAtMillis,
  * int ledger bytes, ledger state, int rollup bytes, rollup state, int CRC32C of all before}; written to a temporary
  * file, forced, renamed over the old one. A file that fails any check is ignored (WARN): the full journal is replayed.
  */
@@ -29,7 +29,8 @@ final class Checkpoint {
 
     static final String NAME = "checkpoint.bin";
     private static final int MAGIC = 0x4144434b;
-    private static final int VERSION = 1;
+    // 2: rollup cells carry 15 counters (the video playback counters); a version 1 file is ignored, the journal replayed.
+    private static final int VERSION = 2;
 
     /** A loaded checkpoint. */
     record Loaded(long firstUncovered, long takenAtMillis, byte[] ledger, byte[] rollups) {

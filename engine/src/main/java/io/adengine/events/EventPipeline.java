@@ -627,7 +627,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 }
                 case CLICK -> BillingRules.clickCost(e.billing, e.chargePerUnit);
                 case CONVERSION -> BillingRules.conversionCost(e.billing, e.chargePerUnit);
-                case TICK, CHECKPOINT -> 0;
+                case TICK, CHECKPOINT, VIDEO_START, VIDEO_FIRST_QUARTILE, VIDEO_MIDPOINT, VIDEO_THIRD_QUARTILE, VIDEO_COMPLETE,
+                     VIDEO_SKIP, VIDEO_CLOSE -> 0;
             };
             if (cost > 0) {
                 long charged = ledger.charge(e.adGroupId, e.accountId, cost, e.timeMillis);

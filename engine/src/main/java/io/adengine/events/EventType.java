@@ -13,7 +13,16 @@ public enum EventType {
     /** A clock tick for reservation expiry and pacing; never journaled. */
     TICK(5),
     /** Take a checkpoint of the ledger and rollups at this point of the ring ({@link Checkpoint}); never journaled. */
-    CHECKPOINT(6);
+    CHECKPOINT(6),
+    /** A video's playback events (VAST tracking events of the engine's own trackers); counted, never charged. */
+    VIDEO_START(7),
+    VIDEO_FIRST_QUARTILE(8),
+    VIDEO_MIDPOINT(9),
+    VIDEO_THIRD_QUARTILE(10),
+    /** The video played to its end: what a publisher rewards on (acknowledged only once journaled, like an impression). */
+    VIDEO_COMPLETE(11),
+    VIDEO_SKIP(12),
+    VIDEO_CLOSE(13);
 
     final byte code;
 
@@ -33,6 +42,24 @@ public enum EventType {
 
     /** Whether the same token may count only once (trackers). */
     boolean deduplicated() {
-        return this == IMPRESSION || this == CLICK || this == CONVERSION;
+        return this == IMPRESSION || this == CLICK || this == CONVERSION || isVideo();
+    }
+
+    /** Whether this is a video playback event. */
+    public boolean isVideo() {
+        return code >= VIDEO_START.code && code <= VIDEO_CLOSE.code;
+    }
+
+    /** The event type of a VAST playback event. */
+    public static EventType of(io.adengine.model.VideoEvent e) {
+        return switch (e) {
+            case START -> VIDEO_START;
+            case FIRST_QUARTILE -> VIDEO_FIRST_QUARTILE;
+            case MIDPOINT -> VIDEO_MIDPOINT;
+            case THIRD_QUARTILE -> VIDEO_THIRD_QUARTILE;
+            case COMPLETE -> VIDEO_COMPLETE;
+            case SKIP -> VIDEO_SKIP;
+            case CLOSE -> VIDEO_CLOSE;
+        };
     }
 }

@@ -47,7 +47,13 @@ public final class ReportRollups {
      * counted events, cost charged, cost that budgets had no room for (not charged), invalid events by reason.
      */
     public record Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
-                      long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid) {
+                      long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid, Video video) {
+
+        /** A row without video events. */
+        public Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
+                   long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid) {
+            this(periodStart, dims, currency, served, impressions, clicks, conversions, costMicros, unchargedMicros, invalid, Video.NONE);
+        }
 
         /** Clicks per impression, 0 without impressions. */
         public double ctr() {
@@ -62,6 +68,20 @@ public final class ReportRollups {
         /** Cost per thousand impressions, micros (floor), 0 without impressions. */
         public long ecpmMicros() {
             return impressions == 0 ? 0 : io.adengine.model.Money.mulDiv(costMicros, 1000, impressions);
+        }
+    }
+
+    /**
+     * Video playback data: starts, quartiles and completions counted from the engine's VAST trackers (skips and
+     * closes are counted in the tracker metrics only).
+     */
+    public record Video(long starts, long firstQuartiles, long midpoints, long thirdQuartiles, long completions) {
+
+        static final Video NONE = new Video(0, 0, 0, 0, 0);
+
+        /** Completions per start, 0 without starts. */
+        public double completionRate() {
+            return starts == 0 ? 0 : (double) completions / starts;
         }
     }
 
@@ -88,8 +108,17 @@ public final class ReportRollups {
             case IMPRESSION -> RollupTable.IMPRESSIONS;
             case CLICK -> RollupTable.CLICKS;
             case CONVERSION -> RollupTable.CONVERSIONS;
+            case VIDEO_START -> RollupTable.VIDEO_STARTS;
+            case VIDEO_FIRST_QUARTILE -> RollupTable.VIDEO_FIRST_QUARTILES;
+            case VIDEO_MIDPOINT -> RollupTable.VIDEO_MIDPOINTS;
+            case VIDEO_THIRD_QUARTILE -> RollupTable.VIDEO_THIRD_QUARTILES;
+            case VIDEO_COMPLETE -> RollupTable.VIDEO_COMPLETIONS;
+            case VIDEO_SKIP, VIDEO_CLOSE -> -1;
             case TICK, CHECKPOINT -> throw new AssertionError("ticks and checkpoints are not rolled up");
         };
+        if (counter < 0) {
+            return;
+        }
         long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
         cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, counter, 1);
         if (e.chargedMicros > 0) {
@@ -197,7 +226,9 @@ public final class ReportRollups {
             }
             rows.add(new Row(en.getKey().get(0), dims, currency < 0 ? null : Currency.values()[(int) currency],
                     s[RollupTable.SERVED], s[RollupTable.IMPRESSIONS], s[RollupTable.CLICKS], s[RollupTable.CONVERSIONS],
-                    s[RollupTable.COST], s[RollupTable.UNCHARGED], invalid));
+                    s[RollupTable.COST], s[RollupTable.UNCHARGED], invalid, new Video(s[RollupTable.VIDEO_STARTS],
+                    s[RollupTable.VIDEO_FIRST_QUARTILES], s[RollupTable.VIDEO_MIDPOINTS], s[RollupTable.VIDEO_THIRD_QUARTILES],
+                    s[RollupTable.VIDEO_COMPLETIONS])));
         }
         return rows;
     }

@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
 final class RollupTable {
 
     static final int KEY_LONGS = 7;
-    static final int COUNTERS = 10;
+    static final int COUNTERS = 15;
     static final int SERVED = 0;
     static final int IMPRESSIONS = 1;
     static final int CLICKS = 2;
@@ -29,6 +29,12 @@ final class RollupTable {
     static final int INVALID = 5;
     /** Micros an event would have cost beyond what the budgets had left (not charged). */
     static final int UNCHARGED = 9;
+    /** Video playback events: starts, the three quartiles, completions. */
+    static final int VIDEO_STARTS = 10;
+    static final int VIDEO_FIRST_QUARTILES = 11;
+    static final int VIDEO_MIDPOINTS = 12;
+    static final int VIDEO_THIRD_QUARTILES = 13;
+    static final int VIDEO_COMPLETIONS = 14;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);

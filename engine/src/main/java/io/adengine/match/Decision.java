@@ -59,6 +59,23 @@ public final class Decision {
         return creatives[slot];
     }
 
+    /**
+     * Keeps slot {@code slot} alone, as the answer's only ad (a VAST or OpenRTB answer that takes the best ad of a
+     * kind, e.g. the best with a video creative); its price stays what the auction set.
+     */
+    public void keepOnly(int slot) {
+        if (slot < 0 || slot >= filled) {
+            throw new IndexOutOfBoundsException("slot " + slot + " of " + filled);
+        }
+        ordinals[0] = ordinals[slot];
+        ecpm[0] = ecpm[slot];
+        clearingCpm[0] = clearingCpm[slot];
+        charge[0] = charge[slot];
+        creatives[0] = creatives[slot];
+        java.util.Arrays.fill(creatives, 1, creatives.length, null);
+        filled = 1;
+    }
+
     /** The explanation, when the request asked for one; otherwise {@code null}. */
     public Explain explain() {
         return explained ? explain : null;

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param categories         IAB content categories of the ad ({@link ContentCategory}, canonical spelling)
  * @param landingPageRiskWarning whether the landing page carries the complete risk-warning statement that
  *                             financial promotions need (seed 000 §1.2.5); default false
+ * @param vast                 what a VAST answer needs (duration, media files, skip offset, verifications,
+ *                             third-party event trackers), or {@code null}: the creative is not served as VAST
  */
 public record Creative(
         long id,
@@ -32,7 +34,8 @@ public record Creative(
         List<String> videoTrackers,
         ReviewStatus review,
         boolean landingPageRiskWarning,
-        Set<String> categories) {
+        Set<String> categories,
+        VideoAd vast) {
 
     /** A creative in no content category. */
     public Creative(long id, long version, long adGroupId, String name, CreativeFormat format, List<String> titles,
@@ -40,7 +43,16 @@ public record Creative(
                     String clickUrl, String deeplink, List<String> impressionTrackers, List<String> videoTrackers,
                     ReviewStatus review, boolean landingPageRiskWarning) {
         this(id, version, adGroupId, name, format, titles, descriptions, buttons, images, videos, icon, clickUrl, deeplink,
-                impressionTrackers, videoTrackers, review, landingPageRiskWarning, Set.of());
+                impressionTrackers, videoTrackers, review, landingPageRiskWarning, Set.of(), null);
+    }
+
+    /** A creative without VAST data. */
+    public Creative(long id, long version, long adGroupId, String name, CreativeFormat format, List<String> titles,
+                    List<String> descriptions, List<String> buttons, List<Asset> images, List<Asset> videos, Asset icon,
+                    String clickUrl, String deeplink, List<String> impressionTrackers, List<String> videoTrackers,
+                    ReviewStatus review, boolean landingPageRiskWarning, Set<String> categories) {
+        this(id, version, adGroupId, name, format, titles, descriptions, buttons, images, videos, icon, clickUrl, deeplink,
+                impressionTrackers, videoTrackers, review, landingPageRiskWarning, categories, null);
     }
 
     public Creative {

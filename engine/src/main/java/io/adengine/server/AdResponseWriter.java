@@ -53,6 +53,11 @@ public final class AdResponseWriter {
         this.trackerBase = trackerBaseUrl;
     }
 
+    /** Scheme, host and port the tracker URLs start with. */
+    public String trackerBase() {
+        return trackerBase;
+    }
+
     /** Sets up the (empty) render caches of a snapshot's segments before it is published. */
     public void prepare(Snapshot snapshot) {
         rendered.prepare(snapshot, null);

@@ -186,7 +186,7 @@ public final class Engine implements AutoCloseable {
         EventLoopGroup publicGroup = started(started, new MultiThreadIoEventLoopGroup(config.ioThreads(), io));
         EventLoopGroup adminGroup = started(started, new MultiThreadIoEventLoopGroup(1, io));
         Channel pub = bind(publicGroup, channelType, new PublicChannelInitializer(context, edge, publicLimit,
-                new AdAdmission(edge.admission()), new UserRequestRate(edge.userRateLimit(), System::nanoTime)),
+                new AdAdmission(edge.admission()), new UserRequestRate(edge.userRateLimit(), System::nanoTime), config.openRtb(), config.auction()),
                 config.bindAddress(), config.publicPort());
         started.push(() -> pub.close().syncUninterruptibly());
         pub.pipeline().addLast(new AcceptFailures(publicLimit.metrics(), edge.repeatedLogIntervalMillis()));

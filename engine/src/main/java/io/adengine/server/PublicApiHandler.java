@@ -38,6 +38,7 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final UserRequestRate userRate;
     private final EdgeConfig.WhenExceeded whenRateExceeded;
     private final RateLimitedLog failures;
+    private final VastEndpoint vast;
 
     /** Without admission control or user rate limit (handler tests). */
     PublicApiHandler(ServingContext context) {
@@ -51,6 +52,7 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
         this.userRate = userRate;
         this.whenRateExceeded = whenRateExceeded;
         this.failures = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR, repeatedLogIntervalMillis);
+        this.vast = new VastEndpoint(context, context.writer.trackerBase());
     }
 
     @Override
@@ -71,6 +73,18 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     return;
                 }
                 serveAds(ctx, request, keepAlive, start);
+            }
+            case "/v1/vast" -> {
+                if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.POST)) {
+                    HttpResponses.send(ctx, Routes.methodNotAllowed(ctx, "GET, POST"), keepAlive);
+                    return;
+                }
+                if (!admission.admit(ctx)) {
+                    HttpResponses.send(ctx, admission.shed(), keepAlive);
+                    context.metrics.count(ServingMetrics.RequestOutcome.SHED);
+                    return;
+                }
+                vast.serve(ctx, request, keepAlive, start);
             }
             case "/health" -> {
                 if (!request.method().equals(HttpMethod.GET)) {

@@ -1,6 +1,8 @@
 package io.adengine.server;
 
 import io.adengine.config.EdgeConfig;
+import io.adengine.config.EngineConfig;
+import io.adengine.config.OpenRtbConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -12,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Pipeline of the public port: the connection limit (a refused connection gets no pipeline and is never
  * read), the idle timeout, the request deadlines around the HTTP/1.1 codec (request line and header
- * limits), the answer to undecodable requests, the body limit and the API handler.
+ * limits), the answer to undecodable requests, the body limit, the OpenRTB bidder endpoint and the API handler.
  */
 final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -21,13 +23,16 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ConnectionLimit limit;
     private final PublicApiHandler handler;
     private final MalformedRequests malformed;
+    private final OpenRtbHandler openRtb;
 
-    PublicChannelInitializer(ServingContext context, EdgeConfig edge, ConnectionLimit limit, AdAdmission admission, UserRequestRate userRate) {
+    PublicChannelInitializer(ServingContext context, EdgeConfig edge, ConnectionLimit limit, AdAdmission admission, UserRequestRate userRate,
+                             OpenRtbConfig openRtbConfig, EngineConfig.AuctionConfig auction) {
         this.context = context;
         this.edge = edge;
         this.limit = limit;
         this.handler = new PublicApiHandler(context, admission, userRate, edge.userRateLimit().whenExceeded(), edge.repeatedLogIntervalMillis());
         this.malformed = new MalformedRequests(edge.maxRequestLineBytes(), edge.maxHeaderBytes());
+        this.openRtb = new OpenRtbHandler(context, openRtbConfig, auction, admission);
     }
 
     @Override
@@ -44,6 +49,7 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(deadline.messages())
                 .addLast(malformed)
                 .addLast(new BodyLimitAggregator(context.maxBodyBytes))
+                .addLast(openRtb)
                 .addLast(handler);
     }
 

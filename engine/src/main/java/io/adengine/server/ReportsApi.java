@@ -105,6 +105,7 @@ final class ReportsApi {
             for (InvalidReason reason : INVALID_REASONS) {
                 sb.append(",invalid_").append(reasonName(reason));
             }
+            sb.append(",videoStarts,videoFirstQuartiles,videoMidpoints,videoThirdQuartiles,videoCompletions,videoCompletionRate");
             sb.append('\n');
             for (ReportRollups.Row r : rows) {
                 sb.append(period(r.periodStart(), granularity));
@@ -120,6 +121,10 @@ final class ReportsApi {
                 for (InvalidReason reason : INVALID_REASONS) {
                     sb.append(',').append(r.invalid().get(reason));
                 }
+                sb.append(',').append(r.video().starts()).append(',').append(r.video().firstQuartiles())
+                        .append(',').append(r.video().midpoints()).append(',').append(r.video().thirdQuartiles())
+                        .append(',').append(r.video().completions())
+                        .append(',').append(String.format(Locale.ROOT, "%.6f", r.video().completionRate()));
                 sb.append('\n');
             }
             ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), sb);
@@ -156,6 +161,12 @@ final class ReportsApi {
                     j.writeNumberField(reasonName(reason), r.invalid().get(reason));
                 }
                 j.writeEndObject();
+                j.writeNumberField("videoStarts", r.video().starts());
+                j.writeNumberField("videoFirstQuartiles", r.video().firstQuartiles());
+                j.writeNumberField("videoMidpoints", r.video().midpoints());
+                j.writeNumberField("videoThirdQuartiles", r.video().thirdQuartiles());
+                j.writeNumberField("videoCompletions", r.video().completions());
+                j.writeNumberField("videoCompletionRate", r.video().completionRate());
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -18,6 +18,7 @@ import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
 import io.adengine.model.Money;
+import io.adengine.model.VideoEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,7 +35,9 @@ import java.util.Locale;
 /**
  * The tracker endpoints of the public port: {@code GET /v1/events/imp?t=}, {@code GET /v1/events/click?t=},
  * {@code POST /v1/events/conversion} with body {@code {"token":"…"}} and the measurement partners' postback
- * {@code GET /v1/events/postback?click_id=…&event=…}. The token is checked here (signature, purpose: each
+ * {@code GET /v1/events/postback?click_id=…&event=…}, and the video playback events of VAST answers
+ * {@code GET /v1/events/video/<start|firstQuartile|midpoint|thirdQuartile|complete|skip|close>?t=} (the impression
+ * token; each event of an impression counted once, never charged). The token is checked here (signature, purpose: each
  * endpoint takes only its own kind, then expiry against the engine clock); a good one is published into the event pipeline
  * and answered only when the journal handler has forced it to disk and checked it against the dedup
  * table. Forged, expired, duplicate, refused and shed events are counted and never charged.
@@ -42,6 +45,9 @@ import java.util.Locale;
 final class TrackerEndpoints {
 
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** {@code GET /v1/events/video/<event>?t=}: a VAST tracking event ({@link VideoEvent#vastName()}) of an impression. */
+    static final String VIDEO_PREFIX = "/v1/events/video/";
+    static final String VIDEO_ERROR = VIDEO_PREFIX + "error";
 
     private final EventPipeline events;
     private final TrackerSigner signer;
@@ -61,8 +67,19 @@ final class TrackerEndpoints {
             case "/v1/events/click" -> { type = EventType.CLICK; method = HttpMethod.GET; }
             case "/v1/events/conversion" -> { type = EventType.CONVERSION; method = HttpMethod.POST; }
             case "/v1/events/postback" -> { type = EventType.CONVERSION; method = HttpMethod.GET; tokenParam = "click_id"; }
+            case VIDEO_ERROR -> {
+                // A player's VAST error ping ([ERRORCODE] filled in): acknowledged, not counted.
+                HttpResponses.send(ctx, request.method().equals(HttpMethod.GET) ? HttpResponses.empty(HttpResponseStatus.NO_CONTENT)
+                        : Routes.methodNotAllowed(ctx, "GET"), keepAlive);
+                return true;
+            }
             default -> {
-                return false;
+                VideoEvent video = path.startsWith(VIDEO_PREFIX) ? VideoEvent.ofVastName(path.substring(VIDEO_PREFIX.length())) : null;
+                if (video == null) {
+                    return false;
+                }
+                type = EventType.of(video);
+                method = HttpMethod.GET;
             }
         }
         if (!request.method().equals(method)) {
@@ -189,7 +206,9 @@ final class TrackerEndpoints {
 
     private static TrackerSigner.Purpose purposeOf(EventType type) {
         return switch (type) {
-            case IMPRESSION -> TrackerSigner.Purpose.IMPRESSION;
+            // Video playback events are the impression's: the VAST document carries its impression token.
+            case IMPRESSION, VIDEO_START, VIDEO_FIRST_QUARTILE, VIDEO_MIDPOINT, VIDEO_THIRD_QUARTILE, VIDEO_COMPLETE, VIDEO_SKIP,
+                 VIDEO_CLOSE -> TrackerSigner.Purpose.IMPRESSION;
             case CLICK -> TrackerSigner.Purpose.CLICK;
             default -> TrackerSigner.Purpose.CONVERSION;
         };

@@ -1,6 +1,8 @@
 package io.adengine.catalog;
 
 import io.adengine.model.Catalog;
+import io.adengine.model.VideoAd;
+import io.adengine.model.VideoEvent;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class CatalogJsonTest {
 
@@ -31,6 +34,44 @@ class CatalogJsonTest {
         assertThat(copy.adGroups()).containsExactlyElementsOf(original.adGroups());
         assertThat(copy.creatives()).containsExactlyElementsOf(original.creatives());
         assertThat(copy.adSpaces()).containsExactlyElementsOf(original.adSpaces());
+        // The sample's rewarded video carries every VAST field, so the comparison above covers them.
+        VideoAd vast = original.creatives().stream().filter(c -> c.id() == 1011).findFirst().orElseThrow().vast();
+        assertThat(vast.durationMillis()).isEqualTo(30_000);
+        assertThat(vast.skipOffsetMillis()).isEqualTo(5_000);
+        assertThat(vast.mediaFiles()).extracting(VideoAd.MediaFile::mimeType, VideoAd.MediaFile::delivery, VideoAd.MediaFile::bitrateKbps)
+                .containsExactly(tuple("video/mp4", VideoAd.Delivery.PROGRESSIVE, 1067), tuple("video/webm", VideoAd.Delivery.PROGRESSIVE, 500),
+                        tuple("application/x-mpegURL", VideoAd.Delivery.STREAMING, 0));
+        assertThat(vast.verifications()).containsExactly(new VideoAd.Verification("iabtechlab.com-omid",
+                "https://verify.example.net/omid-validation-verification-script-v1.js", "{\"campaign\":1011}"));
+        assertThat(vast.trackingEvents()).extracting(VideoAd.EventTracker::event).containsExactly(VideoEvent.START, VideoEvent.COMPLETE);
+        assertThat(copy.creatives().stream().filter(c -> c.vast() != null).count()).isEqualTo(1);
+    }
+
+    @Test
+    void readShouldNameTheVastFieldPathWhenATypeIsWrong() throws Exception {
+        String sample = Files.readString(SAMPLE);
+        int creative = creativeIndex(sample, 1011);
+
+        assertError(sample.replaceFirst("\"width\": 1280, \"height\": 720, \"bitrateKbps\": 1067", "\"width\": \"wide\", \"height\": 720"),
+                "creatives[" + creative + "].vast.mediaFiles[0].width", "must be an integer");
+        assertError(sample.replaceFirst("\"delivery\": \"STREAMING\"", "\"delivery\": \"PIGEON\""),
+                "creatives[" + creative + "].vast.mediaFiles[2].delivery", "unknown value \"PIGEON\"");
+        assertError(sample.replaceFirst("\"event\": \"complete\"", "\"event\": \"finish\""),
+                "creatives[" + creative + "].vast.trackingEvents[1].event", "unknown event \"finish\"");
+        assertError(sample.replaceFirst("\"durationMillis\": 30000,\\s*\"skipOffsetMillis\"", "\"durationMillis\": 0, \"skipOffsetMillis\""),
+                "creatives[" + creative + "].vast.durationMillis", "must be 1..3600000, was 0");
+        assertError(sample.replaceFirst("\"type\": \"video/webm\", ", ""),
+                "creatives[" + creative + "].vast.mediaFiles[1].type", "is required");
+    }
+
+    private static int creativeIndex(String document, long id) throws Exception {
+        var creatives = new com.fasterxml.jackson.databind.ObjectMapper().readTree(document).get("creatives");
+        for (int i = 0; i < creatives.size(); i++) {
+            if (creatives.get(i).get("id").asLong() == id) {
+                return i;
+            }
+        }
+        throw new AssertionError("no creative " + id);
     }
 
     @Test

@@ -146,6 +146,56 @@ class CatalogRulesTest {
                 new Problem("videos[0].bytes", "must be at most 10485760 bytes, was 11000000"));
     }
 
+    static Stream<Arguments> vastRules() {
+        return Stream.of(
+                Arguments.of("too long for the format", (Consumer<ObjectNode>) v -> v.put("durationMillis", 31_000),
+                        "vast.durationMillis", "must be at most 30000 ms, was 31000"),
+                Arguments.of("skip after the end", (Consumer<ObjectNode>) v -> v.put("skipOffsetMillis", 30_001),
+                        "vast.skipOffsetMillis", "must be at most durationMillis (30000), was 30001"),
+                Arguments.of("no media file", (Consumer<ObjectNode>) v -> v.putArray("mediaFiles"),
+                        "vast.mediaFiles", "needs at least one media file"),
+                Arguments.of("too many media files", (Consumer<ObjectNode>) v -> {
+                    for (int i = 0; i < 8; i++) {
+                        v.withArray("mediaFiles").add(v.get("mediaFiles").get(0).deepCopy());
+                    }
+                }, "vast.mediaFiles", "at most 10 allowed, was 11"),
+                Arguments.of("media file not http", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("mediaFiles").get(1)).put("url", "file:///etc/passwd"),
+                        "vast.mediaFiles[1].url", "must be an http:// or https:// URL"),
+                Arguments.of("media file with CR LF", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("mediaFiles").get(0)).put("url", "https://x/a\r\nb"),
+                        "vast.mediaFiles[0].url", "must not contain control characters (CR, LF, NUL, tab, any below 0x20, or 0x7f): 0xd at index 11"),
+                Arguments.of("media type not a MIME type", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("mediaFiles").get(0)).put("type", "mp4\"><x"),
+                        "vast.mediaFiles[0].type", "must be a MIME type such as video/mp4 (type/subtype, ASCII letters, digits, + - . _), was \"mp4\"><x\""),
+                Arguments.of("verification script not http", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("verifications").get(0))
+                        .put("javascriptUrl", "javascript:alert(1)"), "vast.verifications[0].javascriptUrl", "must be an http:// or https:// URL"),
+                Arguments.of("blank vendor", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("verifications").get(0)).put("vendor", " "),
+                        "vast.verifications[0].vendor", "must be 1..256 characters, not blank"),
+                Arguments.of("verification parameters too long", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("verifications").get(0))
+                        .put("parameters", "p".repeat(4097)), "vast.verifications[0].parameters", "must be at most 4096 characters, was 4097"),
+                Arguments.of("event tracker not http", (Consumer<ObjectNode>) v -> ((ObjectNode) v.get("trackingEvents").get(1)).put("url", "ftp://x"),
+                        "vast.trackingEvents[1].url", "must be an http:// or https:// URL"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vastRules")
+    void vastSectionShouldBeRefusedWhenItBreaksARule(String rule, Consumer<ObjectNode> breakIt, String field, String message) {
+        Object rewarded = sample.creatives().stream().filter(c -> c.id() == 1011).findFirst().orElseThrow();
+        assertThat(check(ObjectKind.CREATIVE, rewarded)).isEmpty();
+
+        List<Problem> problems = broken(ObjectKind.CREATIVE, rewarded, c -> breakIt.accept((ObjectNode) c.get("vast")));
+
+        assertThat(problems).contains(new Problem(field, message));
+    }
+
+    @Test
+    void vastSectionShouldBeRefusedOnAFormatWithoutVideo() {
+        Object rewarded = sample.creatives().stream().filter(c -> c.id() == 1011).findFirst().orElseThrow();
+        Object image = sample.creatives().iterator().next();
+
+        List<Problem> problems = broken(ObjectKind.CREATIVE, image, c -> c.set("vast", ObjectKind.toJson(rewarded).get("vast")));
+
+        assertThat(problems).contains(new Problem("vast", "format LARGE_NEWSFEED_IMAGE takes no video"));
+    }
+
     @Test
     void deeplinkShouldBeOptional() {
         Object creative = sample.creatives().iterator().next();

@@ -107,14 +107,29 @@ class HttpFuzzTest {
         }
     }
 
+    /** A bid request that bids on the sample catalog; mutated by the fuzzer. */
+    private static final String OPENRTB = "{\"id\":\"f\",\"cur\":[\"USD\"],\"imp\":[{\"id\":\"1\",\"tagid\":\"101\",\"bidfloor\":0.01,"
+            + "\"banner\":{\"w\":1200,\"h\":628},\"native\":{\"request\":\"{}\"}},{\"id\":\"2\",\"tagid\":\"104\",\"video\":{\"w\":640}}],"
+            + "\"device\":{\"ifa\":\"38400000-8cf0-11bd-b23e-10b96e40000d\",\"geo\":{\"country\":\"IND\"},\"connectiontype\":2,\"osv\":\"13\"},"
+            + "\"regs\":{\"gdpr\":0,\"gpp_sid\":[2]},\"user\":{\"consent\":\"x\"},\"bcat\":[\"IAB25\"],\"tmax\":100}";
+
     /** One fuzz input: the request bytes and which port gets them. */
     private record Input(String kind, boolean admin, byte[] bytes) {
     }
 
     private Input next(String token) {
         int pick = random.nextInt(100);
-        if (pick < 40) {
+        if (pick < 34) {
             return new Input("ad body", false, post("/v1/ads", "", adBody()));
+        }
+        if (pick < 37) {
+            return new Input("vast", false, random.nextBoolean() ? post("/v1/vast", "", adBody())
+                    : get("/v1/vast?adSpaceId=" + pick("101", "104", "0", "x", "") + "&" + pick("country", "lmt", "gpp_sid", "consent", "coppa")
+                            + "=" + queryValue(), ""));
+        }
+        if (pick < 40) {
+            return new Input("openrtb", false, post("/openrtb2/bid" + pick("", "?nbr=1", "?nbr=%zz"), "",
+                    random.nextBoolean() ? mutate(OPENRTB.getBytes(StandardCharsets.UTF_8)) : adBody()));
         }
         if (pick < 55) {
             return new Input("tracker", false, tracker());
@@ -234,7 +249,8 @@ class HttpFuzzTest {
             };
             return post("/v1/events/conversion", "", body.getBytes(StandardCharsets.ISO_8859_1));
         }
-        String path = pick("/v1/events/imp", "/v1/events/click", "/v1/events/imp", "/v1/events/imp/", "/v1/events/");
+        String path = pick("/v1/events/imp", "/v1/events/click", "/v1/events/imp", "/v1/events/imp/", "/v1/events/", "/v1/events/video/start",
+                "/v1/events/video/complete", "/v1/events/video/error", "/v1/events/video/");
         return get(path + "?" + pick("t", "t", "T", "t%", "%74", "") + "=" + queryValue() + (random.nextInt(5) == 0 ? "&t=" + queryValue() : ""), "");
     }
 

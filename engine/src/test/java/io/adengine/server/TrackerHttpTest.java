@@ -301,7 +301,8 @@ class TrackerHttpTest {
         HttpResponse<String> csv = get(engine.adminPort(), "/v1/admin/reports?groupBy=campaign&format=csv");
         assertThat(csv.body()).startsWith("period,campaign,currency,served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros,"
                 + "unchargedMicros,invalid_clickWithoutImpression,invalid_clickTooSoon,invalid_conversionWithoutClick,"
-                + "invalid_conversionOutsideWindow\n");
+                + "invalid_conversionOutsideWindow,videoStarts,videoFirstQuartiles,videoMidpoints,videoThirdQuartiles,videoCompletions,"
+                + "videoCompletionRate\n");
         assertThat(get(engine.adminPort(), "/v1/admin/reports?groupBy=planet").statusCode()).isEqualTo(400);
 
         HttpResponse<String> account = get(engine.adminPort(), "/v1/admin/reports/account?accountId=1");

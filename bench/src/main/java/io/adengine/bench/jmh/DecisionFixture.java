@@ -26,6 +26,7 @@ public final class DecisionFixture {
     private final Catalog catalog;
     private final Snapshot snapshot;
     private final AdRequest[] requests;
+    private final AdRequest[] tenAds;
 
     /** Generates the workload and {@code requestCount} (a power of two) requests. */
     public DecisionFixture(WorkloadSize size, long seed, int requestCount) {
@@ -36,8 +37,10 @@ public final class DecisionFixture {
         this.snapshot = new SnapshotBuilder(EngineYaml.auction()).build(catalog);
         RequestGenerator generator = new RequestGenerator(size, seed);
         this.requests = new AdRequest[requestCount];
+        this.tenAds = new AdRequest[requestCount];
         for (int i = 0; i < requestCount; i++) {
             requests[i] = generator.request(i).applyTo(new AdRequest(), NOW_MILLIS, i);
+            tenAds[i] = generator.request(i).applyTo(new AdRequest(), NOW_MILLIS, i).count(AdRequest.MAX_COUNT);
         }
     }
 
@@ -47,6 +50,11 @@ public final class DecisionFixture {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** The same requests asking for {@link AdRequest#MAX_COUNT} ads, as {@code /v1/vast} and {@code /openrtb2/bid} ask. */
+    public AdRequest[] tenAdRequests() {
+        return tenAds;
     }
 
     /** The prepared requests; callers cycle through them with {@code index & (length - 1)}. */
