@@ -32,6 +32,7 @@ import java.util.Set;
  * @param sync            control-plane sync: where accepted catalog changes live, how often serving rebuilds
  * @param audiences       where user data lives and the reach priors ({@link AudienceConfig#NONE}: no user data)
  * @param edge            connection limits, timeouts, request size limits, admission control and per-user rate limits
+ * @param learning        learned click and conversion rates, exploration, their state file
  */
 public record EngineConfig(
         int publicPort,
@@ -46,7 +47,8 @@ public record EngineConfig(
         EventsConfig events,
         SyncConfig sync,
         AudienceConfig audiences,
-        EdgeConfig edge) {
+        EdgeConfig edge,
+        LearningConfig learning) {
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -176,32 +178,38 @@ public record EngineConfig(
                 SyncConfig.off(catalogPath.toAbsolutePath().getParent()),
                 AudienceConfig.NONE,
                 // Tests send many requests as one user from a loaded box: both switched on where tested.
-                EDGE_FOR_TESTS);
+                EDGE_FOR_TESTS,
+                LearningConfig.off());
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
     }
 
     /** A copy with other edge settings (limits, timeouts, admission, rate limits). */
     public EngineConfig withEdge(EdgeConfig edge) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+    }
+
+    /** A copy with other learning settings. */
+    public EngineConfig withLearning(LearningConfig learning) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
     }
 
     /** A copy with other user-data settings. */
     public EngineConfig withAudiences(AudienceConfig audiences) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
     }
 
     /**
@@ -222,7 +230,7 @@ public record EngineConfig(
         Reader trackers = r.child("trackers");
         Reader events = r.child("events");
         Reader audiences = r.child("audiences");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences"));
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "learning"));
         checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes", "publicMaxConnections",
                 "adminMaxConnections", "idleTimeoutMillis", "headerTimeoutMillis", "bodyTimeoutMillis", "adminBodyTimeoutMillis",
@@ -278,7 +286,26 @@ public record EngineConfig(
                 readEvents(events, base),
                 syncConfig(catalog, base),
                 audienceConfig(audiences, base),
-                edgeConfig(server));
+                edgeConfig(server),
+                learningConfig(r.child("learning"), base));
+    }
+
+    private static LearningConfig learningConfig(Reader l, Path base) {
+        checkKeys(l, Set.of("enabled", "halfLifeMinutes", "priorImpressions", "priorClicks", "publishIntervalMillis",
+                "explorationPermille", "stateFile", "saveIntervalSeconds"));
+        String enabled = l.text("enabled", "false");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException(l.path("enabled"), "must be true or false");
+        }
+        String state = l.text("stateFile", null);
+        return new LearningConfig(enabled.equals("true"),
+                l.longValue("halfLifeMinutes", 0, 525_600, LearningConfig.HALF_LIFE_MINUTES_DEFAULT),
+                l.longValue("priorImpressions", 1, 10_000_000, LearningConfig.PRIOR_IMPRESSIONS_DEFAULT),
+                l.longValue("priorClicks", 1, 1_000_000, LearningConfig.PRIOR_CLICKS_DEFAULT),
+                l.longValue("publishIntervalMillis", 100, 3_600_000, LearningConfig.PUBLISH_INTERVAL_MILLIS_DEFAULT),
+                (int) l.longValue("explorationPermille", 0, LearningConfig.EXPLORATION_PERMILLE_MAX, LearningConfig.EXPLORATION_PERMILLE_DEFAULT),
+                state == null ? null : base.resolve(state).normalize(),
+                l.longValue("saveIntervalSeconds", 1, 86_400, LearningConfig.SAVE_INTERVAL_SECONDS_DEFAULT));
     }
 
     private static EdgeConfig edgeConfig(Reader server) {

@@ -139,6 +139,9 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 g.writeNumberField("adGroupId", AdDecider.group(snapshot, decision, i).id());
                 g.writeNumberField("ecpmMicros", decision.ecpm(i));
                 g.writeNumberField("clearingCpmMicros", decision.clearingCpm(i));
+                g.writeNumberField("pctrPpm", decision.ctrPpm(i));
+                g.writeNumberField("pcvrPpm", decision.cvrPpm(i));
+                g.writeNumberField("creativeId", decision.creative(i).id());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -15,6 +15,8 @@ import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.BudgetGate;
+import io.adengine.match.RateSource;
+import io.adengine.learn.LearnedRates;
 import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
 import io.netty.bootstrap.ServerBootstrap;
@@ -120,8 +122,11 @@ public final class Engine implements AutoCloseable {
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
+        Optional<LearnedRates> learned = config.learning().enabled()
+                ? Optional.of(started(started, new LearnedRates(config.learning(), config.auction().priors(), holder, clock).startTimer()))
+                : Optional.empty();
         Optional<EventPipeline> events = config.events().enabled()
-                ? Optional.of(started(started, openEvents(config, holder, clock, metrics))) : Optional.empty();
+                ? Optional.of(started(started, openEvents(config, holder, clock, metrics, learned))) : Optional.empty();
 
         BudgetGate budget = events.map(e -> both(given, e.budgetGate())).orElse(given);
         UserTargeting users = audiences.<UserTargeting>map(AudienceService::targeting).orElse(UserTargeting.UNKNOWN_USERS);
@@ -131,7 +136,8 @@ public final class Engine implements AutoCloseable {
                 writer, events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
                 clock, seeds, config.maxBodyBytes(), config.adminToken(), budget, users, audiences,
                 events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
-                sync.map(s -> started(started, new CatalogAdminHandler(s.store(), config.sync().adminWorkers()))));
+                sync.map(s -> started(started, new CatalogAdminHandler(s.store(), config.sync().adminWorkers()))),
+                learned.<RateSource>map(l -> l).orElse(RateSource.PRIORS));
 
         // Per-snapshot caches are filled by the publishing thread before each swap, not by the first request after it.
         events.ifPresent(e -> holder.beforePublish(e.budgetGate()::prepare));
@@ -221,11 +227,15 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics) {
+    private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics,
+                                            Optional<LearnedRates> learned) {
         try {
             EventPipeline.EventSink sink = config.events().kafkaEnabled()
                     ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic(), metrics.registry())
                     : EventPipeline.EventSink.NONE;
+            if (learned.isPresent()) {
+                sink = LearningSink.before(learned.get(), sink);
+            }
             return EventPipeline.start(config.events(), holder, clock, metrics.registry(), sink);
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the event journal in " + config.events().journalDir(), e);

@@ -6,6 +6,7 @@ import io.adengine.events.ServedAds;
 import io.adengine.events.TrackerMint;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.AdDecider;
+import io.adengine.match.RateSource;
 import io.adengine.match.AdRequest;
 import io.adengine.match.BudgetGate;
 import io.adengine.match.Decision;
@@ -43,6 +44,15 @@ final class ServingContext {
                    LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
                    Optional<CatalogAdminHandler> catalogAdmin) {
+        this(snapshots, metrics, mint, writer, served, clock, seeds, maxBodyBytes, adminToken, budget, users, audiences, trackers, reports,
+                catalogAdmin, RateSource.PRIORS);
+    }
+
+    /** As above, ranking with learned rates where {@code rates} has them. */
+    ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
+                   LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
+                   Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
+                   Optional<CatalogAdminHandler> catalogAdmin, RateSource rates) {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.mint = mint;
@@ -59,7 +69,7 @@ final class ServingContext {
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
-                return new Scratch(new AdDecider(budget, users), maxBodyBytes);
+                return new Scratch(new AdDecider(budget, users, rates), maxBodyBytes);
             }
         };
     }
