@@ -291,7 +291,7 @@ public record EngineConfig(
     }
 
     private static LearningConfig learningConfig(Reader l, Path base) {
-        checkKeys(l, Set.of("enabled", "halfLifeMinutes", "priorImpressions", "priorClicks", "publishIntervalMillis",
+        checkKeys(l, Set.of("enabled", "halfLifeMinutes", "priorClicks", "priorConversions", "publishIntervalMillis",
                 "explorationPermille", "stateFile", "saveIntervalSeconds"));
         String enabled = l.text("enabled", "false");
         if (!enabled.equals("true") && !enabled.equals("false")) {
@@ -300,8 +300,8 @@ public record EngineConfig(
         String state = l.text("stateFile", null);
         return new LearningConfig(enabled.equals("true"),
                 l.longValue("halfLifeMinutes", 0, 525_600, LearningConfig.HALF_LIFE_MINUTES_DEFAULT),
-                l.longValue("priorImpressions", 1, 10_000_000, LearningConfig.PRIOR_IMPRESSIONS_DEFAULT),
                 l.longValue("priorClicks", 1, 1_000_000, LearningConfig.PRIOR_CLICKS_DEFAULT),
+                l.longValue("priorConversions", 1, 1_000_000, LearningConfig.PRIOR_CONVERSIONS_DEFAULT),
                 l.longValue("publishIntervalMillis", 100, 3_600_000, LearningConfig.PUBLISH_INTERVAL_MILLIS_DEFAULT),
                 (int) l.longValue("explorationPermille", 0, LearningConfig.EXPLORATION_PERMILLE_MAX, LearningConfig.EXPLORATION_PERMILLE_DEFAULT),
                 state == null ? null : base.resolve(state).normalize(),

@@ -47,10 +47,11 @@ import java.util.zip.CheckedOutputStream;
  * a serving thread), and every {@code publishIntervalMillis} publishes a new <em>generation</em>: for every
  * segment of the serving snapshot, two {@link SegmentRates} variants computed at that instant:
  * <ul>
- *   <li><b>exploit</b>: each ad group's posterior mean pCTR / pCVR per placement type; each creative scored by its
- *       posterior mean pCTR (the group shows its best creative);</li>
- *   <li><b>explore</b>: one Thompson draw from each posterior (seeded by generation and id: deterministic),
- *       for groups and creatives alike, so uncertain (new) ads sometimes rank and show high.</li>
+ *   <li><b>exploit</b>: each creative scored by its posterior mean pCTR per placement type; each ad group ranks
+ *       with the posterior means (pCTR, pCVR) of its best-scored creative, the one it shows (where that creative
+ *       does not fit an ad space, the group shows its best fitting one and ranked slightly optimistically);</li>
+ *   <li><b>explore</b>: the same on one Thompson draw from each creative's posterior (seeded by generation and id:
+ *       deterministic), so uncertain (new) ads sometimes rank and show high.</li>
  * </ul>
  * A request explores when its seed falls in the configured share ({@code explorationPermille}, at most half).
  * The serving path reads a volatile generation and a {@link SegmentCache} entry: no lock, no allocation. New
@@ -88,7 +89,7 @@ public final class LearnedRates implements RateSource, AutoCloseable {
         this.snapshots = snapshots;
         this.clock = clock;
         this.explorePermille = config.explorationPermille();
-        this.estimator = new RateEstimator(priors, config.halfLifeMinutes() * 60_000, config.priorImpressions(), config.priorClicks());
+        this.estimator = new RateEstimator(priors, config.halfLifeMinutes() * 60_000, config.priorClicks(), config.priorConversions());
         if (config.stateFile() != null) {
             load(config.stateFile());
         }
@@ -201,13 +202,25 @@ public final class LearnedRates implements RateSource, AutoCloseable {
                     }
                     RateEstimator.Rate r = estimator.adGroup(p, group.campaignId(), group.id(), g.atMillis());
                     SplittableRandom random = new SplittableRandom(AdDecider.mix(g.number() * 0x9E3779B97F4A7C15L ^ group.id() * 31 + p.ordinal()));
+                    // The group ranks with the creative it will show: the best by mean (exploit) or by draw (explore).
                     mean[o] = SegmentRates.pack(ppm(r.ctr()), ppm(r.cvr()));
                     double[] d = r.sample(random);
                     draw[o] = SegmentRates.pack(ppm(d[0]), ppm(d[1]));
+                    double bestMean = -1;
+                    double bestDraw = -1;
                     for (int k = 0; k < creatives.length; k++) {
                         RateEstimator.Rate c = estimator.creative(r, p, creatives[k].id(), g.atMillis());
+                        double[] cd = c.sample(random);
                         cMean[o][k] = ppm(c.ctr());
-                        cDraw[o][k] = ppm(Beta.draw(random, c.ctrAlpha(), c.ctrBeta()));
+                        cDraw[o][k] = ppm(cd[0]);
+                        if (c.ctr() > bestMean) {
+                            bestMean = c.ctr();
+                            mean[o] = SegmentRates.pack(ppm(c.ctr()), ppm(c.cvr()));
+                        }
+                        if (cd[0] > bestDraw) {
+                            bestDraw = cd[0];
+                            draw[o] = SegmentRates.pack(ppm(cd[0]), ppm(cd[1]));
+                        }
                     }
                 }
                 groupMean.put(p, mean);
@@ -219,15 +232,6 @@ public final class LearnedRates implements RateSource, AutoCloseable {
         SegmentRates exploit = SegmentRates.compute(segment, placements, (o, p) -> groupMean.get(p)[o], (o, k, p) -> creativeMean.get(p)[o][k]);
         SegmentRates explore = SegmentRates.compute(segment, placements, (o, p) -> groupDraw.get(p)[o], (o, k, p) -> creativeDraw.get(p)[o][k]);
         return new Variants(exploit, explore);
-    }
-
-    private static final class Beta {
-        private Beta() {
-        }
-
-        static double draw(SplittableRandom random, double a, double b) {
-            return RateEstimator.Beta.sample(random, a, b);
-        }
     }
 
     private static int ppm(double rate) {

@@ -22,13 +22,16 @@ import java.util.SplittableRandom;
  * <p><b>Shrinkage.</b> Per placement type the levels are: the placement (all its events), the campaign on it,
  * the ad group on it, the creative on it. With decayed counts {@code I} impressions, {@code C} clicks and
  * {@code V} conversions at a level and the parent's rates {@code ctr'} and {@code cvr'} (the config prior
- * above the placement), the level's posterior is a Beta with {@code s} pseudo-impressions (resp. {@code t}
- * pseudo-clicks) at the parent's rate:
+ * above the placement), the level's posterior is a Beta whose prior weighs {@code a} expected clicks (resp.
+ * {@code b} expected conversions) at the parent's rate, i.e. {@code s = a / ctr'} pseudo-impressions and
+ * {@code t = b / cvr'} pseudo-clicks:
  * <pre>
  *   ctr = (C + s·ctr') / (max(I, C) + s)        cvr = (V + t·cvr') / (max(C, V) + t)
  * </pre>
  * so a level with little evidence keeps its parent's rate and one with much follows its own counts
- * ({@code max} guards against clicks whose impressions were lost).
+ * ({@code max} guards against clicks whose impressions were lost). Weighing the prior in expected successes
+ * gives every level the same relative spread whatever its rate ({@code ≈ 1/√a}): a prior of 200 impressions
+ * is strong for a 20 % CTR and almost nothing for a 0.4 % one.
  */
 public final class RateEstimator {
 
@@ -65,8 +68,8 @@ public final class RateEstimator {
     /**
      * @param priors             the config priors per placement type (the top of the hierarchy)
      * @param halfLifeMillis     decay half-life; 0: no decay
-     * @param impressionStrength pseudo-impressions a level's CTR prior weighs (s above)
-     * @param clickStrength      pseudo-clicks a level's CVR prior weighs (t above)
+     * @param impressionStrength expected clicks a level's CTR prior weighs (a above)
+     * @param clickStrength      expected conversions a level's CVR prior weighs (b above)
      */
     public RateEstimator(Map<PlacementType, EngineConfig.Prior> priors, long halfLifeMillis, double impressionStrength, double clickStrength) {
         if (halfLifeMillis < 0 || !(impressionStrength > 0) || !(clickStrength > 0)) {
@@ -144,10 +147,12 @@ public final class RateEstimator {
             k = c.clicks * f;
             v = c.conversions * f;
         }
-        double ctrAlpha = k + impressionStrength * parentCtr;
-        double ctrBeta = Math.max(i, k) - k + impressionStrength * (1 - parentCtr);
-        double cvrAlpha = v + clickStrength * parentCvr;
-        double cvrBeta = Math.max(k, v) - v + clickStrength * (1 - parentCvr);
+        double s = impressionStrength / parentCtr;
+        double t = clickStrength / parentCvr;
+        double ctrAlpha = k + s * parentCtr;
+        double ctrBeta = Math.max(i, k) - k + s * (1 - parentCtr);
+        double cvrAlpha = v + t * parentCvr;
+        double cvrBeta = Math.max(k, v) - v + t * (1 - parentCvr);
         return new Rate(ctrAlpha / (ctrAlpha + ctrBeta), cvrAlpha / (cvrAlpha + cvrBeta), ctrAlpha, ctrBeta, cvrAlpha, cvrBeta);
     }
 

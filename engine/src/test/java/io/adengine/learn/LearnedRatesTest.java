@@ -68,7 +68,7 @@ class LearnedRatesTest {
     }
 
     private static LearningConfig config(int explorePermille, Path state) {
-        return new LearningConfig(true, 1_440, 200, 20, 10_000, explorePermille, state, 60);
+        return new LearningConfig(true, 1_440, 10, 10, 10_000, explorePermille, state, 60);
     }
 
     private static Decision decide(SnapshotHolder holder, LearnedRates rates, long seed) {
@@ -106,9 +106,11 @@ class LearnedRatesTest {
         rates.publish();
         Decision after = decide(holder, rates, 1);
         assertThat(holder.current().group(after.ordinal(0)).id()).isEqualTo(102);
-        RateEstimator.Rate learned = rates.adGroup(PlacementType.FEED, 12, 102);
+        // It ranks with the rates of the creative it shows.
+        RateEstimator.Rate learned = rates.creative(PlacementType.FEED, 12, 102, 1021);
         assertThat(after.ctrPpm(0)).isEqualTo((int) Math.round(learned.ctr() * 1e6));
-        assertThat(learned.ctr()).isBetween(0.07, 0.08);
+        assertThat(after.cvrPpm(0)).isEqualTo((int) Math.round(learned.cvr() * 1e6));
+        assertThat(learned.ctr()).as("800 clicks in 10,000 impressions, little shrunk").isBetween(0.075, 0.085);
         assertThat(after.creative(0).id()).as("the better creative").isEqualTo(1021);
         // Second price with learned rates: the runner-up's eCPM + 1, divided by the winner's own pCTR.
         long runnerUp = 500_000L * decide(holder, rates, 1).ctrPpm(0) / 1000;
@@ -119,7 +121,7 @@ class LearnedRatesTest {
         // A restart reads the same counts back.
         rates.close();
         LearnedRates restarted = new LearnedRates(config(0, state), auction.priors(), holder, clock::get);
-        assertThat(restarted.adGroup(PlacementType.FEED, 12, 102)).isEqualTo(learned);
+        assertThat(restarted.creative(PlacementType.FEED, 12, 102, 1021)).isEqualTo(learned);
         assertThat(decide(holder, restarted, 1).ctrPpm(0)).isEqualTo(after.ctrPpm(0));
 
         // A corrupt file: refused, back to the priors.
