@@ -24,6 +24,12 @@ public final class SegmentRates {
         long rates(int ordinal, PlacementType placement);
     }
 
+    /** The asset choice (packed as {@code match.AssetChoice}) of creative {@code k} of a group, or {@code -1}: rotate by seed. */
+    @FunctionalInterface
+    public interface AssetChoices {
+        int choice(int ordinal, int k);
+    }
+
     /** The score of creative {@code k} (index into {@link Segment#creatives}) of a group on a placement: higher is shown first. */
     @FunctionalInterface
     public interface CreativeScores {
@@ -36,9 +42,11 @@ public final class SegmentRates {
     private final long[][] bound = new long[PLACEMENTS.length][];
     private final int[][] creativeScore = new int[PLACEMENTS.length][];
     private final int[] creativeStart;
+    private final int[] assetChoice;
 
     private SegmentRates(int[] creativeStart) {
         this.creativeStart = creativeStart;
+        this.assetChoice = new int[creativeStart[creativeStart.length - 1]];
     }
 
     /** Packs two rates (each clamped to 1..1,000,000 ppm) for {@link GroupRates}. */
@@ -52,12 +60,23 @@ public final class SegmentRates {
 
     /** Computes the rates of every ordinal of {@code segment} on each of {@code placements}. */
     public static SegmentRates compute(Segment segment, Set<PlacementType> placements, GroupRates rates, CreativeScores scores) {
+        return compute(segment, placements, rates, scores, (o, k) -> -1);
+    }
+
+    /** As above, with learned asset choices per creative. */
+    public static SegmentRates compute(Segment segment, Set<PlacementType> placements, GroupRates rates, CreativeScores scores,
+                                       AssetChoices assets) {
         int n = segment.size();
         int[] start = new int[n + 1];
         for (int o = 0; o < n; o++) {
             start[o + 1] = start[o] + segment.creatives(o).length;
         }
         SegmentRates r = new SegmentRates(start);
+        for (int o = 0; o < n; o++) {
+            for (int k = 0; k < start[o + 1] - start[o]; k++) {
+                r.assetChoice[start[o] + k] = assets.choice(o, k);
+            }
+        }
         for (PlacementType p : placements) {
             int[] c = new int[n];
             int[] v = new int[n];
@@ -116,6 +135,11 @@ public final class SegmentRates {
     /** The walk bound of every ordinal (see the class comment). Never modify the result. */
     public long[] boundOn(PlacementType placement) {
         return bound[placement.ordinal()];
+    }
+
+    /** The learned asset choice of creative {@code k} of an ordinal's group, or {@code -1} (rotate by seed). */
+    public int assetChoice(int ordinal, int k) {
+        return assetChoice[creativeStart[ordinal] + k];
     }
 
     /** Score of creative {@code k} of an ordinal's group. */

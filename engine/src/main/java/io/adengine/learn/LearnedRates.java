@@ -9,6 +9,7 @@ import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
+import io.adengine.match.AssetChoice;
 import io.adengine.match.RateSource;
 import io.adengine.model.AdGroup;
 import io.adengine.model.AdSpace;
@@ -115,12 +116,40 @@ public final class LearnedRates implements RateSource, AutoCloseable {
 
     /** Counts an impression, click or conversion of a creative shown on an ad space (unknown ad spaces are ignored). */
     public void observe(RateEstimator.Kind kind, long adSpaceId, long campaignId, long adGroupId, long creativeId, long timeMillis) {
+        observe(kind, adSpaceId, campaignId, adGroupId, creativeId, timeMillis, -1);
+    }
+
+    /**
+     * As above, with the 16 asset bits of the impression id ({@link AssetChoice#tracked}; {@code -1}: unknown):
+     * impressions and clicks also count for the title, description, button and image shown.
+     */
+    public void observe(RateEstimator.Kind kind, long adSpaceId, long campaignId, long adGroupId, long creativeId, long timeMillis,
+                        int assetBits) {
         AdSpace space = snapshots.current().catalog().adSpace(adSpaceId);
         if (space == null) {
             return;
         }
         synchronized (estimator) {
             estimator.observe(kind, space.placement(), campaignId, adGroupId, creativeId, timeMillis);
+            if (assetBits >= 0 && kind != RateEstimator.Kind.CONVERSION) {
+                for (int k = 0; k < AssetChoice.KINDS; k++) {
+                    int index = AssetChoice.trackedIndex(assetBits, k);
+                    if (index != AssetChoice.UNTRACKED) {
+                        estimator.observeAsset(kind, creativeId, k, index, timeMillis);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Raw impressions and clicks per asset of a creative (admin reports). */
+    public java.util.List<RateEstimator.AssetCounts> assetCounts(Creative creative) {
+        int[] options = new int[AssetChoice.KINDS];
+        for (int k = 0; k < options.length; k++) {
+            options[k] = AssetChoice.options(creative, k);
+        }
+        synchronized (estimator) {
+            return estimator.assetCounts(creative.id(), options);
         }
     }
 
@@ -134,6 +163,11 @@ public final class LearnedRates implements RateSource, AutoCloseable {
         }
         Variants v = variants.get(snapshot.segment(segment), segment, g);
         return explores(request.seed()) ? v.explore : v.exploit;
+    }
+
+    /** The share of requests (per 1000) that explore. */
+    public int explorationPermille() {
+        return explorePermille;
     }
 
     /** Whether a request with this seed ranks on the exploring variant. */
@@ -182,6 +216,8 @@ public final class LearnedRates implements RateSource, AutoCloseable {
         Map<PlacementType, long[]> groupDraw = new EnumMap<>(PlacementType.class);
         Map<PlacementType, int[][]> creativeMean = new EnumMap<>(PlacementType.class);
         Map<PlacementType, int[][]> creativeDraw = new EnumMap<>(PlacementType.class);
+        int[][] assetMean = new int[n][];
+        int[][] assetDraw = new int[n][];
         synchronized (estimator) {
             for (PlacementType p : placements) {
                 long[] mean = new long[n];
@@ -208,9 +244,18 @@ public final class LearnedRates implements RateSource, AutoCloseable {
                     draw[o] = SegmentRates.pack(ppm(d[0]), ppm(d[1]));
                     double bestMean = -1;
                     double bestDraw = -1;
+                    boolean assetsToChoose = assetMean[o] == null;
+                    if (assetsToChoose) {
+                        assetMean[o] = new int[creatives.length];
+                        assetDraw[o] = new int[creatives.length];
+                    }
                     for (int k = 0; k < creatives.length; k++) {
                         RateEstimator.Rate c = estimator.creative(r, p, creatives[k].id(), g.atMillis());
                         double[] cd = c.sample(random);
+                        if (assetsToChoose) {
+                            // Assets are placement-free: chosen once, shrunk toward the creative on its first placement in use.
+                            chooseAssets(creatives[k], c.ctr(), g, random, assetMean[o], assetDraw[o], k);
+                        }
                         cMean[o][k] = ppm(c.ctr());
                         cDraw[o][k] = ppm(cd[0]);
                         if (c.ctr() > bestMean) {
@@ -229,9 +274,39 @@ public final class LearnedRates implements RateSource, AutoCloseable {
                 creativeDraw.put(p, cDraw);
             }
         }
-        SegmentRates exploit = SegmentRates.compute(segment, placements, (o, p) -> groupMean.get(p)[o], (o, k, p) -> creativeMean.get(p)[o][k]);
-        SegmentRates explore = SegmentRates.compute(segment, placements, (o, p) -> groupDraw.get(p)[o], (o, k, p) -> creativeDraw.get(p)[o][k]);
+        SegmentRates exploit = SegmentRates.compute(segment, placements, (o, p) -> groupMean.get(p)[o], (o, k, p) -> creativeMean.get(p)[o][k],
+                (o, k) -> assetMean[o] == null ? -1 : assetMean[o][k]);
+        SegmentRates explore = SegmentRates.compute(segment, placements, (o, p) -> groupDraw.get(p)[o], (o, k, p) -> creativeDraw.get(p)[o][k],
+                (o, k) -> assetDraw[o] == null ? -1 : assetDraw[o][k]);
         return new Variants(exploit, explore);
+    }
+
+    /**
+     * The bandit of one creative's assets: per kind (title, description, button, image), the option with the best
+     * posterior mean CTR (exploit) and the one with the best posterior draw (explore), among the tracked ones.
+     */
+    private void chooseAssets(Creative creative, double creativeCtr, Generation g, SplittableRandom random, int[] mean, int[] draw, int k) {
+        int[] m = new int[AssetChoice.KINDS];
+        int[] d = new int[AssetChoice.KINDS];
+        for (int kind = 0; kind < AssetChoice.KINDS; kind++) {
+            int options = Math.min(AssetChoice.options(creative, kind), AssetChoice.TRACKED);
+            double bestMean = -1;
+            double bestDraw = -1;
+            for (int i = 0; i < options && options > 1; i++) {
+                RateEstimator.Rate a = estimator.asset(creative.id(), kind, i, creativeCtr, g.atMillis());
+                double x = a.sample(random)[0];
+                if (a.ctr() > bestMean) {
+                    bestMean = a.ctr();
+                    m[kind] = i;
+                }
+                if (x > bestDraw) {
+                    bestDraw = x;
+                    d[kind] = i;
+                }
+            }
+        }
+        mean[k] = AssetChoice.pack(m[0], m[1], m[2], m[3]);
+        draw[k] = AssetChoice.pack(d[0], d[1], d[2], d[3]);
     }
 
     private static int ppm(double rate) {

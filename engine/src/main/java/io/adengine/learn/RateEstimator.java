@@ -47,12 +47,19 @@ public final class RateEstimator {
         }
     }
 
-    /** Decayed counts of one key, all referred to the instant {@code at}. */
+    /** Decayed counts of one key, all referred to the instant {@code at}; plus the raw (undecayed) totals, for reports. */
     static final class Counts {
         double impressions;
         double clicks;
         double conversions;
         long at;
+        long rawImpressions;
+        long rawClicks;
+        long rawConversions;
+    }
+
+    /** Raw counts of one asset of a creative: kind and index as in {@code match.AssetChoice}. */
+    public record AssetCounts(int kind, int index, long impressions, long clicks) {
     }
 
     private static final PlacementType[] PLACEMENTS = PlacementType.values();
@@ -64,6 +71,8 @@ public final class RateEstimator {
     private final double impressionStrength;
     private final double clickStrength;
     private final java.util.List<Map<Long, Counts>> levels = new java.util.ArrayList<>();
+    /** Per creative asset: key {@code creativeId * 64 + kind * 16 + index}; placement-free. */
+    private Map<Long, Counts> assets = new HashMap<>();
 
     /**
      * @param priors             the config priors per placement type (the top of the hierarchy)
@@ -103,8 +112,52 @@ public final class RateEstimator {
         return halfLifeMillis == 0 ? 1.0 : Math.exp(-dtMillis * Math.log(2) / halfLifeMillis);
     }
 
+    /** Counts an impression or click of one asset (kind and index as in {@code match.AssetChoice}) of a creative. */
+    public void observeAsset(Kind kind, long creativeId, int assetKind, int index, long timeMillis) {
+        add(assets, assetKey(creativeId, assetKind, index), kind, timeMillis);
+    }
+
+    private static long assetKey(long creativeId, int kind, int index) {
+        return creativeId * 64 + kind * 16L + index;
+    }
+
+    /**
+     * An asset's posterior CTR, shrunk toward {@code parentCtr} (the creative's) with the same prior weight as
+     * the levels above: the bandit compares the options of one kind by it.
+     */
+    public Rate asset(long creativeId, int assetKind, int index, double parentCtr, long now) {
+        Counts c = assets.get(assetKey(creativeId, assetKind, index));
+        double i = 0;
+        double k = 0;
+        if (c != null) {
+            double f = weight(now - c.at);
+            i = c.impressions * f;
+            k = c.clicks * f;
+        }
+        double s = impressionStrength / parentCtr;
+        double alpha = k + s * parentCtr;
+        double beta = Math.max(i, k) - k + s * (1 - parentCtr);
+        return new Rate(alpha / (alpha + beta), 0, alpha, beta, 1, 1);
+    }
+
+    /** Raw impressions and clicks of the first {@code options[kind]} assets of each kind of a creative. */
+    public java.util.List<AssetCounts> assetCounts(long creativeId, int[] options) {
+        java.util.List<AssetCounts> rows = new java.util.ArrayList<>();
+        for (int kind = 0; kind < options.length; kind++) {
+            for (int index = 0; index < Math.min(options[kind], 15); index++) {
+                Counts c = assets.get(assetKey(creativeId, kind, index));
+                rows.add(new AssetCounts(kind, index, c == null ? 0 : c.rawImpressions, c == null ? 0 : c.rawClicks));
+            }
+        }
+        return rows;
+    }
+
     private void add(Level level, long id, PlacementType p, Kind kind, long t) {
-        Counts c = levels.get(level.ordinal()).computeIfAbsent(key(id, p), k -> {
+        add(levels.get(level.ordinal()), key(id, p), kind, t);
+    }
+
+    private void add(Map<Long, Counts> table, long key, Kind kind, long t) {
+        Counts c = table.computeIfAbsent(key, k -> {
             Counts fresh = new Counts();
             fresh.at = t;
             return fresh;
@@ -120,9 +173,18 @@ public final class RateEstimator {
             w = weight(c.at - t);
         }
         switch (kind) {
-            case IMPRESSION -> c.impressions += w;
-            case CLICK -> c.clicks += w;
-            case CONVERSION -> c.conversions += w;
+            case IMPRESSION -> {
+                c.impressions += w;
+                c.rawImpressions++;
+            }
+            case CLICK -> {
+                c.clicks += w;
+                c.rawClicks++;
+            }
+            case CONVERSION -> {
+                c.conversions += w;
+                c.rawConversions++;
+            }
         }
     }
 
@@ -186,7 +248,7 @@ public final class RateEstimator {
 
     /** Keys held, all levels together. */
     public int size() {
-        int n = 0;
+        int n = assets.size();
         for (Map<Long, Counts> m : levels) {
             n += m.size();
         }
@@ -195,7 +257,9 @@ public final class RateEstimator {
 
     /** Drops keys whose decayed impressions and clicks are both under {@code minWeight} at {@code now} (bounds memory). */
     public void prune(long now, double minWeight) {
-        for (Map<Long, Counts> m : levels) {
+        java.util.List<Map<Long, Counts>> tables = new java.util.ArrayList<>(levels);
+        tables.add(assets);
+        for (Map<Long, Counts> m : tables) {
             m.values().removeIf(c -> {
                 double f = weight(now - c.at);
                 return c.impressions * f < minWeight && c.clicks * f < minWeight;
@@ -207,7 +271,9 @@ public final class RateEstimator {
     public void write(DataOutputStream out) throws IOException {
         out.writeInt(FILE_MAGIC);
         out.writeInt(FILE_VERSION);
-        for (Map<Long, Counts> m : levels) {
+        java.util.List<Map<Long, Counts>> tables = new java.util.ArrayList<>(levels);
+        tables.add(assets);
+        for (Map<Long, Counts> m : tables) {
             out.writeInt(m.size());
             for (Map.Entry<Long, Counts> e : m.entrySet()) {
                 Counts c = e.getValue();
@@ -216,6 +282,9 @@ public final class RateEstimator {
                 out.writeDouble(c.clicks);
                 out.writeDouble(c.conversions);
                 out.writeLong(c.at);
+                out.writeLong(c.rawImpressions);
+                out.writeLong(c.rawClicks);
+                out.writeLong(c.rawConversions);
             }
         }
     }
@@ -226,7 +295,7 @@ public final class RateEstimator {
             throw new IOException("not a learned-rates file of version " + FILE_VERSION);
         }
         java.util.List<Map<Long, Counts>> read = new java.util.ArrayList<>();
-        for (int l = 0; l < levels.size(); l++) {
+        for (int l = 0; l <= levels.size(); l++) {
             int n = in.readInt();
             if (n < 0) {
                 throw new IOException("negative count");
@@ -239,6 +308,9 @@ public final class RateEstimator {
                 c.clicks = in.readDouble();
                 c.conversions = in.readDouble();
                 c.at = in.readLong();
+                c.rawImpressions = in.readLong();
+                c.rawClicks = in.readLong();
+                c.rawConversions = in.readLong();
                 if (!(c.impressions >= 0 && c.clicks >= 0 && c.conversions >= 0)) {
                     throw new IOException("negative or NaN count");
                 }
@@ -248,6 +320,7 @@ public final class RateEstimator {
         for (int l = 0; l < levels.size(); l++) {
             levels.set(l, read.get(l));
         }
+        assets = read.get(levels.size());
     }
 
     /** Beta draws through two Gamma draws (Marsaglia and Tsang). */

@@ -412,9 +412,20 @@ public final class AdDecider {
             out.charge[i] = Pricing.chargePerUnit(snapshot, o, clearing, ctr, cvr);
             int seg = snapshot.segmentOf(o);
             SegmentRates learned = ratesOf(seg, entry.space().placement());
-            out.creatives[i] = learned == null
+            Creative creative = learned == null
                     ? chooseCreative(snapshot.creatives(o), entry.space(), request.seed(), snapshot.group(o).id())
                     : bestCreative(snapshot.creatives(o), entry.space(), learned, o - snapshot.offset(seg));
+            out.creatives[i] = creative;
+            int assets = -1;
+            if (learned != null) {
+                Creative[] all = snapshot.creatives(o);
+                for (int k = 0; k < all.length; k++) {
+                    if (all[k] == creative) {
+                        assets = learned.assetChoice(o - snapshot.offset(seg), k);
+                    }
+                }
+            }
+            out.assets[i] = assets >= 0 ? assets : AssetChoice.rotation(creative, mix(request.seed() + i));
         }
         out.filled = filled;
         out.outcome = filled > 0 ? Outcome.FILLED : Outcome.NO_FILL;

@@ -16,6 +16,7 @@ public final class Decision {
     final long[] charge = new long[AdRequest.MAX_COUNT];
     final int[] ctrPpm = new int[AdRequest.MAX_COUNT];
     final int[] cvrPpm = new int[AdRequest.MAX_COUNT];
+    final int[] assets = new int[AdRequest.MAX_COUNT];
     final Creative[] creatives = new Creative[AdRequest.MAX_COUNT];
     final Explain explain = new Explain();
     boolean explained;
@@ -64,6 +65,11 @@ public final class Decision {
     /** The pCVR (parts per million) the ad ranked and was priced with: learned, or its placement's prior. */
     public int cvrPpm(int slot) {
         return cvrPpm[slot];
+    }
+
+    /** The title, description, button and image of slot i's creative, packed as {@link AssetChoice}. */
+    public int assets(int slot) {
+        return assets[slot];
     }
 
     /** The creative chosen for slot i. */

@@ -33,7 +33,8 @@ final class LearningSink implements EventPipeline.EventSink {
                 default -> null;
             };
             if (kind != null) {
-                learned.observe(kind, e.adSpaceId(), e.campaignId(), e.adGroupId(), e.creativeId(), e.timeMillis());
+                learned.observe(kind, e.adSpaceId(), e.campaignId(), e.adGroupId(), e.creativeId(), e.timeMillis(),
+                        (int) (e.impressionHi() >>> 32 & 0xffff));
             }
         }
         if (next != EventPipeline.EventSink.NONE) {

@@ -38,6 +38,7 @@ final class ServingContext {
     final Optional<TrackerEndpoints> trackers;
     final Optional<ReportsApi> reports;
     final Optional<CatalogAdminHandler> catalogAdmin;
+    final RateSource rates;
     private final FastThreadLocal<Scratch> scratch;
 
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
@@ -66,6 +67,7 @@ final class ServingContext {
         this.trackers = trackers;
         this.reports = reports;
         this.catalogAdmin = catalogAdmin;
+        this.rates = rates;
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
