@@ -48,9 +48,11 @@ import java.util.zip.CheckedOutputStream;
  * a serving thread), and every {@code publishIntervalMillis} publishes a new <em>generation</em>: for every
  * segment of the serving snapshot, two {@link SegmentRates} variants computed at that instant:
  * <ul>
- *   <li><b>exploit</b>: each creative scored by its posterior mean pCTR per placement type; each ad group ranks
- *       with the posterior means (pCTR, pCVR) of its best-scored creative, the one it shows (where that creative
- *       does not fit an ad space, the group shows its best fitting one and ranked slightly optimistically);</li>
+ *   <li><b>exploit</b>: each creative scored by a posterior draw of its pCTR per placement type (which creative a
+ *       group shows is Thompson sampling, batched per generation); each ad group ranks and is priced with the
+ *       posterior means (pCTR, pCVR) of its best-scored creative, the one it shows (where that creative does not
+ *       fit an ad space, the group shows its best fitting one and ranked slightly optimistically); assets chosen
+ *       by Thompson sampling too;</li>
  *   <li><b>explore</b>: the same on one Thompson draw from each creative's posterior (seeded by generation and id:
  *       deterministic), so uncertain (new) ads sometimes rank and show high.</li>
  * </ul>
@@ -252,14 +254,18 @@ public final class LearnedRates implements RateSource, AutoCloseable {
                     for (int k = 0; k < creatives.length; k++) {
                         RateEstimator.Rate c = estimator.creative(r, p, creatives[k].id(), g.atMillis());
                         double[] cd = c.sample(random);
+                        // Which creative a group shows is itself Thompson sampling (one draw per creative per generation),
+                        // in both variants: it costs little and keeps a better new creative from being starved; the
+                        // exploit variant still ranks and prices with the chosen creative's posterior mean.
+                        double pick = c.sample(random)[0];
                         if (assetsToChoose) {
                             // Assets are placement-free: chosen once, shrunk toward the creative on its first placement in use.
                             chooseAssets(creatives[k], c.ctr(), g, random, assetMean[o], assetDraw[o], k);
                         }
-                        cMean[o][k] = ppm(c.ctr());
+                        cMean[o][k] = ppm(pick);
                         cDraw[o][k] = ppm(cd[0]);
-                        if (c.ctr() > bestMean) {
-                            bestMean = c.ctr();
+                        if (pick > bestMean) {
+                            bestMean = pick;
                             mean[o] = SegmentRates.pack(ppm(c.ctr()), ppm(c.cvr()));
                         }
                         if (cd[0] > bestDraw) {
@@ -282,8 +288,9 @@ public final class LearnedRates implements RateSource, AutoCloseable {
     }
 
     /**
-     * The bandit of one creative's assets: per kind (title, description, button, image), the option with the best
-     * posterior mean CTR (exploit) and the one with the best posterior draw (explore), among the tracked ones.
+     * The bandit of one creative's assets: per kind (title, description, button, image), Thompson sampling among
+     * the tracked options: the option with the best posterior draw, one draw per option per generation and
+     * variant (the exploit and the explore variant draw independently).
      */
     private void chooseAssets(Creative creative, double creativeCtr, Generation g, SplittableRandom random, int[] mean, int[] draw, int k) {
         int[] m = new int[AssetChoice.KINDS];
@@ -295,8 +302,9 @@ public final class LearnedRates implements RateSource, AutoCloseable {
             for (int i = 0; i < options && options > 1; i++) {
                 RateEstimator.Rate a = estimator.asset(creative.id(), kind, i, creativeCtr, g.atMillis());
                 double x = a.sample(random)[0];
-                if (a.ctr() > bestMean) {
-                    bestMean = a.ctr();
+                double y = a.sample(random)[0];
+                if (y > bestMean) {
+                    bestMean = y;
                     m[kind] = i;
                 }
                 if (x > bestDraw) {

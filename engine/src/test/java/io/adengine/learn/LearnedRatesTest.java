@@ -11,6 +11,7 @@ import io.adengine.match.BudgetGate;
 import io.adengine.match.Decision;
 import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
+import io.adengine.model.Creative;
 import io.adengine.model.Dimension;
 import io.adengine.model.PlacementType;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class LearnedRatesTest {
             for (int c = 0; c < 2; c++) {
                 creatives.append(creatives.length() > 0 ? "," : "").append("""
                         {"id": %d, "version": 1, "adGroupId": %d, "name": "cr", "format": "LARGE_NEWSFEED_IMAGE",
-                         "titles": ["t"], "descriptions": ["d"], "buttons": ["Install"],
+                         "titles": ["t0", "t1", "t2"], "descriptions": ["d"], "buttons": ["Install"],
                          "images": [{"url": "https://cdn.example.com/i.jpg", "width": 1200, "height": 628, "bytes": 1000}], "videos": [],
                          "clickUrl": "https://example.com/landing", "impressionTrackers": [], "videoTrackers": [], "review": "APPROVED"}
                         """.formatted(1000 + 10 * g + c, 100 + g));
@@ -72,8 +73,12 @@ class LearnedRatesTest {
     }
 
     private static Decision decide(SnapshotHolder holder, LearnedRates rates, long seed) {
+        return decide(holder, rates, seed, 1);
+    }
+
+    private static Decision decide(SnapshotHolder holder, LearnedRates rates, long seed, int count) {
         AdRequest request = new AdRequest();
-        request.adSpaceId(7).count(1).nowMillis(NOW).seed(seed);
+        request.adSpaceId(7).count(count).nowMillis(NOW).seed(seed);
         request.value(Dimension.COUNTRY, "IN");
         return new AdDecider(BudgetGate.UNLIMITED, UserTargeting.UNKNOWN_USERS, rates).decide(holder.current(), request, new Decision());
     }
@@ -91,13 +96,20 @@ class LearnedRatesTest {
         assertThat(holder.current().group(before.ordinal(0)).id()).as("a tie on the priors: the lower id").isEqualTo(101);
         assertThat(before.ctrPpm(0)).isEqualTo(prior);
 
-        // Group 102's second creative: 10,000 impressions, 800 clicks (8 %); group 101: 10,000 impressions, 50 clicks.
+        // Group 102's second creative: 10,000 impressions, 800 clicks (8 %); group 101: 10,000 impressions, 50 clicks (0.5 %).
         for (int i = 0; i < 10_000; i++) {
             rates.observe(RateEstimator.Kind.IMPRESSION, 7, 12, 102, 1021, NOW - 1000);
             rates.observe(RateEstimator.Kind.IMPRESSION, 7, 11, 101, 1010, NOW - 1000);
         }
         for (int i = 0; i < 800; i++) {
             rates.observe(RateEstimator.Kind.CLICK, 7, 12, 102, 1021, NOW - 500);
+        }
+        // Its first creative: 10,000 impressions, 100 clicks (1 %): the group shows the second one.
+        for (int i = 0; i < 10_000; i++) {
+            rates.observe(RateEstimator.Kind.IMPRESSION, 7, 12, 102, 1020, NOW - 1000);
+        }
+        for (int i = 0; i < 100; i++) {
+            rates.observe(RateEstimator.Kind.CLICK, 7, 12, 102, 1020, NOW - 500);
         }
         for (int i = 0; i < 50; i++) {
             rates.observe(RateEstimator.Kind.CLICK, 7, 11, 101, 1010, NOW - 500);
@@ -159,5 +171,63 @@ class LearnedRatesTest {
             }
         }
         assertThat(differs).isBetween(100, 300);
+    }
+
+    /**
+     * The title bandit: with many impressions of each title and title 2 clicked 5x as often, nearly every answer shows
+     * title 2 after a publish (Thompson draws from tight posteriors), the impression id carries the choice, and the
+     * raw counts per asset are what was observed.
+     */
+    @Test
+    void theTitleBanditShowsTheBestTitleAndCountsPerAsset() throws Exception {
+        EngineConfig.AuctionConfig auction = EngineConfig.AuctionConfig.defaults();
+        SnapshotHolder holder = new SnapshotHolder(new SnapshotBuilder(auction).build(catalog()));
+        LearnedRates rates = new LearnedRates(config(0, null), auction.priors(), holder, () -> NOW);
+        for (int title = 0; title < 3; title++) {
+            int bits = io.adengine.match.AssetChoice.tracked(io.adengine.match.AssetChoice.pack(title, 0, 0, 0));
+            for (int i = 0; i < 20_000; i++) {
+                rates.observe(RateEstimator.Kind.IMPRESSION, 7, 11, 101, 1010, NOW - 1000, bits);
+            }
+            for (int i = 0; i < (title == 2 ? 1_000 : 200); i++) {
+                rates.observe(RateEstimator.Kind.CLICK, 7, 11, 101, 1010, NOW - 500, bits);
+            }
+        }
+        // The group's other creative is clicked far less: the group shows 1010.
+        for (int i = 0; i < 20_000; i++) {
+            rates.observe(RateEstimator.Kind.IMPRESSION, 7, 11, 101, 1011, NOW - 1000);
+        }
+        for (int i = 0; i < 20; i++) {
+            rates.observe(RateEstimator.Kind.CLICK, 7, 11, 101, 1011, NOW - 500);
+        }
+        Decision before = decide(holder, rates, 3);
+        rates.publish();
+        int best = 0;
+        int shown101 = 0;
+        io.adengine.events.TrackerMint mint = new io.adengine.events.TrackerMint(
+                new io.adengine.events.TrackerSigner("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)), 3600);
+        for (long seed = 0; seed < 200; seed++) {
+            Decision d = decide(holder, rates, seed, 2);
+            AdRequest request = new AdRequest();
+            request.adSpaceId(7).count(2).nowMillis(NOW).seed(seed);
+            io.adengine.events.Impressions imps = mint.mint(holder.current(), request, d, new io.adengine.events.Impressions());
+            for (int slot = 0; slot < d.filled(); slot++) {
+                assertThat((int) (imps.hi(slot) >>> 32 & 0xffff)).isEqualTo(io.adengine.match.AssetChoice.tracked(d.assets(slot)));
+                if (d.creative(slot).id() != 1010) {
+                    continue;
+                }
+                shown101++;
+                if (io.adengine.match.AssetChoice.index(d.assets(slot), io.adengine.match.AssetChoice.TITLE) == 2) {
+                    best++;
+                }
+            }
+        }
+        assertThat(shown101).isPositive();
+        assertThat(best).as("answers with the best title").isEqualTo(shown101);
+        assertThat(before.assets(0)).isNotNull();
+        Creative c = holder.current().catalog().creativesOf(101).get(0);
+        assertThat(rates.assetCounts(c)).filteredOn(r -> r.kind() == io.adengine.match.AssetChoice.TITLE)
+                .extracting(RateEstimator.AssetCounts::impressions, RateEstimator.AssetCounts::clicks)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(20_000L, 200L), org.assertj.core.groups.Tuple.tuple(20_000L, 200L),
+                        org.assertj.core.groups.Tuple.tuple(20_000L, 1_000L));
     }
 }

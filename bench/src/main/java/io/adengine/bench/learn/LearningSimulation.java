@@ -16,6 +16,7 @@ import io.adengine.learn.LearnedRates;
 import io.adengine.learn.RateEstimator;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
+import io.adengine.match.AssetChoice;
 import io.adengine.match.BudgetGate;
 import io.adengine.match.Decision;
 import io.adengine.match.RateSource;
@@ -94,6 +95,9 @@ public final class LearningSimulation implements Callable<Integer> {
     @Option(names = "--half-life-minutes", description = "decay half-life (default: ${DEFAULT-VALUE})")
     long halfLifeMinutes = LearningConfig.HALF_LIFE_MINUTES_DEFAULT;
 
+    @Option(names = "--asset-sigma", description = "log-normal spread of each title/description/button/image's CTR factor (default: ${DEFAULT-VALUE})")
+    double assetSigma = 0.3;
+
     @Option(names = "--out", description = "folder for learning-<size>.csv and the PNGs (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench/results");
 
@@ -109,8 +113,10 @@ public final class LearningSimulation implements Callable<Integer> {
         final Map<Long, Double> groupCtr = new HashMap<>();
         final Map<Long, Double> creativeCtr = new HashMap<>();
         final Map<Long, Double> groupCvr = new HashMap<>();
+        /** Per creative, per asset kind, per option: its CTR factor. */
+        final Map<Long, double[][]> assetFactor = new HashMap<>();
 
-        Truth(Catalog catalog, Map<PlacementType, EngineConfig.Prior> priors, double sigma, long seed) {
+        Truth(Catalog catalog, Map<PlacementType, EngineConfig.Prior> priors, double sigma, double assetSigma, long seed) {
             this.priors = priors;
             SplittableRandom r = new SplittableRandom(seed * 1_000_003 + 11);
             // log CTR = log prior + group + creative, variances 0.64 σ² + 0.36 σ² = σ²; each factor has mean 1.
@@ -122,7 +128,46 @@ public final class LearningSimulation implements Callable<Integer> {
             }
             for (Creative c : catalog.creatives()) {
                 creativeCtr.put(c.id(), Math.exp(sc * normal(r) - sc * sc / 2));
+                double[][] f = new double[AssetChoice.KINDS][];
+                for (int kind = 0; kind < AssetChoice.KINDS; kind++) {
+                    f[kind] = new double[AssetChoice.options(c, kind)];
+                    for (int i = 0; i < f[kind].length; i++) {
+                        f[kind][i] = f[kind].length < 2 ? 1 : Math.exp(assetSigma * normal(r) - assetSigma * assetSigma / 2);
+                    }
+                }
+                assetFactor.put(c.id(), f);
             }
+        }
+
+        /** The CTR factor of a combination of a creative's assets. */
+        double combination(long creativeId, int assets) {
+            double[][] f = assetFactor.get(creativeId);
+            double x = 1;
+            for (int kind = 0; kind < AssetChoice.KINDS; kind++) {
+                if (f[kind].length > 0) {
+                    x *= f[kind][Math.min(AssetChoice.index(assets, kind), f[kind].length - 1)];
+                }
+            }
+            return x;
+        }
+
+        /** The best combination of a creative's assets (each kind's best option). */
+        int bestCombination(long creativeId) {
+            double[][] f = assetFactor.get(creativeId);
+            int[] best = new int[AssetChoice.KINDS];
+            for (int kind = 0; kind < AssetChoice.KINDS; kind++) {
+                for (int i = 0; i < f[kind].length; i++) {
+                    if (f[kind][i] > f[kind][best[kind]]) {
+                        best[kind] = i;
+                    }
+                }
+            }
+            return AssetChoice.pack(best[0], best[1], best[2], best[3]);
+        }
+
+        /** The true CTR of a creative on a placement shown with a combination of its assets. */
+        double ctr(PlacementType p, long groupId, long creativeId, int assets) {
+            return Math.min(0.9, ctr(p, groupId, creativeId) * combination(creativeId, assets));
         }
 
         double ctr(PlacementType p, long groupId, long creativeId) {
@@ -147,12 +192,13 @@ public final class LearningSimulation implements Callable<Integer> {
                     double best = 0;
                     for (Creative c : s.creatives(o)) {
                         if (CatalogGenerator.FORMATS.get(p).contains(c.format())) {
-                            best = Math.max(best, truth.ctr(p, s.groupId(o), c.id()));
+                            best = Math.max(best, truth.ctr(p, s.groupId(o), c.id(), truth.bestCombination(c.id())));
                         }
                     }
                     return SegmentRates.pack(ppm(best), ppm(truth.cvr(p, s.groupId(o))));
                 },
-                (o, k, p) -> ppm(truth.ctr(p, s.groupId(o), s.creatives(o)[k].id()))));
+                (o, k, p) -> ppm(truth.ctr(p, s.groupId(o), s.creatives(o)[k].id(), truth.bestCombination(s.creatives(o)[k].id()))),
+                (o, k) -> truth.bestCombination(s.creatives(o)[k].id())));
     }
 
     static int ppm(double rate) {
@@ -167,6 +213,8 @@ public final class LearningSimulation implements Callable<Integer> {
         final long[] conversions = new long[BUCKETS];
         final long[] impressions = new long[BUCKETS];
         double[] within20 = new double[BUCKETS];
+        /** Impression-weighted true CTR of the combinations shown over the best combination's, per bucket: sum and weight. */
+        final double[] combinationRatio = new double[BUCKETS];
         double medianConvergeHours = Double.NaN;
         double p90ConvergeHours = Double.NaN;
         double convergedShare = Double.NaN;
@@ -184,10 +232,10 @@ public final class LearningSimulation implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Catalog catalog = new CatalogGenerator(size, seed).generate();
+        Catalog catalog = withAssets(new CatalogGenerator(size, seed).generate());
         EngineConfig.AuctionConfig auction = EngineYaml.auction();
         Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
-        Truth truth = new Truth(catalog, auction.priors(), sigma, seed);
+        Truth truth = new Truth(catalog, auction.priors(), sigma, assetSigma, seed);
         Map<Policy, Run> runs = new java.util.EnumMap<>(Policy.class);
         for (Policy p : Policy.values()) {
             runs.put(p, run(p, catalog, auction, snapshot, truth));
@@ -215,6 +263,13 @@ public final class LearningSimulation implements Callable<Integer> {
                         + " time to get there: median %.1f h, p90 %.1f h; within 20%% at the end: %.1f%%%n",
                 learned.shownCreatives, 100 * learned.convergedShare, learned.medianConvergeHours, learned.p90ConvergeHours,
                 100 * learned.within20[BUCKETS - 1]);
+        System.out.println("combinations (title x description x button x image = 3x2x2x3 per image creative): true CTR of the ones shown"
+                + " / the best combination's, impression-weighted");
+        for (Policy p : Policy.values()) {
+            Run r = runs.get(p);
+            System.out.printf(Locale.ROOT, "%-8s whole day %.1f%%, last 2 h %.1f%%%n", p, 100 * r.total(r.combinationRatio) / r.total(r.impressions),
+                    100 * lastHours(r.combinationRatio, 4) / lastHoursLong(r.impressions, 4));
+        }
         Files.createDirectories(out);
         String label = "learning-" + size.name().toLowerCase(Locale.ROOT);
         writeCsv(out.resolve(label + ".csv"), runs);
@@ -240,6 +295,32 @@ public final class LearningSimulation implements Callable<Integer> {
                 names, regret);
         System.out.println("wrote " + out.resolve(label + ".csv") + ", " + label + "-revenue.png, " + label + "-regret.png");
         return 0;
+    }
+
+    static double lastHoursLong(long[] a, int buckets) {
+        double s = 0;
+        for (int b = a.length - buckets; b < a.length; b++) {
+            s += a[b];
+        }
+        return s;
+    }
+
+    /** The workload's catalog with several titles, descriptions, buttons and images per creative (videos keep one of each). */
+    static Catalog withAssets(Catalog c) {
+        List<Creative> creatives = new ArrayList<>();
+        for (Creative x : c.creatives()) {
+            boolean video = x.images().isEmpty();
+            List<String> titles = List.of(x.titles().get(0), x.titles().get(0) + " - now", x.titles().get(0) + " - free");
+            List<String> descriptions = List.of(x.descriptions().get(0), "Try " + x.descriptions().get(0));
+            List<String> buttons = List.of("Install", "Get");
+            List<io.adengine.model.Asset> images = video ? x.images() : List.of(x.images().get(0),
+                    new io.adengine.model.Asset(x.images().get(0).url().replace(".jpg", "-b.jpg"), 1080, 607, 80_000, 0),
+                    new io.adengine.model.Asset(x.images().get(0).url().replace(".jpg", "-c.jpg"), 1080, 607, 80_000, 0));
+            creatives.add(new Creative(x.id(), x.version(), x.adGroupId(), x.name(), x.format(), titles, descriptions, buttons, images,
+                    x.videos(), x.icon(), x.clickUrl(), x.deeplink(), x.impressionTrackers(), x.videoTrackers(), x.review(),
+                    x.landingPageRiskWarning(), x.categories()));
+        }
+        return new Catalog(c.version(), c.accounts(), c.campaigns(), c.adGroups(), creatives, c.adSpaces());
     }
 
     static double lastHours(double[] a, int buckets) {
@@ -293,7 +374,8 @@ public final class LearningSimulation implements Callable<Integer> {
                 AdGroup g = snapshot.group(d.ordinal(slot));
                 Creative c = d.creative(slot);
                 BidModel model = g.bid().model();
-                double ctr = truth.ctr(p, g.id(), c.id());
+                double ctr = truth.ctr(p, g.id(), c.id(), d.assets(slot));
+                run.combinationRatio[bucket] += truth.combination(c.id(), d.assets(slot)) / truth.combination(c.id(), truth.bestCombination(c.id()));
                 double cvr = truth.cvr(p, g.id());
                 boolean click = outcomes.nextDouble() < ctr;
                 boolean conversion = click && outcomes.nextDouble() < cvr;
@@ -323,9 +405,10 @@ public final class LearningSimulation implements Callable<Integer> {
                 run.clicks[bucket] += click ? 1 : 0;
                 run.conversions[bucket] += conversion ? 1 : 0;
                 if (learned != null) {
-                    learned.observe(RateEstimator.Kind.IMPRESSION, space.id(), g.campaignId(), g.id(), c.id(), now);
+                    int bits = AssetChoice.tracked(d.assets(slot));
+                    learned.observe(RateEstimator.Kind.IMPRESSION, space.id(), g.campaignId(), g.id(), c.id(), now, bits);
                     if (click) {
-                        learned.observe(RateEstimator.Kind.CLICK, space.id(), g.campaignId(), g.id(), c.id(), now);
+                        learned.observe(RateEstimator.Kind.CLICK, space.id(), g.campaignId(), g.id(), c.id(), now, bits);
                     }
                     if (conversion) {
                         learned.observe(RateEstimator.Kind.CONVERSION, space.id(), g.campaignId(), g.id(), c.id(), now);
@@ -364,7 +447,8 @@ public final class LearningSimulation implements Callable<Integer> {
         for (Map.Entry<Long, long[]> e : shown.entrySet()) {
             long[] s = e.getValue();
             PlacementType p = placements[(int) s[0]];
-            double t = truth.ctr(p, s[1], e.getKey());
+            // The creative's estimate is over the combinations it was shown with; compare with its best combination's truth.
+            double t = truth.ctr(p, s[1], e.getKey(), truth.bestCombination(e.getKey()));
             double est = learned.creative(p, s[2], s[1], e.getKey()).ctr();
             if (Math.abs(est - t) > 0.2 * t) {
                 s[3] = bucket;
