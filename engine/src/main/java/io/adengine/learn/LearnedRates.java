@@ -144,6 +144,14 @@ public final class LearnedRates implements RateSource, AutoCloseable {
         }
     }
 
+    /** Counts {@code count} events of one creative on a placement type at once (bulk loads, benchmarks). */
+    public void observe(RateEstimator.Kind kind, PlacementType placement, long campaignId, long adGroupId, long creativeId, long timeMillis,
+                        long count) {
+        synchronized (estimator) {
+            estimator.observe(kind, placement, campaignId, adGroupId, creativeId, timeMillis, count);
+        }
+    }
+
     /** Raw impressions and clicks per asset of a creative (admin reports). */
     public java.util.List<RateEstimator.AssetCounts> assetCounts(Creative creative) {
         int[] options = new int[AssetChoice.KINDS];

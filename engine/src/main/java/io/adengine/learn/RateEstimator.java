@@ -104,6 +104,19 @@ public final class RateEstimator {
         add(Level.CREATIVE, creativeId, placement, kind, timeMillis);
     }
 
+    /** Counts {@code count} events at once (bulk loads, benchmarks); the same as {@code count} calls of {@link #observe}. */
+    public void observe(Kind kind, PlacementType placement, long campaignId, long adGroupId, long creativeId, long timeMillis, long count) {
+        for (Level level : Level.values()) {
+            long id = switch (level) {
+                case PLACEMENT -> 0;
+                case CAMPAIGN -> campaignId;
+                case AD_GROUP -> adGroupId;
+                case CREATIVE -> creativeId;
+            };
+            add(levels.get(level.ordinal()), key(id, placement), kind, timeMillis, count);
+        }
+    }
+
     private static long key(long id, PlacementType p) {
         return id * PLACEMENTS.length + p.ordinal();
     }
@@ -157,12 +170,16 @@ public final class RateEstimator {
     }
 
     private void add(Map<Long, Counts> table, long key, Kind kind, long t) {
+        add(table, key, kind, t, 1);
+    }
+
+    private void add(Map<Long, Counts> table, long key, Kind kind, long t, long count) {
         Counts c = table.computeIfAbsent(key, k -> {
             Counts fresh = new Counts();
             fresh.at = t;
             return fresh;
         });
-        double w = 1.0;
+        double w = count;
         if (t > c.at) {
             double f = weight(t - c.at);
             c.impressions *= f;
@@ -170,20 +187,20 @@ public final class RateEstimator {
             c.conversions *= f;
             c.at = t;
         } else {
-            w = weight(c.at - t);
+            w = count * weight(c.at - t);
         }
         switch (kind) {
             case IMPRESSION -> {
                 c.impressions += w;
-                c.rawImpressions++;
+                c.rawImpressions += count;
             }
             case CLICK -> {
                 c.clicks += w;
-                c.rawClicks++;
+                c.rawClicks += count;
             }
             case CONVERSION -> {
                 c.conversions += w;
-                c.rawConversions++;
+                c.rawConversions += count;
             }
         }
     }
