@@ -63,6 +63,23 @@ class EngineConfigTest {
         assertLoadFails(dir, base.replace("    burst: 30", "    burst: 30\n    colour: blue"), "server.userRateLimit.colour: unknown key");
     }
 
+    @Test
+    void loadShouldReadAndBoundTheLearningSection(@TempDir Path dir) throws Exception {
+        LearningConfig learning = EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).learning();
+        assertThat(learning.enabled()).isTrue();
+        assertThat(learning.explorationPermille()).isEqualTo(LearningConfig.EXPLORATION_PERMILLE_DEFAULT);
+        assertThat(learning.stateFile()).endsWith(Path.of("engine", "data", "learned-rates.bin"));
+        assertThat(EngineConfig.defaults(Path.of("catalog.json")).learning().enabled()).isFalse();
+
+        String base = Files.readString(Path.of("..", "config", "engine.yaml"));
+        assertLoadFails(dir, base.replace("explorationPermille: 50", "explorationPermille: 501"), "learning.explorationPermille: must be 0..500");
+        assertLoadFails(dir, base.replace("  enabled: true\n  halfLifeMinutes", "  enabled: yes please\n  halfLifeMinutes"), "learning.enabled");
+        assertLoadFails(dir, base.replace("halfLifeMinutes: 1440", "halfLifeMinutes: -1"), "learning.halfLifeMinutes");
+        assertLoadFails(dir, base.replace("priorClicks: 10", "priorClicks: 0"), "learning.priorClicks");
+        assertLoadFails(dir, base.replace("publishIntervalMillis: 10000", "publishIntervalMillis: 10"), "learning.publishIntervalMillis");
+        assertLoadFails(dir, base.replace("saveIntervalSeconds: 60", "saveIntervalSeconds: 60\n  colour: blue"), "learning.colour: unknown key");
+    }
+
     private static void assertLoadFails(Path dir, String yaml, String message) throws Exception {
         Path file = dir.resolve("engine.yaml");
         Files.writeString(file, yaml);
