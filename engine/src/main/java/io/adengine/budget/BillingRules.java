@@ -1,6 +1,7 @@
 package io.adengine.budget;
 
 import io.adengine.config.EngineConfig;
+import io.adengine.model.Bid;
 import io.adengine.model.BidModel;
 import io.adengine.model.Money;
 
@@ -33,6 +34,15 @@ public final class BillingRules {
             case CPA -> Money.mulDiv(Money.mulDiv(chargePerUnit, prior.ctrPpm(), 1_000_000L), prior.cvrPpm(), 1_000_000L);
             case CPT -> 0;
         };
+    }
+
+    /**
+     * The most one event of a group bidding {@code bid} can cost (a charge never exceeds its bid): a thousandth of
+     * the bid (rounded up) per CPM impression, the bid per click, conversion or booked day. The budget gate serves
+     * a group only while this still fits under each of its limits.
+     */
+    public static long maxCharge(Bid bid) {
+        return bid.model() == BidModel.CPM ? (bid.amountMicros() + 999) / 1000 : bid.amountMicros();
     }
 
     /** What an impression costs; {@code firstOfLocalDay}: whether it is a CPT slot's first impression of its day. */

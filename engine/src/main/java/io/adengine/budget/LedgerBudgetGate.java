@@ -15,10 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * The budget gate of the serving path: an ad group may serve while its local day's spend plus what is
- * reserved stays under its daily budget, its total spend plus reservations under its total budget,
- * its account's spend plus reservations under the account's spendable money, and (EVEN pacing) a
- * random draw passes its pacing rate. Reads volatile fields only; the per-snapshot view (arrays by
+ * The budget gate of the serving path: an ad group may serve while one more of its charges (the most one event
+ * of it can cost: its bid per click, conversion or booked day, a thousandth of it per CPM impression) still fits
+ * under each limit on top of what is spent and reserved: its local day's budget, its total budget, its account's
+ * spendable money; and (EVEN pacing) a random draw passes its pacing rate. So an ad whose charge would cross what
+ * is left is not served; the ledger's charges are hard limits too (cut to the room left). Reads volatile fields only; the per-snapshot view (arrays by
  * ordinal) is built once per snapshot, so steady-state calls allocate nothing and take no lock.
  */
 public final class LedgerBudgetGate implements BudgetGate {
@@ -30,7 +31,7 @@ public final class LedgerBudgetGate implements BudgetGate {
 
     /** Per-ordinal spend counters and limits of one segment (base and delta have a cache slot each). */
     private record View(GroupSpend[] groups, AccountSpend[] accounts, long[] daily, long[] total,
-                        long[] spendable, LocalZone[] zones) {
+                        long[] spendable, LocalZone[] zones, long[] maxCharge) {
     }
 
     public LedgerBudgetGate(SpendLedger ledger, LongSupplier clock, boolean paced) {
@@ -46,18 +47,19 @@ public final class LedgerBudgetGate implements BudgetGate {
         GroupSpend g = v.groups[ordinal];
         AccountSpend a = v.accounts[ordinal];
         long reserved = Math.max(0, g.reserved);
+        long next = v.maxCharge[ordinal];
         long daily = v.daily[ordinal];
         if (daily > 0) {
             long day = v.zones[ordinal].localDay(clock.getAsLong());
-            if (g.spentOnDay(day) + reserved >= daily) {
+            if (g.spentOnDay(day) + reserved + next > daily) {
                 return false;
             }
         }
         long total = v.total[ordinal];
-        if (total > 0 && g.totalSpent + reserved >= total) {
+        if (total > 0 && g.totalSpent + reserved + next > total) {
             return false;
         }
-        if (a.spent + Math.max(0, a.reserved) >= v.spendable[ordinal]) {
+        if (a.spent + Math.max(0, a.reserved) + next > v.spendable[ordinal]) {
             return false;
         }
         if (paced && daily > 0) {
@@ -69,7 +71,8 @@ public final class LedgerBudgetGate implements BudgetGate {
 
     /**
      * Reserves the expected cost of serving an ordinal's ad group once ({@link BillingRules#expectedCost})
-     * and returns it.
+     * and returns it. Reservations are bounded by what the budgets have left (the gate serves only while one more
+     * charge fits on top of them) and released after {@code events.reservationSeconds} when no impression came.
      */
     public long reserveServed(Snapshot snapshot, int global, BidModel billing, long chargePerUnit, EngineConfig.Prior prior) {
         long micros = BillingRules.expectedCost(billing, chargePerUnit, prior);
@@ -118,6 +121,7 @@ public final class LedgerBudgetGate implements BudgetGate {
         long[] total = new long[n];
         long[] spendable = new long[n];
         LocalZone[] zones = new LocalZone[n];
+        long[] maxCharge = new long[n];
         for (int o = 0; o < n; o++) {
             AdGroup ag = segment.group(o);
             groups[o] = ledger.group(ag.id());
@@ -128,8 +132,9 @@ public final class LedgerBudgetGate implements BudgetGate {
             total[o] = ag.budget().totalMicros();
             spendable[o] = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
             zones[o] = ag.schedule().zone();
+            maxCharge[o] = BillingRules.maxCharge(ag.bid());
             groups[o].plan(daily[o], zones[o]);
         }
-        return new View(groups, accounts, daily, total, spendable, zones);
+        return new View(groups, accounts, daily, total, spendable, zones, maxCharge);
     }
 }

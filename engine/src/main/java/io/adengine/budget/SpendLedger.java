@@ -7,7 +7,9 @@ import io.adengine.model.LocalZone;
 import io.adengine.model.Money;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -19,8 +21,9 @@ import java.util.function.Supplier;
  * its total budget, and the account's spendable money ({@link Account#spendableMicros()}, taken as the
  * money available when the journal began: the ledger's account spend is subtracted from it).
  *
- * <p>A charge is made only while every limit still has room before it; so a limit is overspent by at
- * most one charge, and a charge refused for want of room is reported (counted, not billed).
+ * <p>Every limit is hard: a charge is cut to the room the tightest limit has left (the event is then reported
+ * as charged in part), and an event with no room left is charged nothing (reported, not billed). So spend never
+ * passes a daily budget, a total budget or the account's money, not by a single micro.
  */
 public final class SpendLedger {
 
@@ -154,14 +157,70 @@ public final class SpendLedger {
         }
     }
 
+    /**
+     * Writes what the ledger has counted (ledger thread, or before it starts): per ad group its local day, the
+     * day's and all-time spend, its CPT day and pacing rate; per account its spend. Reservations are not written:
+     * they last seconds, and a restart starts with none.
+     */
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        int n = allCount;
+        GroupSpend[] a = all;
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            GroupSpend g = a[i];
+            out.writeLong(g.adGroupId);
+            out.writeLong(g.day);
+            out.writeLong(g.daySpent);
+            out.writeLong(g.totalSpent);
+            out.writeLong(g.cptChargedDay);
+            out.writeInt(g.passPpm);
+        }
+        List<AccountSpend> accs = new ArrayList<>(accounts.values());
+        out.writeInt(accs.size());
+        for (AccountSpend acc : accs) {
+            out.writeLong(acc.accountId);
+            out.writeLong(acc.spent);
+        }
+    }
+
+    /** Forgets everything (a checkpoint that could not be loaded whole). */
+    public void clearState() {
+        synchronized (groups) {
+            groups.clear();
+            all = new GroupSpend[1024];
+            allCount = 0;
+        }
+        accounts.clear();
+        reservations.clear();
+        reservationsByImpression.clear();
+    }
+
+    /** Loads what {@link #writeState} wrote into an empty ledger (before the ledger thread starts). */
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            GroupSpend g = group(in.readLong());
+            g.day = in.readLong();
+            g.daySpent = in.readLong();
+            g.totalSpent = in.readLong();
+            g.cptChargedDay = in.readLong();
+            g.passPpm = in.readInt();
+        }
+        int m = in.readInt();
+        for (int i = 0; i < m; i++) {
+            account(in.readLong()).spent = in.readLong();
+        }
+    }
+
     /** Reservations being held (ledger thread). */
     public int reservationsHeld() {
         return reservationsByImpression.size();
     }
 
     /**
-     * Ledger side: charges {@code micros} to an ad group and its account at an instant. Returns the amount
-     * charged, or -1 when a limit has no room left (nothing is charged).
+     * Ledger side: charges {@code micros} to an ad group and its account at an instant, or as much of it as the
+     * tightest limit has room for. Returns the amount charged (at most {@code micros}; less when a limit had less
+     * room), or -1 when a limit has no room left (nothing is charged).
      */
     public long charge(long adGroupId, long accountId, long micros, long timeMillis) {
         Catalog c = catalog.get();
@@ -176,17 +235,25 @@ public final class SpendLedger {
         g.plan(daily, zone);
         long total = ag == null ? 0 : ag.budget().totalMicros();
         long spendable = acc == null ? Long.MAX_VALUE : acc.spendableMicros();
-        if ((daily > 0 && daySpent >= daily) || (total > 0 && g.totalSpent >= total) || a.spent >= spendable) {
+        long room = spendable - a.spent;
+        if (daily > 0) {
+            room = Math.min(room, daily - daySpent);
+        }
+        if (total > 0) {
+            room = Math.min(room, total - g.totalSpent);
+        }
+        if (room <= 0) {
             return -1;
         }
+        long charged = Math.min(micros, room);
         if (g.day != day) {
             g.daySpent = 0;
             g.day = day;
         }
-        g.daySpent = daySpent + micros;
-        g.totalSpent = g.totalSpent + micros;
-        a.spent = a.spent + micros;
-        return micros;
+        g.daySpent = daySpent + charged;
+        g.totalSpent = g.totalSpent + charged;
+        a.spent = a.spent + charged;
+        return charged;
     }
 
     /**

@@ -187,7 +187,10 @@ public final class CatalogJson {
                         : new Budget(budget.money("totalMicros"), budget.money("dailyMicros")),
                 new Bid(bid.enumValue("model", BidModel.class, null), bid.range("amountMicros", 1, Bid.MAX_MICROS)),
                 n.enumValue("review", ReviewStatus.class, ReviewStatus.TO_BE_SUBMITTED),
-                n.text("rejectReason", null), n.bool("deliveryOn", true));
+                n.text("rejectReason", null), n.bool("deliveryOn", true),
+                n.range("conversionWindowSeconds", AdGroup.CONVERSION_WINDOW_MIN_SECONDS, AdGroup.CONVERSION_WINDOW_MAX_SECONDS,
+                        AdGroup.CONVERSION_WINDOW_DEFAULT_SECONDS),
+                n.bool("viewThroughConversions", false));
     }
 
     private static Targeting targeting(JsonFields n) {
@@ -499,6 +502,8 @@ public final class CatalogJson {
             o.put("rejectReason", g.rejectReason());
         }
         o.put("deliveryOn", g.deliveryOn());
+        o.put("conversionWindowSeconds", g.conversionWindowSeconds());
+        o.put("viewThroughConversions", g.viewThroughConversions());
     }
 
     /** The text form of an encoded OS version ("12.1.0" style, trailing zero parts dropped). */

@@ -25,7 +25,11 @@ public final class CatalogSync implements AutoCloseable {
         this.rebuildIntervalMillis = rebuildIntervalMillis;
     }
 
-    /** Opens the store of {@code catalog.dataDir} (which must be set), seeded with {@code seed} when empty. */
+    /**
+     * Opens the store of {@code catalog.dataDir} (which must be set). An empty store is seeded with {@code seed}
+     * and writes its first snapshot at once, so that no later start reads the seed again ({@link CatalogSeed}); a
+     * store that holds a catalog ignores {@code seed} (it may then be {@code null}).
+     */
     public static CatalogSync open(EngineConfig config, Catalog seed, LongSupplier clock) {
         EngineConfig.SyncConfig s = config.sync();
         if (s == null || s.dataDir() == null) {
@@ -33,7 +37,17 @@ public final class CatalogSync implements AutoCloseable {
         }
         try {
             CatalogRules rules = CatalogRules.load(s.rulesDir());
-            CatalogStore store = CatalogStore.open(s.dataDir(), seed, rules, clock, s.snapshotEveryChanges());
+            boolean empty = CatalogSeed.storeIsEmpty(s.dataDir());
+            if (empty && seed == null) {
+                throw new IllegalArgumentException("the catalog store in " + s.dataDir() + " is empty and there is no seed catalog");
+            }
+            CatalogStore store = CatalogStore.open(s.dataDir(), empty ? seed : null, rules, clock, s.snapshotEveryChanges());
+            if (empty) {
+                store.snapshot();
+                CatalogSeed.recordSeeded(s.dataDir(), config.catalogPath());
+            } else {
+                CatalogSeed.warnIfChanged(s.dataDir(), config.catalogPath());
+            }
             return new CatalogSync(store, s.rebuildIntervalMillis());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the catalog store in " + s.dataDir(), e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.adengine.model.Currency;
+import io.adengine.model.Money;
 import io.adengine.model.PlacementType;
 
 import java.io.IOException;
@@ -64,10 +65,26 @@ public record EngineConfig(
      * @param currency      the currency every bid is converted into before ranking
      * @param microsPerUnit for each currency, micros of the auction currency one unit of it is worth
      * @param priors        expected click-through and conversion rates per placement type, in parts per million
+     * @param reservePriceCpmMicros the network's reserve price (auction-currency micros per thousand): the least
+     *                      eCPM a non-booked ad must reach on any ad space and the least it pays, whatever the
+     *                      ad space's own floor (which raises it further); so an ad alone in its auction pays
+     *                      max(floor, reserve), never 0 and never above its bid
      */
-    public record AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors) {
+    public record AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors,
+                                long reservePriceCpmMicros) {
+
+        /** The network reserve price when the config names none: 0.10 per thousand of the auction currency. */
+        public static final long RESERVE_PRICE_DEFAULT = 100_000;
+
+        /** With the default reserve price. */
+        public AuctionConfig(Currency currency, Map<Currency, Long> microsPerUnit, Map<PlacementType, Prior> priors) {
+            this(currency, microsPerUnit, priors, RESERVE_PRICE_DEFAULT);
+        }
 
         public AuctionConfig {
+            if (reservePriceCpmMicros < 0 || reservePriceCpmMicros > Money.MAX_AMOUNT_MICROS) {
+                throw new ConfigException("auction.reservePriceCpmMicros", "must be 0.." + Money.MAX_AMOUNT_MICROS);
+            }
             microsPerUnit = Map.copyOf(microsPerUnit);
             priors = Map.copyOf(priors);
             for (Currency c : Currency.values()) {
@@ -280,7 +297,8 @@ public record EngineConfig(
                 (int) server.longValue("maxBodyBytes", 256, 16 * 1024 * 1024, MAX_BODY_BYTES_DEFAULT),
                 token,
                 base.resolve(catalogFile).normalize(),
-                new AuctionConfig(currency, rates, priors),
+                new AuctionConfig(currency, rates, priors,
+                        auction.longValue("reservePriceCpmMicros", 0, Money.MAX_AMOUNT_MICROS, AuctionConfig.RESERVE_PRICE_DEFAULT)),
                 new TrackerConfig(stripSlash(baseUrl), key.getBytes(StandardCharsets.UTF_8),
                         trackers.longValue("ttlSeconds", 60, 30L * 86_400, 86_400)),
                 readEvents(events, base),
@@ -343,7 +361,8 @@ public record EngineConfig(
 
     private static EventsConfig readEvents(Reader e, Path base) {
         checkKeys(e, Set.of("journalDir", "ringSize", "waitStrategy", "fullRingPolicy", "fsync", "journalFileBytes",
-                "dedupWindowSeconds", "dedupCapacity", "reservationSeconds", "pacing", "pacingPeriodMillis", "kafka"));
+                "dedupWindowSeconds", "dedupCapacity", "reservationSeconds", "pacing", "pacingPeriodMillis", "kafka",
+                "minClickDelayMillis", "conversionSourceCapacity", "checkpointIntervalSeconds", "retentionDays"));
         Reader kafka = e.child("kafka");
         checkKeys(kafka, Set.of("enabled", "bootstrapServers", "topic"));
         String dir = e.text("journalDir", null);
@@ -367,12 +386,17 @@ public record EngineConfig(
                 e.enumValue("fullRingPolicy", EventsConfig.FullRingPolicy.class, EventsConfig.FullRingPolicy.SHED),
                 e.enumValue("fsync", EventsConfig.Fsync.class, EventsConfig.Fsync.BATCH),
                 e.longValue("journalFileBytes", 1 << 16, 1L << 34, EventsConfig.JOURNAL_FILE_BYTES_DEFAULT),
-                e.longValue("dedupWindowSeconds", 1, 30L * 86_400, EventsConfig.DEDUP_WINDOW_SECONDS_DEFAULT),
+                // Event times are kept as int milliseconds inside a window: at most 24 days.
+                e.longValue("dedupWindowSeconds", 1, 24L * 86_400, EventsConfig.DEDUP_WINDOW_SECONDS_DEFAULT),
                 (int) e.longValue("dedupCapacity", 1 << 10, 1 << 27, EventsConfig.DEDUP_CAPACITY_DEFAULT),
                 e.longValue("reservationSeconds", 1, 86_400, EventsConfig.RESERVATION_SECONDS_DEFAULT),
                 e.enumValue("pacing", EventsConfig.Pacing.class, EventsConfig.Pacing.EVEN),
                 e.longValue("pacingPeriodMillis", 10, 3_600_000, EventsConfig.PACING_PERIOD_MILLIS_DEFAULT),
-                enabled.equals("true"), bootstrap, topic);
+                enabled.equals("true"), bootstrap, topic,
+                new EventsConfig.Validity(e.longValue("minClickDelayMillis", 0, 3_600_000, EventsConfig.Validity.MIN_CLICK_DELAY_MILLIS_DEFAULT),
+                        (int) e.longValue("conversionSourceCapacity", 1 << 10, 1 << 27, EventsConfig.Validity.CONVERSION_SOURCE_CAPACITY_DEFAULT)),
+                new EventsConfig.Retention(e.longValue("checkpointIntervalSeconds", 1, 86_400, EventsConfig.Retention.CHECKPOINT_INTERVAL_SECONDS_DEFAULT),
+                        e.longValue("retentionDays", EventsConfig.Retention.RETENTION_DAYS_MIN, 36_500, EventsConfig.Retention.RETENTION_DAYS_DEFAULT)));
     }
 
     private static SyncConfig syncConfig(Reader catalog, Path base) {

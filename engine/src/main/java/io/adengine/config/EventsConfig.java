@@ -21,6 +21,8 @@ import java.nio.file.Path;
  * @param kafkaEnabled        whether the Kafka sink runs
  * @param kafkaBootstrap      Kafka bootstrap servers
  * @param kafkaTopic          topic the event stream is written to
+ * @param validity            the event-validity rules' settings
+ * @param retention           checkpoints and journal retention
  */
 public record EventsConfig(
         Path journalDir,
@@ -36,13 +38,52 @@ public record EventsConfig(
         long pacingPeriodMillis,
         boolean kafkaEnabled,
         String kafkaBootstrap,
-        String kafkaTopic) {
+        String kafkaTopic,
+        Validity validity,
+        Retention retention) {
+
+    /**
+     * Checkpoints and journal retention: every {@code checkpointIntervalSeconds} (and on a clean close) the ledger and
+     * rollups are written with the journal position they cover, so start-up replays only what came after into them;
+     * journal files before the checkpoint and older than {@code retentionDays} are deleted (at start and at each
+     * checkpoint). The retention must cover what the dedup and validity tables rebuild from (two dedup windows, two
+     * 30-day conversion-source generations): at least {@value #RETENTION_DAYS_MIN} days.
+     */
+    public record Retention(long checkpointIntervalSeconds, long retentionDays) {
+        public static final long CHECKPOINT_INTERVAL_SECONDS_DEFAULT = 600;
+        public static final long RETENTION_DAYS_MIN = 60;
+        public static final long RETENTION_DAYS_DEFAULT = 62;
+        public static final Retention DEFAULTS = new Retention(CHECKPOINT_INTERVAL_SECONDS_DEFAULT, RETENTION_DAYS_DEFAULT);
+    }
+
+    /**
+     * Event validity: a click counts only after its impression was counted, and at least {@code minClickDelayMillis}
+     * after it; a conversion only after its click (or, for view-through ad groups, its impression) within the ad
+     * group's conversion window.
+     *
+     * @param minClickDelayMillis      least time from a counted impression to its click (0: none)
+     * @param conversionSourceCapacity clicks (and view-through impressions) remembered per generation, for conversions
+     *                                 (two generations of {@link io.adengine.model.AdGroup#CONVERSION_WINDOW_MAX_SECONDS} each)
+     */
+    public record Validity(long minClickDelayMillis, int conversionSourceCapacity) {
+        public static final long MIN_CLICK_DELAY_MILLIS_DEFAULT = 500;
+        public static final int CONVERSION_SOURCE_CAPACITY_DEFAULT = 1 << 21;
+        public static final Validity DEFAULTS = new Validity(MIN_CLICK_DELAY_MILLIS_DEFAULT, CONVERSION_SOURCE_CAPACITY_DEFAULT);
+    }
+
+    /** With the default validity settings. */
+    public EventsConfig(Path journalDir, int ringSize, WaitStrategy waitStrategy, FullRingPolicy fullRingPolicy, Fsync fsync,
+                        long journalFileBytes, long dedupWindowSeconds, int dedupCapacity, long reservationSeconds, Pacing pacing,
+                        long pacingPeriodMillis, boolean kafkaEnabled, String kafkaBootstrap, String kafkaTopic) {
+        this(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds, dedupCapacity,
+                reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, Validity.DEFAULTS, Retention.DEFAULTS);
+    }
 
     public static final int RING_SIZE_DEFAULT = 1 << 16;
     public static final long JOURNAL_FILE_BYTES_DEFAULT = 64L << 20;
     public static final long DEDUP_WINDOW_SECONDS_DEFAULT = 86_400;
     public static final int DEDUP_CAPACITY_DEFAULT = 1 << 22;
-    public static final long RESERVATION_SECONDS_DEFAULT = 60;
+    public static final long RESERVATION_SECONDS_DEFAULT = 5;
     public static final long PACING_PERIOD_MILLIS_DEFAULT = 1_000;
 
     /**
@@ -83,31 +124,41 @@ public record EventsConfig(
 
     public EventsConfig withJournalDir(Path dir) {
         return new EventsConfig(dir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withRingSize(int size) {
         return new EventsConfig(journalDir, size, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withDedupCapacity(int capacity) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withPacing(Pacing p) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 
     public EventsConfig withFsync(Fsync f) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, f, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+    }
+
+    public EventsConfig withValidity(Validity v) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, v, retention);
+    }
+
+    public EventsConfig withRetention(Retention r) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, r);
     }
 
     public EventsConfig withJournalFileBytes(long bytes) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, bytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
     }
 }

@@ -17,6 +17,8 @@ public final class BillingEvent {
         DUPLICATE,
         /** Refused: the dedup table is full. */
         REFUSED,
+        /** Journaled as invalid (see {@link BillingEvent#invalidReason}): counted by reason, never charged. */
+        INVALID,
         /** The journal could not be written. */
         FAILED
     }
@@ -24,7 +26,8 @@ public final class BillingEvent {
     /** Told, on the journal thread, what became of a tracker event once its batch is on disk. */
     @FunctionalInterface
     public interface Acknowledger {
-        void acknowledged(Status status);
+        /** {@code reason} is {@link InvalidReason#NONE} unless the status is {@link Status#INVALID}. */
+        void acknowledged(Status status, InvalidReason reason);
     }
 
     EventType type;
@@ -45,10 +48,18 @@ public final class BillingEvent {
     long expiresEpochSeconds;
     /** ISO country of the request, two ASCII letters packed, 0 unknown. */
     short country;
+    /** Set by the journal thread (and journaled): why a tracker event does not count. */
+    InvalidReason invalidReason = InvalidReason.NONE;
 
     Acknowledger ack;
     Status status;
     long chargedMicros;
+    /** CHECKPOINT events: the first journal file the checkpoint does not cover (set by the journal handler). */
+    long checkpointFile;
+    /** CHECKPOINT events: the ledger's state (set by the ledger handler), or {@code null} when it could not be written. */
+    byte[] checkpointLedger;
+    /** What the event would have cost beyond what its budgets had left: not charged (0 when fully charged). */
+    long unchargedMicros;
     boolean overBudget;
 
     void clear() {
@@ -67,9 +78,13 @@ public final class BillingEvent {
         reservedMicros = 0;
         expiresEpochSeconds = 0;
         country = 0;
+        invalidReason = InvalidReason.NONE;
         ack = null;
         status = null;
         chargedMicros = 0;
+        checkpointFile = 0;
+        checkpointLedger = null;
+        unchargedMicros = 0;
         overBudget = false;
     }
 
@@ -90,6 +105,7 @@ public final class BillingEvent {
         reservedMicros = o.reservedMicros;
         expiresEpochSeconds = o.expiresEpochSeconds;
         country = o.country;
+        invalidReason = o.invalidReason;
     }
 
     public EventType type() { return type; }
@@ -107,8 +123,10 @@ public final class BillingEvent {
     public long reservedMicros() { return reservedMicros; }
     public long expiresEpochSeconds() { return expiresEpochSeconds; }
     public short country() { return country; }
+    public InvalidReason invalidReason() { return invalidReason; }
     public Status status() { return status; }
     public long chargedMicros() { return chargedMicros; }
+    public long unchargedMicros() { return unchargedMicros; }
     public boolean overBudget() { return overBudget; }
 
     /** Packs a two-letter country code; anything else is 0 (unknown). */

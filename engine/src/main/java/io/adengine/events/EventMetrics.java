@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * What the event pipeline counts, exported with the serving metrics: tracker events by type and
- * outcome (accepted, forged, expired, duplicate, shed, refused, failed, bad_request), served events
+ * outcome (accepted, forged, wrong_purpose, expired, duplicate, invalid, shed, refused, failed, bad_request), invalid
+ * events by reason, served events
  * published or shed, ring-full occurrences, charges by billing model and refused charges (no budget),
  * journal group commits and the time each one's fsync took (a histogram, {@code adengine_journal_fsync_seconds}).
  */
@@ -16,7 +17,7 @@ public final class EventMetrics {
 
     /** How a tracker event ended. */
     public enum TrackerOutcome {
-        ACCEPTED, FORGED, EXPIRED, DUPLICATE, SHED, REFUSED, FAILED, BAD_REQUEST;
+        ACCEPTED, FORGED, WRONG_PURPOSE, EXPIRED, DUPLICATE, INVALID, SHED, REFUSED, FAILED, BAD_REQUEST;
 
         final String label = name().toLowerCase(Locale.ROOT);
     }
@@ -27,7 +28,10 @@ public final class EventMetrics {
     private final Counter charges;
     private final Counter chargedMicros;
     private final Counter overBudget;
+    private final Counter cappedCharges;
+    private final Counter invalid;
     private final Counter journalBatches;
+    private final Counter checkpoints;
     // Observed by the journal thread alone, off the serving path: the library histogram's scrape-time buffer is fine there.
     private final Histogram journalFsync;
 
@@ -43,6 +47,17 @@ public final class EventMetrics {
                 .help("Sum of charges, account-currency micros (all currencies added)").register(registry);
         overBudget = Counter.builder().name("adengine_charges_over_budget_total")
                 .help("Billable events not charged because a budget or the account had no room").register(registry);
+        cappedCharges = Counter.builder().name("adengine_charges_capped_total")
+                .help("Billable events charged less than their cost: only what the budget or the account had left").register(registry);
+        invalid = Counter.builder().name("adengine_invalid_events_total")
+                .help("Genuine tracker events journaled as invalid and never charged, by reason").labelNames("type", "reason").register(registry);
+        for (InvalidReason r : InvalidReason.values()) {
+            if (r != InvalidReason.NONE) {
+                invalid.labelValues(r.name().startsWith("CLICK") ? "click" : "conversion", r.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        checkpoints = Counter.builder().name("adengine_journal_checkpoints_total")
+                .help("Ledger and rollup checkpoints written (start-up replays only the journal after the last)").register(registry);
         journalBatches = Counter.builder().name("adengine_journal_commits_total").help("Journal group commits (write + fsync)").register(registry);
         journalFsync = Histogram.builder().name("adengine_journal_fsync_seconds")
                 .help("Time of each journal group commit's fsync (FileChannel.force); nothing with events.fsync NONE")
@@ -94,12 +109,36 @@ public final class EventMetrics {
         return overBudget.get();
     }
 
+    void cappedCharge() {
+        cappedCharges.inc();
+    }
+
+    public double cappedChargeCount() {
+        return cappedCharges.get();
+    }
+
+    void invalid(EventType type, InvalidReason reason) {
+        invalid.labelValues(type.name().toLowerCase(Locale.ROOT), reason.name().toLowerCase(Locale.ROOT)).inc();
+    }
+
+    public double invalidCount(EventType type, InvalidReason reason) {
+        return invalid.labelValues(type.name().toLowerCase(Locale.ROOT), reason.name().toLowerCase(Locale.ROOT)).get();
+    }
+
     /** One group commit; {@code fsyncNanos} is what its fsync took, 0 when the journal does not force. */
     void journalCommit(long fsyncNanos) {
         journalBatches.inc();
         if (fsyncNanos > 0) {
             journalFsync.observe(fsyncNanos / 1e9);
         }
+    }
+
+    void checkpoint() {
+        checkpoints.inc();
+    }
+
+    public double checkpointCount() {
+        return checkpoints.get();
     }
 
     /** Journal group commits so far. */

@@ -28,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,23 +93,46 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         this.gate = new LedgerBudgetGate(ledger, clock, config.pacing() == EventsConfig.Pacing.EVEN);
         this.rollups = new ReportRollups();
         TrackerDedup dedup = new TrackerDedup(config.dedupWindowSeconds() * 1000, config.dedupCapacity());
+        EventValidity validity = new EventValidity(dedup, config.validity(), () -> snapshots.current().catalog());
         LedgerHandler ledgerHandler = new LedgerHandler(ledger, metrics, config.pacingPeriodMillis());
         long start = System.nanoTime();
-        this.replayed = Journal.replay(config.journalDir(), e -> {
+        long covered = loadCheckpoint(config.journalDir(), ledger, rollups);
+        int deleted = deleteExpired(config.journalDir(), covered, clock.getAsLong(), config.retention().retentionDays());
+        long[] file = {0};
+        this.replayed = Journal.replay(config.journalDir(), n -> file[0] = n, e -> {
             // Journaled events were all new when accepted; a table now full (smaller dedupCapacity) must not
             // drop their charges, so only a true repeat (a journal written twice) is skipped.
             if (e.type.deduplicated() && dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
                 return;
             }
-            e.status = BillingEvent.Status.ACCEPTED;
+            if (file[0] < covered) {
+                // The checkpoint holds this file's charges and counts: it only rebuilds the dedup and validity tables.
+                if (e.invalidReason != InvalidReason.NONE) {
+                    dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                } else {
+                    validity.counted(e);
+                }
+                return;
+            }
+            if (e.invalidReason != InvalidReason.NONE) {
+                // As when it was journaled: an invalid event holds no dedup key (a valid retry may still count).
+                dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                e.status = BillingEvent.Status.INVALID;
+            } else {
+                e.status = BillingEvent.Status.ACCEPTED;
+                validity.counted(e);
+            }
             ledgerHandler.apply(e, true);
             rollups.apply(e);
         });
         ledger.expire(clock.getAsLong());
-        LOG.info("journal replayed: {} records from {} files in {} ms{}", replayed.records(), replayed.files(),
-                (System.nanoTime() - start) / 1_000_000, replayed.problems().isEmpty() ? "" : "; cut " + replayed.bytesCut() + " bytes of torn tail");
+        LOG.info("journal replayed: {} records from {} files in {} ms (checkpoint covers files below {}; {} expired files deleted){}",
+                replayed.records(), replayed.files(), (System.nanoTime() - start) / 1_000_000, covered, deleted,
+                replayed.problems().isEmpty() ? "" : "; cut " + replayed.bytesCut() + " bytes of torn tail");
         Journal journal = new Journal(config.journalDir(), config.journalFileBytes(), config.fsync() == EventsConfig.Fsync.BATCH);
-        this.journalHandler = new JournalHandler(journal, dedup, metrics, config.ringSize());
+        this.journalHandler = new JournalHandler(journal, dedup, validity, metrics, config.ringSize());
+        Path dir = config.journalDir();
+        long retentionDays = config.retention().retentionDays();
         this.disruptor = new Disruptor<>(BillingEvent::new, config.ringSize(), r -> {
             Thread t = new Thread(r, "events-handler");
             t.setDaemon(true);
@@ -115,7 +140,13 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         }, ProducerType.MULTI, waitStrategy(config.waitStrategy()));
         EventHandlerGroup<BillingEvent> chain = disruptor.handleEventsWith(journalHandler)
                 .then(ledgerHandler)
-                .then((e, seq, end) -> rollups.apply(e));
+                .then((e, seq, end) -> {
+                    if (e.type == EventType.CHECKPOINT) {
+                        finishCheckpoint(dir, e, rollups, retentionDays);
+                    } else {
+                        rollups.apply(e);
+                    }
+                });
         if (sink != EventSink.NONE) {
             chain.then((e, seq, end) -> {
                 if (e.type != EventType.TICK && e.status == BillingEvent.Status.ACCEPTED) {
@@ -134,6 +165,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             });
             ticker.scheduleAtFixedRate(() -> tick(clock.getAsLong()), config.pacingPeriodMillis(), config.pacingPeriodMillis(),
                     TimeUnit.MILLISECONDS);
+            long every = config.retention().checkpointIntervalSeconds();
+            ticker.scheduleAtFixedRate(this::checkpoint, every, every, TimeUnit.SECONDS);
         } else {
             ticker = null;
         }
@@ -298,6 +331,79 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         return true;
     }
 
+    /**
+     * Publishes a checkpoint event: as it passes, the journal starts a new file and the ledger and rollups are
+     * written with that position ({@link Checkpoint}); dropped when the ring is full (the next one comes).
+     */
+    public void checkpoint() {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            return;
+        }
+        BillingEvent e = ring.get(seq);
+        e.clear();
+        e.type = EventType.CHECKPOINT;
+        e.timeMillis = clock.getAsLong();
+        ring.publish(seq);
+    }
+
+    /** The first journal file a checkpoint does not cover (0: none, replay everything); its state loaded. */
+    private static long loadCheckpoint(Path dir, SpendLedger ledger, ReportRollups rollups) {
+        try {
+            java.util.Optional<Checkpoint.Loaded> c = Checkpoint.read(dir);
+            if (c.isEmpty()) {
+                return 0;
+            }
+            ledger.readState(Checkpoint.input(c.get().ledger()));
+            rollups.readState(Checkpoint.input(c.get().rollups()));
+            return c.get().firstUncovered();
+        } catch (IOException | RuntimeException e) {
+            // A half-read state could be in the ledger: that is a bug or a corrupt file the CRC missed; either way
+            // refuse to guess and start over from the whole journal.
+            LOG.warn("journal checkpoint ignored, replaying every journal file: {}", e.toString());
+            ledger.clearState();
+            rollups.clearState();
+            return 0;
+        }
+    }
+
+    /** Deletes journal files a checkpoint covers whose last write is older than the retention; returns how many. */
+    static int deleteExpired(Path dir, long covered, long nowMillis, long retentionDays) {
+        int deleted = 0;
+        try {
+            long before = nowMillis - retentionDays * 86_400_000L;
+            for (Path f : Journal.files(dir)) {
+                if (Journal.NAMING.numberOf(f) < covered && Files.getLastModifiedTime(f).toMillis() < before) {
+                    Files.delete(f);
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("journal retention: {}", e.toString());
+        }
+        return deleted;
+    }
+
+    /** Rollup thread: the checkpoint event passed every earlier handler; write the checkpoint and apply retention. */
+    private void finishCheckpoint(Path dir, BillingEvent e, ReportRollups rollups, long retentionDays) {
+        if (e.checkpointLedger == null || e.checkpointFile <= 0) {
+            return;
+        }
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            rollups.writeState(new java.io.DataOutputStream(bytes));
+            Checkpoint.write(dir, e.checkpointFile, e.timeMillis, e.checkpointLedger, bytes.toByteArray());
+            metrics.checkpoint();
+            deleteExpired(dir, e.checkpointFile, e.timeMillis, retentionDays);
+        } catch (IOException ex) {
+            LOG.warn("journal checkpoint failed (the next one retries; start-up replays more until then): {}", ex.toString());
+        } finally {
+            e.checkpointLedger = null;
+        }
+    }
+
     /** Publishes a clock tick (reservation expiry, pacing step); dropped when the ring is full. */
     public void tick(long nowMillis) {
         long seq;
@@ -338,6 +444,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         if (ticker != null) {
             ticker.shutdownNow();
         }
+        // A last checkpoint, so that a clean restart replays nothing into the ledger and rollups.
+        checkpoint();
         try {
             disruptor.shutdown(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -352,31 +460,56 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
     static final class JournalHandler implements EventHandler<BillingEvent> {
         private final Journal journal;
         private final TrackerDedup dedup;
+        private final EventValidity validity;
         private final EventMetrics metrics;
         private final BillingEvent[] batch;
         private int pending;
         private boolean broken;
 
-        JournalHandler(Journal journal, TrackerDedup dedup, EventMetrics metrics, int ringSize) {
+        JournalHandler(Journal journal, TrackerDedup dedup, EventValidity validity, EventMetrics metrics, int ringSize) {
             this.journal = journal;
             this.dedup = dedup;
+            this.validity = validity;
             this.metrics = metrics;
             this.batch = new BillingEvent[ringSize];
         }
 
         @Override
         public void onEvent(BillingEvent e, long sequence, boolean endOfBatch) {
-            if (e.type != EventType.TICK) {
+            if (e.type == EventType.CHECKPOINT) {
+                // Everything before this event is in files below the new one: the checkpoint's position.
+                commit();
+                try {
+                    e.checkpointFile = broken ? 0 : journal.roll();
+                } catch (IOException ex) {
+                    fail(ex);
+                    e.checkpointFile = 0;
+                }
+            } else if (e.type != EventType.TICK) {
                 if (e.type.deduplicated()) {
                     TrackerDedup.Result r = dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis);
                     e.status = r == TrackerDedup.Result.NEW ? BillingEvent.Status.ACCEPTED
                             : r == TrackerDedup.Result.DUPLICATE ? BillingEvent.Status.DUPLICATE : BillingEvent.Status.REFUSED;
+                    if (e.status == BillingEvent.Status.ACCEPTED) {
+                        InvalidReason why = validity.check(e);
+                        if (why != InvalidReason.NONE) {
+                            // Journaled as invalid, but without its dedup key: a retry that has become valid (the
+                            // impression arrived after all) still counts once.
+                            dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                            e.invalidReason = why;
+                            e.status = BillingEvent.Status.INVALID;
+                            metrics.invalid(e.type, why);
+                        }
+                    }
                 } else {
                     e.status = BillingEvent.Status.ACCEPTED;
                 }
-                if (e.status == BillingEvent.Status.ACCEPTED) {
+                if (e.status == BillingEvent.Status.ACCEPTED || e.status == BillingEvent.Status.INVALID) {
                     try {
                         journal.append(e);
+                        if (e.status == BillingEvent.Status.ACCEPTED) {
+                            validity.counted(e);
+                        }
                     } catch (IOException ex) {
                         fail(ex);
                         e.status = BillingEvent.Status.FAILED;
@@ -397,7 +530,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             } catch (IOException ex) {
                 fail(ex);
                 for (int i = 0; i < pending; i++) {
-                    if (batch[i].status == BillingEvent.Status.ACCEPTED) {
+                    if (batch[i].status == BillingEvent.Status.ACCEPTED || batch[i].status == BillingEvent.Status.INVALID) {
                         batch[i].status = BillingEvent.Status.FAILED;
                     }
                 }
@@ -409,7 +542,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 if (ack != null) {
                     e.ack = null;
                     try {
-                        ack.acknowledged(e.status);
+                        ack.acknowledged(e.status, e.invalidReason);
                     } catch (RuntimeException ex) {
                         LOG.warn("tracker acknowledgement failed: {}", ex.getClass().getName());
                     }
@@ -453,6 +586,16 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         }
 
         void apply(BillingEvent e, boolean replay) {
+            if (e.type == EventType.CHECKPOINT) {
+                try {
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                    ledger.writeState(new java.io.DataOutputStream(bytes));
+                    e.checkpointLedger = bytes.toByteArray();
+                } catch (IOException ex) {
+                    LOG.warn("ledger checkpoint failed: {}", ex.toString());
+                }
+                return;
+            }
             if (e.type == EventType.TICK) {
                 ledger.expire(e.timeMillis);
                 if (e.timeMillis - lastPace >= pacingPeriodMillis || lastPace == Long.MIN_VALUE) {
@@ -482,20 +625,26 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 }
                 case CLICK -> BillingRules.clickCost(e.billing, e.chargePerUnit);
                 case CONVERSION -> BillingRules.conversionCost(e.billing, e.chargePerUnit);
-                case TICK -> 0;
+                case TICK, CHECKPOINT -> 0;
             };
             if (cost > 0) {
                 long charged = ledger.charge(e.adGroupId, e.accountId, cost, e.timeMillis);
                 if (charged < 0) {
                     e.overBudget = true;
                     e.chargedMicros = 0;
+                    e.unchargedMicros = cost;
                     if (!replay) {
                         metrics.overBudget();
                     }
                 } else {
+                    // Budgets are hard limits: a late click or conversion is charged at most what was left.
                     e.chargedMicros = charged;
+                    e.unchargedMicros = cost - charged;
                     if (!replay) {
                         metrics.charged(e.billing.name(), charged);
+                        if (charged < cost) {
+                            metrics.cappedCharge();
+                        }
                     }
                 }
             }

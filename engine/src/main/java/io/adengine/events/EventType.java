@@ -11,7 +11,9 @@ public enum EventType {
     /** A conversion postback arrived. */
     CONVERSION(4),
     /** A clock tick for reservation expiry and pacing; never journaled. */
-    TICK(5);
+    TICK(5),
+    /** Take a checkpoint of the ledger and rollups at this point of the ring ({@link Checkpoint}); never journaled. */
+    CHECKPOINT(6);
 
     final byte code;
 

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The impressions of one answer, minted after the decision and before rendering: per slot, the
  * impression id (128 random bits, the first 16 of which carry the request's country) as 32 lower-case hex
- * digits, and the signed tracker token, both as ASCII bytes so the answer is written without building
- * strings. Reused by its owning serving thread, like the decision it belongs to.
+ * digits, and its signed tracker tokens, one per {@link TrackerSigner.Purpose} (impression, click, and a
+ * conversion token only for view-through ad groups: length 0 otherwise), all as ASCII bytes so the answer is
+ * written without building strings. Reused by its owning serving thread, like the decision it belongs to.
  */
 public final class Impressions {
 
@@ -17,8 +18,10 @@ public final class Impressions {
     final long[] hi = new long[AdRequest.MAX_COUNT];
     final long[] lo = new long[AdRequest.MAX_COUNT];
     final byte[][] ids = new byte[AdRequest.MAX_COUNT][32];
-    final byte[][] tokens = new byte[AdRequest.MAX_COUNT][TrackerSigner.MAX_TOKEN];
-    final int[] tokenLengths = new int[AdRequest.MAX_COUNT];
+    private static final int PURPOSES = TrackerSigner.Purpose.values().length;
+    /** {@code tokens[purpose][slot]}. */
+    final byte[][][] tokens = new byte[PURPOSES][AdRequest.MAX_COUNT][TrackerSigner.MAX_TOKEN];
+    final int[][] tokenLengths = new int[PURPOSES][AdRequest.MAX_COUNT];
     final byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
 
     /** How many impressions (the decision's filled slots). */
@@ -46,14 +49,14 @@ public final class Impressions {
         return ids[slot];
     }
 
-    /** Slot i's signed tracker token, ASCII, in {@code tokenBytes(i)[0 .. tokenLength(i))} (a reused array). */
-    public byte[] tokenBytes(int slot) {
-        return tokens[slot];
+    /** Slot i's signed token for a purpose, ASCII, in {@code tokenBytes(p, i)[0 .. tokenLength(p, i))} (a reused array). */
+    public byte[] tokenBytes(TrackerSigner.Purpose purpose, int slot) {
+        return tokens[purpose.ordinal()][slot];
     }
 
-    /** The length of slot i's token. */
-    public int tokenLength(int slot) {
-        return tokenLengths[slot];
+    /** The length of slot i's token for a purpose (0: none, e.g. no conversion token without view-through). */
+    public int tokenLength(TrackerSigner.Purpose purpose, int slot) {
+        return tokenLengths[purpose.ordinal()][slot];
     }
 
     /** Slot i's impression id as a string (allocates: tests and diagnostics). */
@@ -61,8 +64,8 @@ public final class Impressions {
         return new String(ids[slot], StandardCharsets.US_ASCII);
     }
 
-    /** Slot i's token as a string (allocates: tests and diagnostics). */
-    public String token(int slot) {
-        return new String(tokens[slot], 0, tokenLengths[slot], StandardCharsets.US_ASCII);
+    /** Slot i's token for a purpose as a string (allocates: tests and diagnostics). */
+    public String token(TrackerSigner.Purpose purpose, int slot) {
+        return new String(tokens[purpose.ordinal()][slot], 0, tokenLengths[purpose.ordinal()][slot], StandardCharsets.US_ASCII);
     }
 }

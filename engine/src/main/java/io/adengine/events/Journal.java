@@ -50,6 +50,14 @@ public final class Journal implements AutoCloseable {
         return log.commit();
     }
 
+    /** Forces what is written and continues in a new file; returns the new file's number (checkpoints start there). */
+    public long roll() throws IOException {
+        long next = log.segmentNumber() + 1;
+        log.commit();
+        log.roll(next);
+        return next;
+    }
+
     @Override
     public void close() throws IOException {
         log.close();
@@ -60,7 +68,7 @@ public final class Journal implements AutoCloseable {
                 .putLong(e.timeMillis).putLong(e.impressionHi).putLong(e.impressionLo).putLong(e.adSpaceId)
                 .putLong(e.publisherId).putLong(e.campaignId).putLong(e.adGroupId).putLong(e.accountId)
                 .putLong(e.creativeId).putLong(e.chargePerUnit).putLong(e.reservedMicros).putLong(e.expiresEpochSeconds)
-                .putLong(0L);
+                .putLong(e.invalidReason.code);
     }
 
     /** Decodes a payload; {@code false} (event untouched) for an unknown version, type or billing model. */
@@ -68,7 +76,8 @@ public final class Journal implements AutoCloseable {
         int version = b.get();
         EventType type = EventType.ofCode(b.get());
         int billing = b.get();
-        if (version != VERSION || type == null || type == EventType.TICK || billing < 0 || billing >= BidModel.values().length) {
+        if (version != VERSION || type == null || type == EventType.TICK || type == EventType.CHECKPOINT || billing < 0
+                || billing >= BidModel.values().length) {
             return false;
         }
         e.clear();
@@ -87,6 +96,12 @@ public final class Journal implements AutoCloseable {
         e.chargePerUnit = b.getLong();
         e.reservedMicros = b.getLong();
         e.expiresEpochSeconds = b.getLong();
+        // The last long was spare (0) before the validity rules: 0 is a counted event, so old journals read the same.
+        InvalidReason reason = InvalidReason.ofCode(b.getLong());
+        if (reason == null) {
+            return false;
+        }
+        e.invalidReason = reason;
         return true;
     }
 
@@ -100,8 +115,13 @@ public final class Journal implements AutoCloseable {
      * of that file is cut off (truncated) and reported in the log and the result, never fatal.
      */
     public static ReplayResult replay(Path dir, Consumer<BillingEvent> consumer) throws IOException {
+        return replay(dir, number -> { }, consumer);
+    }
+
+    /** As {@link #replay(Path, Consumer)}, telling {@code onFile} each file's number before its records. */
+    public static ReplayResult replay(Path dir, java.util.function.LongConsumer onFile, Consumer<BillingEvent> consumer) throws IOException {
         BillingEvent e = new BillingEvent();
-        RecordLog.Replay r = RecordLog.replay(dir, NAMING, PAYLOAD_BYTES, RecordLog.AfterCut.READ_LATER_SEGMENTS, (bytes, offset, length) -> {
+        RecordLog.Replay r = RecordLog.replay(dir, NAMING, PAYLOAD_BYTES, RecordLog.AfterCut.READ_LATER_SEGMENTS, onFile, (bytes, offset, length) -> {
             if (length != PAYLOAD_BYTES || !decode(ByteBuffer.wrap(bytes, offset, length), e)) {
                 return false;
             }

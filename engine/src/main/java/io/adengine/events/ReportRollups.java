@@ -1,11 +1,14 @@
 package io.adengine.events;
 
+import io.adengine.model.Currency;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 
 /**
  * Report rollups: counts and cost per UTC hour × account × campaign × ad group × creative × country ×
@@ -38,9 +41,13 @@ public final class ReportRollups {
     /** Time buckets of a report. */
     public enum Granularity { TOTAL, DAY, HOUR }
 
-    /** One row of a report: its period start (epoch millis, 0 for total), dimension values and sums. */
-    public record Row(long periodStart, Map<Dimension, Long> dims, long served, long impressions, long clicks,
-                      long conversions, long costMicros) {
+    /**
+     * One row of a report: its period start (epoch millis, 0 for total), dimension values, the currency its cost is
+     * in (rows never add different currencies; {@code null} when the account is no longer in the catalog), and sums:
+     * counted events, cost charged, cost that budgets had no room for (not charged), invalid events by reason.
+     */
+    public record Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
+                      long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid) {
 
         /** Clicks per impression, 0 without impressions. */
         public double ctr() {
@@ -64,7 +71,16 @@ public final class ReportRollups {
 
     /** Adds one event that the journal accepted (ledger has set its charge). */
     public void apply(BillingEvent e) {
-        if (e.type == EventType.TICK || e.status != BillingEvent.Status.ACCEPTED) {
+        if (e.type == EventType.TICK || e.type == EventType.CHECKPOINT) {
+            return;
+        }
+        if (e.status == BillingEvent.Status.INVALID) {
+            long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
+            cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId,
+                    RollupTable.INVALID + e.invalidReason.code - 1, 1);
+            return;
+        }
+        if (e.status != BillingEvent.Status.ACCEPTED) {
             return;
         }
         int counter = switch (e.type) {
@@ -72,7 +88,7 @@ public final class ReportRollups {
             case IMPRESSION -> RollupTable.IMPRESSIONS;
             case CLICK -> RollupTable.CLICKS;
             case CONVERSION -> RollupTable.CONVERSIONS;
-            case TICK -> throw new AssertionError("ticks are not rolled up");
+            case TICK, CHECKPOINT -> throw new AssertionError("ticks and checkpoints are not rolled up");
         };
         long hourCountry = Math.floorDiv(e.timeMillis, HOUR_MILLIS) << 16 | (e.country & 0xffffL);
         cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, counter, 1);
@@ -80,6 +96,25 @@ public final class ReportRollups {
             cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.COST,
                     e.chargedMicros);
         }
+        if (e.unchargedMicros > 0) {
+            cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.UNCHARGED,
+                    e.unchargedMicros);
+        }
+    }
+
+    /** The checkpoint's rollups part (rollup thread). */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        cells.writeState(out);
+    }
+
+    /** Forgets every cell (a checkpoint that could not be loaded whole). */
+    void clearState() {
+        cells.clear();
+    }
+
+    /** Loads a checkpoint's rollups part (before the handlers start). */
+    void readState(java.io.DataInputStream in) throws java.io.IOException {
+        cells.readState(in);
     }
 
     /** The value of a dimension in slot i of a table generation. */
@@ -101,7 +136,7 @@ public final class ReportRollups {
      * Rows come sorted by period, then dimension values.
      */
     public List<Row> query(EnumSet<Dimension> groupBy, Granularity granularity, int utcOffsetHours, long fromMillis, long toMillis,
-                           Map<Dimension, Long> filters) {
+                           Map<Dimension, Long> filters, LongFunction<Currency> currencyOfAccount) {
         Map<List<Long>, long[]> sums = new TreeMap<>((a, b) -> {
             for (int i = 0; i < a.size(); i++) {
                 int c = Long.compare(a.get(i), b.get(i));
@@ -137,6 +172,9 @@ public final class ReportRollups {
             for (Dimension d : groupBy) {
                 key.add(value(t, i, d));
             }
+            // The currency last, so a row never adds costs in different currencies.
+            Currency currency = currencyOfAccount.apply(value(t, i, Dimension.ACCOUNT));
+            key.add(currency == null ? -1L : currency.ordinal());
             long[] s = sums.computeIfAbsent(key, x -> new long[RollupTable.COUNTERS]);
             for (int c = 0; c < RollupTable.COUNTERS; c++) {
                 s[c] += t.count(i, c);
@@ -150,7 +188,16 @@ public final class ReportRollups {
                 dims.put(d, en.getKey().get(i++));
             }
             long[] s = en.getValue();
-            rows.add(new Row(en.getKey().get(0), dims, s[0], s[1], s[2], s[3], s[4]));
+            long currency = en.getKey().get(i);
+            Map<InvalidReason, Long> invalid = new java.util.EnumMap<>(InvalidReason.class);
+            for (InvalidReason r : InvalidReason.values()) {
+                if (r != InvalidReason.NONE) {
+                    invalid.put(r, s[RollupTable.INVALID + r.code - 1]);
+                }
+            }
+            rows.add(new Row(en.getKey().get(0), dims, currency < 0 ? null : Currency.values()[(int) currency],
+                    s[RollupTable.SERVED], s[RollupTable.IMPRESSIONS], s[RollupTable.CLICKS], s[RollupTable.CONVERSIONS],
+                    s[RollupTable.COST], s[RollupTable.UNCHARGED], invalid));
         }
         return rows;
     }

@@ -19,12 +19,16 @@ import java.lang.invoke.VarHandle;
 final class RollupTable {
 
     static final int KEY_LONGS = 7;
-    static final int COUNTERS = 5;
+    static final int COUNTERS = 10;
     static final int SERVED = 0;
     static final int IMPRESSIONS = 1;
     static final int CLICKS = 2;
     static final int CONVERSIONS = 3;
     static final int COST = 4;
+    /** Invalid events, one counter per {@link InvalidReason} but NONE: {@code INVALID + code - 1}. */
+    static final int INVALID = 5;
+    /** Micros an event would have cost beyond what the budgets had left (not charged). */
+    static final int UNCHARGED = 9;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
@@ -110,6 +114,46 @@ final class RollupTable {
     /** Number of cells. */
     int size() {
         return size;
+    }
+
+    /** Forgets every cell (before the writer starts). */
+    void clear() {
+        table = new Table(1 << 12);
+        size = 0;
+    }
+
+    /** Writes every cell (writer thread, or before it starts): the checkpoint's rollups part. */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        Table t = table;
+        out.writeInt(size);
+        for (int i = 0; i < t.slots(); i++) {
+            if (t.used[i] == 0) {
+                continue;
+            }
+            for (int k = 0; k < KEY_LONGS; k++) {
+                out.writeLong(t.keys[i * KEY_LONGS + k]);
+            }
+            for (int c = 0; c < COUNTERS; c++) {
+                out.writeLong(t.counts[i * COUNTERS + c]);
+            }
+        }
+    }
+
+    /** Adds the cells {@link #writeState} wrote (before the writer starts). */
+    void readState(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        long[] k = new long[KEY_LONGS];
+        for (int cell = 0; cell < n; cell++) {
+            for (int j = 0; j < KEY_LONGS; j++) {
+                k[j] = in.readLong();
+            }
+            for (int c = 0; c < COUNTERS; c++) {
+                long v = in.readLong();
+                if (v != 0) {
+                    add(k[0], k[1], k[2], k[3], k[4], k[5], k[6], c, v);
+                }
+            }
+        }
     }
 
     private static boolean matches(long[] keys, int k, long hourCountry, long account, long campaign, long adGroup, long creative,

@@ -10,12 +10,18 @@ import java.util.Arrays;
  * and two windows. Memory: {@code 2 × capacity × 8} bytes (table sized to the next power of two of
  * 4/3 × capacity). A generation holding {@code capacity} keys refuses new ones (counted, answered 503)
  * rather than forgetting early and risking a double charge.
+ *
+ * <p>Each key keeps the time of its event (an int: units of {@code unitMillis} since its generation's window
+ * began, so a window spans at most 2^31 units), for the event-validity rules: a click needs the time of its
+ * impression, a conversion that of its click. Memory is then {@code 2 × slots × 12} bytes.
  */
 public final class TrackerDedup {
 
     private final long windowMillis;
     private final int capacity;
+    private final long unitMillis;
     private final long[][] tables;
+    private final int[][] times;
     private final int[] sizes = new int[2];
     private final int mask;
     private int current;
@@ -24,12 +30,22 @@ public final class TrackerDedup {
     /** Outcome of {@link #add}. */
     public enum Result { NEW, DUPLICATE, FULL }
 
+    /** A table whose event times are kept to the millisecond. */
     public TrackerDedup(long windowMillis, int capacity) {
+        this(windowMillis, capacity, 1);
+    }
+
+    public TrackerDedup(long windowMillis, int capacity, long unitMillis) {
+        if (unitMillis < 1 || windowMillis < 1 || windowMillis / unitMillis >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a window holds at most 2^31 - 1 time units");
+        }
         this.windowMillis = windowMillis;
         this.capacity = capacity;
+        this.unitMillis = unitMillis;
         int slots = Integer.highestOneBit(Math.max(16, capacity + capacity / 3) - 1) << 1;
         this.mask = slots - 1;
         this.tables = new long[][]{new long[slots], new long[slots]};
+        this.times = new int[][]{new int[slots], new int[slots]};
     }
 
     /** The fingerprint of one tracker event; never 0. */
@@ -62,8 +78,31 @@ public final class TrackerDedup {
             i = (i + 1) & mask;
         }
         t[i] = key;
+        times[current][i] = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (timeMillis - windowStart(current)) / unitMillis));
         sizes[current]++;
         return Result.NEW;
+    }
+
+    /** What {@link #timeOf} answers for a key it does not remember. */
+    public static final long NOT_SEEN = Long.MIN_VALUE;
+
+    /**
+     * The event time (to {@code unitMillis}, rounded down) of a remembered key, or {@link #NOT_SEEN}. Looks as of
+     * the last {@link #add}; call {@link #advance} first to look as of a later instant.
+     */
+    public long timeOf(long hi, long lo, EventType type) {
+        long key = key(hi, lo, type);
+        int i = slotOf(tables[current], key);
+        if (i >= 0) {
+            return windowStart(current) + times[current][i] * unitMillis;
+        }
+        int older = current ^ 1;
+        i = slotOf(tables[older], key);
+        return i >= 0 ? windowStart(older) + times[older][i] * unitMillis : NOT_SEEN;
+    }
+
+    private long windowStart(int generation) {
+        return (generation == current ? currentWindow : currentWindow - 1) * windowMillis;
     }
 
     /** Forgets a key added last (an event that could not be journaled). */
@@ -76,15 +115,18 @@ public final class TrackerDedup {
                 // Re-insert the rest of the probe run so lookups past the hole still find their keys.
                 t[i] = 0;
                 sizes[current]--;
+                int[] ts = times[current];
                 int j = (i + 1) & mask;
                 while (t[j] != 0) {
                     long moved = t[j];
+                    int movedTime = ts[j];
                     t[j] = 0;
                     int k = (int) moved & mask;
                     while (t[k] != 0) {
                         k = (k + 1) & mask;
                     }
                     t[k] = moved;
+                    ts[k] = movedTime;
                     j = (j + 1) & mask;
                 }
                 return;
@@ -93,7 +135,8 @@ public final class TrackerDedup {
         }
     }
 
-    private void advance(long timeMillis) {
+    /** Moves the generations on to an instant (what {@link #add} does first). */
+    public void advance(long timeMillis) {
         long window = Math.floorDiv(timeMillis, windowMillis);
         if (window <= currentWindow) {
             return;
@@ -113,14 +156,18 @@ public final class TrackerDedup {
     }
 
     private boolean contains(long[] t, long key) {
+        return slotOf(t, key) >= 0;
+    }
+
+    private int slotOf(long[] t, long key) {
         int i = (int) key & mask;
         while (t[i] != 0) {
             if (t[i] == key) {
-                return true;
+                return i;
             }
             i = (i + 1) & mask;
         }
-        return false;
+        return -1;
     }
 
     /** Keys in the current generation. */

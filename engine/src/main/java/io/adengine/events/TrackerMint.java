@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Mints the impressions of a decision: a fresh impression id per filled slot and its signed tracker
- * token (ids, billing model, charge, expiry), valid for the configured time to live.
+ * tokens (ids, billing model, charge, expiry), one for the impression tracker and one for the click tracker,
+ * valid for the configured time to live; plus a conversion token for view-through ad groups.
  */
 public final class TrackerMint {
 
@@ -22,6 +23,8 @@ public final class TrackerMint {
         this.signer = signer;
         this.ttlSeconds = ttlSeconds;
     }
+
+    private static final TrackerSigner.Purpose[] TRACKERS = {TrackerSigner.Purpose.IMPRESSION, TrackerSigner.Purpose.CLICK};
 
     /** Fills {@code out} for every filled slot of {@code decision}. */
     public Impressions mint(Snapshot snapshot, AdRequest request, Decision decision, Impressions out) {
@@ -42,8 +45,19 @@ public final class TrackerMint {
             byte[] id = out.ids[i];
             Ascii.putHex16(id, 16, lo);
             Ascii.putHex16(id, 0, hi);
-            out.tokenLengths[i] = signer.signInto(id, request.adSpaceId(), group.campaignId(), group.id(), decision.creative(i).id(),
-                    group.bid().model(), decision.chargePerUnit(i), expires, out.scratch, out.tokens[i]);
+            long creative = decision.creative(i).id();
+            for (TrackerSigner.Purpose p : TRACKERS) {
+                out.tokenLengths[p.ordinal()][i] = signer.signInto(p, id, request.adSpaceId(), group.campaignId(), group.id(), creative,
+                        group.bid().model(), decision.chargePerUnit(i), expires, out.scratch, out.tokens[p.ordinal()][i]);
+            }
+            // View-through groups may convert without a click: their answer carries a conversion token, valid for the
+            // group's conversion window from now (the pipeline still requires the impression to have been counted).
+            int v = TrackerSigner.Purpose.CONVERSION.ordinal();
+            out.tokenLengths[v][i] = group.viewThroughConversions()
+                    ? signer.signInto(TrackerSigner.Purpose.CONVERSION, id, request.adSpaceId(), group.campaignId(), group.id(), creative,
+                    group.bid().model(), decision.chargePerUnit(i), request.nowMillis() / 1000 + group.conversionWindowSeconds(),
+                    out.scratch, out.tokens[v][i])
+                    : 0;
         }
         out.count = n;
         out.expiresEpochSeconds = expires;

@@ -11,15 +11,41 @@ import java.util.Base64;
 
 /**
  * Signs and verifies tracker tokens. A token is {@code base64url(payload) "." base64url(mac)} where the
- * payload is {@code v1|impressionId|adSpaceId|campaignId|adGroupId|creativeId|billing|chargeMicros|expiresEpochSeconds}
- * and the MAC is the first 16 bytes of HMAC-SHA256 over the payload bytes. Thread-safe: each thread
- * gets its own {@link Mac}.
+ * payload is {@code v2|purpose|impressionId|adSpaceId|campaignId|adGroupId|creativeId|billing|chargeMicros|expiresEpochSeconds}
+ * and the MAC is the first 16 bytes of HMAC-SHA256 over the payload bytes. The purpose ({@link Purpose}: one
+ * letter) binds a token to one tracker: an impression token is not a click or a conversion token. Tokens of
+ * the purpose-less format v1 are refused. Thread-safe: each thread gets its own {@link Mac}.
  */
 public final class TrackerSigner {
 
     private static final int MAC_BYTES = 16;
-    /** Longest payload {@link #signInto} writes: "v1|", a 32-digit id, six decimal longs, a billing model name, eight bars. */
-    static final int MAX_PAYLOAD = 3 + 32 + 6 * 20 + 3 + 8;
+    /** Longest payload {@link #signInto} writes: "v2|", a purpose letter, a 32-digit id, six decimal longs, a billing model name, nine bars. */
+    static final int MAX_PAYLOAD = 3 + 1 + 32 + 6 * 20 + 3 + 9;
+
+    /** What a token may be used for: the tracker endpoint that accepts it. */
+    public enum Purpose {
+        /** {@code GET /v1/events/imp}: in the answer's impression tracker. */
+        IMPRESSION('i'),
+        /** {@code GET /v1/events/click}: in the answer's click tracker. */
+        CLICK('c'),
+        /** A conversion postback: minted when a click is counted (the click id), or for view-through ad groups in the answer. */
+        CONVERSION('v');
+
+        final byte letter;
+
+        Purpose(char letter) {
+            this.letter = (byte) letter;
+        }
+
+        static Purpose ofLetter(String s) {
+            for (Purpose p : values()) {
+                if (s.length() == 1 && s.charAt(0) == p.letter) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
     /** Longest token {@link #signInto} writes. */
     public static final int MAX_TOKEN = (MAX_PAYLOAD + 2) / 3 * 4 + 1 + (MAC_BYTES + 2) / 3 * 4;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -44,13 +70,18 @@ public final class TrackerSigner {
     }
 
     /** What a tracker token carries. */
-    public record Claims(String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
+    public record Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
                          String billing, long chargeMicros, long expiresEpochSeconds) {
+
+        /** The same claims for another purpose and expiry (the conversion token a counted click mints). */
+        public Claims forPurpose(Purpose p, long expires) {
+            return new Claims(p, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expires);
+        }
     }
 
     /** Signs the claims into a URL-safe token. */
     public String sign(Claims c) {
-        String payload = "v1|" + c.impressionId() + '|' + c.adSpaceId() + '|' + c.campaignId() + '|' + c.adGroupId() + '|'
+        String payload = "v2|" + (char) c.purpose().letter + '|' + c.impressionId() + '|' + c.adSpaceId() + '|' + c.campaignId() + '|' + c.adGroupId() + '|'
                 + c.creativeId() + '|' + c.billing() + '|' + c.chargeMicros() + '|' + c.expiresEpochSeconds();
         byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
         return ENCODER.encodeToString(bytes) + '.' + ENCODER.encodeToString(mac(bytes));
@@ -61,11 +92,13 @@ public final class TrackerSigner {
      * {@link #sign} would; returns the token's length. {@code scratch} holds the payload and the MAC
      * ({@link #SCRATCH_BYTES} bytes at least); {@code impressionId} is 32 lower-case hex digits.
      */
-    public int signInto(byte[] impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId, BidModel billing,
+    public int signInto(Purpose purpose, byte[] impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId, BidModel billing,
                         long chargeMicros, long expiresEpochSeconds, byte[] scratch, byte[] token) {
         int n = 0;
         scratch[n++] = 'v';
-        scratch[n++] = '1';
+        scratch[n++] = '2';
+        scratch[n++] = '|';
+        scratch[n++] = purpose.letter;
         scratch[n++] = '|';
         System.arraycopy(impressionId, 0, scratch, n, 32);
         n += 32;
@@ -135,12 +168,12 @@ public final class TrackerSigner {
             return null;
         }
         String[] f = new String(payload, StandardCharsets.US_ASCII).split("\\|", -1);
-        if (f.length != 9 || !"v1".equals(f[0])) {
+        if (f.length != 10 || !"v2".equals(f[0]) || Purpose.ofLetter(f[1]) == null) {
             return null;
         }
         try {
-            return new Claims(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
-                    f[6], Long.parseLong(f[7]), Long.parseLong(f[8]));
+            return new Claims(Purpose.ofLetter(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]),
+                    f[7], Long.parseLong(f[8]), Long.parseLong(f[9]));
         } catch (NumberFormatException e) {
             return null;
         }

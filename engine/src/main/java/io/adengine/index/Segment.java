@@ -187,7 +187,7 @@ public final class Segment {
 
     /** Folds an ad space's servable ordinals of this segment (static eligibility, placement, pinning, publisher, format). */
     AdSpaceEntry entryFor(io.adengine.model.AdSpace space) {
-        return SnapshotBuilder.entry(parts, space, auction.priors().get(space.placement()), SnapshotBuilder.fitting(parts, space));
+        return SnapshotBuilder.entry(parts, space, auction, SnapshotBuilder.fitting(parts, space));
     }
 
     /** Ordinals that pass the static eligibility rule. Never modify the result. */

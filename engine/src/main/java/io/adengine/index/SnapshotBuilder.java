@@ -276,7 +276,7 @@ public final class SnapshotBuilder {
         Map<List<Object>, RoaringBitmap> fitting = new HashMap<>();
         for (AdSpace space : adSpaces) {
             RoaringBitmap shared = fitting.computeIfAbsent(List.of(space.placement(), space.formats()), k -> fitting(parts, space));
-            spaces.put(space.id(), entry(parts, space, auction.priors().get(space.placement()), shared));
+            spaces.put(space.id(), entry(parts, space, auction, shared));
         }
         return spaces;
     }
@@ -310,14 +310,16 @@ public final class SnapshotBuilder {
      * pinning, publisher, then its block lists) and those the block lists removed. {@code fitting} is the
      * (shared, never modified) first part.
      */
-    static AdSpaceEntry entry(Segment.ServableParts parts, AdSpace space, EngineConfig.Prior prior, RoaringBitmap fitting) {
+    static AdSpaceEntry entry(Segment.ServableParts parts, AdSpace space, EngineConfig.AuctionConfig auction, RoaringBitmap fitting) {
+        EngineConfig.Prior prior = auction.priors().get(space.placement());
+        long floor = Math.max(space.floorCpmMicros(), auction.reservePriceCpmMicros());
         RoaringBitmap servable = pinned(parts, space, fitting);
         if (!space.blocksAnything()) {
-            return new AdSpaceEntry(space, prior, servable, NOTHING);
+            return new AdSpaceEntry(space, prior, floor, servable, NOTHING);
         }
         RoaringBitmap blocked = blocked(parts.brand(), space, servable);
         servable.andNot(blocked);
-        return new AdSpaceEntry(space, prior, servable, blocked);
+        return new AdSpaceEntry(space, prior, floor, servable, blocked);
     }
 
     /**

@@ -217,7 +217,7 @@ public final class AdDecider {
 
     /** Booked slots (CPT) ignore the floor; everything else must rank at or above it. */
     private boolean belowFloor(Snapshot snapshot, int o, AdSpaceEntry entry) {
-        return snapshot.tier(o) != Snapshot.TIER_CPT && ecpm(snapshot, o, entry) < entry.space().floorCpmMicros();
+        return snapshot.tier(o) != Snapshot.TIER_CPT && ecpm(snapshot, o, entry) < entry.floorCpmMicros();
     }
 
     /** The eCPM a global ordinal ranks with: its learned rates where there are any, else the placement's priors. */
@@ -252,7 +252,7 @@ public final class AdDecider {
         int offset = snapshot.offset(segmentIndex);
         prepareLazyFilters(segment, request);
         boolean anyHidden = hidden != null && !hidden.isEmpty();
-        long floor = entry.space().floorCpmMicros();
+        long floor = entry.floorCpmMicros();
         PlacementType placement = entry.space().placement();
         SegmentRates learned = ratesOf(segmentIndex, placement);
         // With learned rates an ordinal's eCPM no longer falls along its block, but its bound does (SegmentRates).
@@ -390,7 +390,7 @@ public final class AdDecider {
 
     private void price(Snapshot snapshot, AdSpaceEntry entry, AdRequest request, Decision out) {
         int filled = Math.min(request.count(), rankedSize);
-        long floor = entry.space().floorCpmMicros();
+        long floor = entry.floorCpmMicros();
         for (int i = 0; i < filled; i++) {
             int o = rankedOrdinal[i];
             long ecpm = rankedEcpm[i];

@@ -69,7 +69,7 @@ final class AdGroupFilters {
             return NotServedReason.SCHEDULE;
         }
         if (snapshot.tier(o) != Snapshot.TIER_CPT
-                && ecpm < space.floorCpmMicros()) {
+                && ecpm < entry.floorCpmMicros()) {
             return NotServedReason.BELOW_FLOOR;
         }
         if (!budget.allows(snapshot, o)) {

@@ -12,6 +12,10 @@ import java.util.Set;
  * @param publisherIds publishers it is pinned to (empty: any publisher)
  * @param deliveryOn   the delivery switch
  * @param rejectReason why review rejected it, or {@code null}
+ * @param conversionWindowSeconds how long after its click (or, view-through, its impression) a conversion still
+ *                     counts for this group (default {@value #CONVERSION_WINDOW_DEFAULT_SECONDS}, at most
+ *                     {@value #CONVERSION_WINDOW_MAX_SECONDS})
+ * @param viewThroughConversions whether a conversion after an impression without a click counts too
  */
 public record AdGroup(
         long id,
@@ -29,9 +33,30 @@ public record AdGroup(
         Bid bid,
         ReviewStatus review,
         String rejectReason,
-        boolean deliveryOn) {
+        boolean deliveryOn,
+        long conversionWindowSeconds,
+        boolean viewThroughConversions) {
+
+    /** Seven days: the click-through window most measurement partners default to. */
+    public static final long CONVERSION_WINDOW_DEFAULT_SECONDS = 7 * 86_400L;
+    /** Thirty days. */
+    public static final long CONVERSION_WINDOW_MAX_SECONDS = 30 * 86_400L;
+    /** One hour. */
+    public static final long CONVERSION_WINDOW_MIN_SECONDS = 3_600L;
+
+    /** A group with the default conversion window and no view-through conversions. */
+    public AdGroup(long id, long version, long campaignId, String name, PromotedApp app, InstallStateTarget installState,
+                   Set<PlacementType> placements, Set<Long> adSpaceIds, Set<Long> publisherIds, Targeting targeting, Schedule schedule,
+                   Budget budget, Bid bid, ReviewStatus review, String rejectReason, boolean deliveryOn) {
+        this(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule, budget, bid,
+                review, rejectReason, deliveryOn, CONVERSION_WINDOW_DEFAULT_SECONDS, false);
+    }
 
     public AdGroup {
+        if (conversionWindowSeconds < CONVERSION_WINDOW_MIN_SECONDS || conversionWindowSeconds > CONVERSION_WINDOW_MAX_SECONDS) {
+            throw new IllegalArgumentException("conversionWindowSeconds must be " + CONVERSION_WINDOW_MIN_SECONDS + ".."
+                    + CONVERSION_WINDOW_MAX_SECONDS);
+        }
         placements = Set.copyOf(placements);
         adSpaceIds = Set.copyOf(adSpaceIds);
         publisherIds = Set.copyOf(publisherIds);

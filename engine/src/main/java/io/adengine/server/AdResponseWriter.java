@@ -3,6 +3,7 @@ package io.adengine.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.adengine.events.Impressions;
+import io.adengine.events.TrackerSigner;
 import io.adengine.index.Segment;
 import io.adengine.index.SegmentCache;
 import io.adengine.index.Snapshot;
@@ -110,10 +111,19 @@ public final class AdResponseWriter {
             out.writeBytes(r.icon);
         }
         out.writeBytes(r.afterAssets);
-        out.writeBytes(impressions.tokenBytes(slot), 0, impressions.tokenLength(slot));
+        out.writeBytes(impressions.tokenBytes(TrackerSigner.Purpose.CLICK, slot), 0, impressions.tokenLength(TrackerSigner.Purpose.CLICK, slot));
         out.writeBytes(r.afterClickToken);
-        out.writeBytes(impressions.tokenBytes(slot), 0, impressions.tokenLength(slot));
-        out.writeBytes(r.afterImpressionToken);
+        out.writeBytes(impressions.tokenBytes(TrackerSigner.Purpose.IMPRESSION, slot), 0,
+                impressions.tokenLength(TrackerSigner.Purpose.IMPRESSION, slot));
+        // The ad's closing brace comes last: a view-through ad group's conversion token goes before it.
+        out.writeBytes(r.afterImpressionToken, 0, r.afterImpressionToken.length - 1);
+        int conversion = impressions.tokenLength(TrackerSigner.Purpose.CONVERSION, slot);
+        if (conversion > 0) {
+            out.writeBytes(CONVERSION_TOKEN);
+            out.writeBytes(impressions.tokenBytes(TrackerSigner.Purpose.CONVERSION, slot), 0, conversion);
+            out.writeByte('"');
+        }
+        out.writeByte('}');
     }
 
     /** Writes the chosen option of an asset (none when it has none); returns whether nothing is written yet. */
@@ -127,6 +137,8 @@ public final class AdResponseWriter {
         out.writeBytes(options[Math.min(index, options.length - 1)]);
         return false;
     }
+
+    private static final byte[] CONVERSION_TOKEN = ",\"conversionToken\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Writes the seed's choice among an asset's options (none when it has none); returns whether nothing is written yet. */
     private static boolean pick(AnswerBytes out, byte[][] options, long seed, boolean first) {

@@ -3,6 +3,7 @@ package io.adengine.server;
 import io.adengine.audience.AudienceFileException;
 import io.adengine.audience.AudienceService;
 import io.adengine.catalog.CatalogJson;
+import io.adengine.catalog.CatalogSeed;
 import io.adengine.catalog.CatalogSync;
 import io.adengine.config.EdgeConfig;
 import io.adengine.config.EngineConfig;
@@ -86,9 +87,13 @@ public final class Engine implements AutoCloseable {
         this.started = started;
     }
 
-    /** Loads the configured catalog and starts serving it. */
+    /**
+     * Starts serving the configured catalog: the durable store's when {@code catalog.dataDir} is set (the file at
+     * {@code catalog.path} is read only to seed an empty store), otherwise the file's, read-only.
+     */
     public static Engine start(EngineConfig config) throws IOException, InterruptedException {
-        Catalog catalog = CatalogJson.read(config.catalogPath());
+        boolean store = config.sync() != null && config.sync().dataDir() != null;
+        Catalog catalog = store && !CatalogSeed.storeIsEmpty(config.sync().dataDir()) ? null : CatalogSeed.read(config.catalogPath());
         return start(config, catalog, System::currentTimeMillis);
     }
 

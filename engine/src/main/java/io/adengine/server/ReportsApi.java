@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.adengine.budget.AccountSpend;
 import io.adengine.events.BillingEvent;
 import io.adengine.events.EventPipeline;
+import io.adengine.events.InvalidReason;
 import io.adengine.events.ReportRollups;
 import io.adengine.events.ReportRollups.Dimension;
 import io.adengine.events.ReportRollups.Granularity;
 import io.adengine.model.Account;
+import io.adengine.model.Currency;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -93,23 +95,32 @@ final class ReportsApi {
         if (!format.equals("json") && !format.equals("csv")) {
             throw new BadParameter("format", "must be json or csv");
         }
-        List<ReportRollups.Row> rows = events.rollups().query(groupBy, granularity, offset, from, to, filters);
+        List<ReportRollups.Row> rows = events.rollups().query(groupBy, granularity, offset, from, to, filters, this::currencyOf);
         if (format.equals("csv")) {
             StringBuilder sb = new StringBuilder("period");
             for (Dimension d : groupBy) {
                 sb.append(',').append(d.param());
             }
-            sb.append(",served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros\n");
+            sb.append(",currency,served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros,unchargedMicros");
+            for (InvalidReason reason : INVALID_REASONS) {
+                sb.append(",invalid_").append(reasonName(reason));
+            }
+            sb.append('\n');
             for (ReportRollups.Row r : rows) {
                 sb.append(period(r.periodStart(), granularity));
                 for (Dimension d : groupBy) {
                     sb.append(',').append(value(d, r.dims().get(d)));
                 }
+                sb.append(',').append(r.currency() == null ? "" : r.currency().name());
                 sb.append(',').append(r.served()).append(',').append(r.impressions()).append(',').append(r.clicks())
                         .append(',').append(r.conversions()).append(',').append(r.costMicros())
                         .append(',').append(String.format(Locale.ROOT, "%.6f", r.ctr()))
                         .append(',').append(String.format(Locale.ROOT, "%.6f", r.cvr()))
-                        .append(',').append(r.ecpmMicros()).append('\n');
+                        .append(',').append(r.ecpmMicros()).append(',').append(r.unchargedMicros());
+                for (InvalidReason reason : INVALID_REASONS) {
+                    sb.append(',').append(r.invalid().get(reason));
+                }
+                sb.append('\n');
             }
             ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), sb);
             FullHttpResponse resp = HttpResponses.json(HttpResponseStatus.OK, body);
@@ -126,6 +137,11 @@ final class ReportsApi {
                 for (Dimension d : groupBy) {
                     writeDim(j, d, r.dims().get(d));
                 }
+                if (r.currency() == null) {
+                    j.writeNullField("currency");
+                } else {
+                    j.writeStringField("currency", r.currency().name());
+                }
                 j.writeNumberField("served", r.served());
                 j.writeNumberField("impressions", r.impressions());
                 j.writeNumberField("clicks", r.clicks());
@@ -134,12 +150,36 @@ final class ReportsApi {
                 j.writeNumberField("ctr", r.ctr());
                 j.writeNumberField("cvr", r.cvr());
                 j.writeNumberField("ecpmMicros", r.ecpmMicros());
+                j.writeNumberField("unchargedMicros", r.unchargedMicros());
+                j.writeObjectFieldStart("invalid");
+                for (InvalidReason reason : INVALID_REASONS) {
+                    j.writeNumberField(reasonName(reason), r.invalid().get(reason));
+                }
+                j.writeEndObject();
                 j.writeEndObject();
             }
             j.writeEndArray();
             j.writeEndObject();
         });
         return HttpResponses.json(HttpResponseStatus.OK, body);
+    }
+
+    private static final List<InvalidReason> INVALID_REASONS = java.util.Arrays.stream(InvalidReason.values())
+            .filter(r -> r != InvalidReason.NONE).toList();
+
+    /** CLICK_WITHOUT_IMPRESSION → clickWithoutImpression. */
+    static String reasonName(InvalidReason r) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : r.name().toLowerCase(Locale.ROOT).split("_")) {
+            sb.append(sb.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return sb.toString();
+    }
+
+    /** The currency of an account in the catalog being served ({@code null} once the account is gone). */
+    private Currency currencyOf(long accountId) {
+        Account a = events.snapshots().current().catalog().account(accountId);
+        return a == null ? null : a.currency();
     }
 
     private static void writeDim(JsonGenerator j, Dimension d, long v) throws IOException {
@@ -167,7 +207,7 @@ final class ReportsApi {
         }
         AccountSpend spend = events.ledger().account(id);
         List<ReportRollups.Row> days = events.rollups().query(EnumSet.noneOf(Dimension.class), Granularity.DAY, offset,
-                Long.MIN_VALUE, Long.MAX_VALUE, Map.of(Dimension.ACCOUNT, id));
+                Long.MIN_VALUE, Long.MAX_VALUE, Map.of(Dimension.ACCOUNT, id), this::currencyOf);
         ByteBuf body = TrackerEndpoints.json(ctx, j -> {
             j.writeStartObject();
             j.writeNumberField("accountId", id);

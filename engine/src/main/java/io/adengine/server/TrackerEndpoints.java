@@ -8,13 +8,16 @@ import io.adengine.events.BillingEvent;
 import io.adengine.events.EventMetrics.TrackerOutcome;
 import io.adengine.events.EventPipeline;
 import io.adengine.events.EventType;
+import io.adengine.events.InvalidReason;
 import io.adengine.events.TrackerSigner;
 import io.adengine.index.Snapshot;
+import io.adengine.model.AdGroup;
 import io.adengine.model.AdSpace;
 import io.adengine.model.BidModel;
 import io.adengine.model.Campaign;
 import io.adengine.model.Catalog;
 import io.adengine.model.Creative;
+import io.adengine.model.Money;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,11 +29,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Locale;
 
 /**
- * The tracker endpoints of the public port: {@code GET /v1/events/imp?t=}, {@code GET /v1/events/click?t=}
- * and {@code POST /v1/events/conversion} with body {@code {"token":"…"}}. The token is checked here
- * (signature, then expiry against the engine clock); a good one is published into the event pipeline
+ * The tracker endpoints of the public port: {@code GET /v1/events/imp?t=}, {@code GET /v1/events/click?t=},
+ * {@code POST /v1/events/conversion} with body {@code {"token":"…"}} and the measurement partners' postback
+ * {@code GET /v1/events/postback?click_id=…&event=…}. The token is checked here (signature, purpose: each
+ * endpoint takes only its own kind, then expiry against the engine clock); a good one is published into the event pipeline
  * and answered only when the journal handler has forced it to disk and checked it against the dedup
  * table. Forged, expired, duplicate, refused and shed events are counted and never charged.
  */
@@ -50,10 +55,12 @@ final class TrackerEndpoints {
     boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String path, boolean keepAlive) {
         EventType type;
         HttpMethod method;
+        String tokenParam = "t";
         switch (path) {
             case "/v1/events/imp" -> { type = EventType.IMPRESSION; method = HttpMethod.GET; }
             case "/v1/events/click" -> { type = EventType.CLICK; method = HttpMethod.GET; }
             case "/v1/events/conversion" -> { type = EventType.CONVERSION; method = HttpMethod.POST; }
+            case "/v1/events/postback" -> { type = EventType.CONVERSION; method = HttpMethod.GET; tokenParam = "click_id"; }
             default -> {
                 return false;
             }
@@ -63,7 +70,7 @@ final class TrackerEndpoints {
             return true;
         }
         String token;
-        if (type == EventType.CONVERSION) {
+        if (method == HttpMethod.POST) {
             token = conversionToken(request.content());
             if (token == null) {
                 events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
@@ -73,7 +80,11 @@ final class TrackerEndpoints {
             }
         } else {
             try {
-                token = QueryParameters.of(request.uri()).one("t");
+                QueryParameters q = QueryParameters.of(request.uri());
+                token = q.one(tokenParam);
+                if (tokenParam.equals("click_id") && token != null) {
+                    postbackEvent(q);
+                }
             } catch (BadParameter e) {
                 events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
                 HttpResponses.send(ctx, HttpResponses.error(ctx, e.error()), keepAlive);
@@ -81,10 +92,11 @@ final class TrackerEndpoints {
             }
             if (token == null) {
                 events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
-                HttpResponses.send(ctx, HttpResponses.error(ctx, ApiError.missing("t")), keepAlive);
+                HttpResponses.send(ctx, HttpResponses.error(ctx, ApiError.missing(tokenParam)), keepAlive);
                 return true;
             }
         }
+        String field = method == HttpMethod.POST ? "token" : tokenParam;
         TrackerSigner.Claims claims = signer.verify(token);
         long hi = 0;
         long lo = 0;
@@ -100,7 +112,15 @@ final class TrackerEndpoints {
         if (!valid) {
             events.metrics().tracker(type, TrackerOutcome.FORGED);
             HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.FORBIDDEN, "forged_token",
-                    "the tracker token is not one this engine signed", type == EventType.CONVERSION ? "token" : "t")), keepAlive);
+                    "the tracker token is not one this engine signed", field)), keepAlive);
+            return true;
+        }
+        if (claims.purpose() != purposeOf(type)) {
+            events.metrics().tracker(type, TrackerOutcome.WRONG_PURPOSE);
+            HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.FORBIDDEN, "wrong_purpose",
+                    "this is a " + claims.purpose().name().toLowerCase(Locale.ROOT) + " token; the "
+                            + type.name().toLowerCase(Locale.ROOT) + " tracker needs a " + purposeOf(type).name().toLowerCase(Locale.ROOT)
+                            + " token", field)), keepAlive);
             return true;
         }
         long now = events.clock().getAsLong();
@@ -115,20 +135,24 @@ final class TrackerEndpoints {
         Campaign campaign = catalog.campaign(claims.campaignId());
         AdSpace space = catalog.adSpace(claims.adSpaceId());
         Creative creative = type == EventType.CLICK ? creative(catalog, claims) : null;
+        AdGroup group = type == EventType.CLICK ? catalog.adGroup(claims.adGroupId()) : null;
         EventType t = type;
+        TrackerSigner.Claims c = claims;
         boolean published = events.publishTracker(type, claims, hi, lo, campaign == null ? 0 : campaign.accountId(),
                 space == null ? 0 : space.publisherId(), (short) (hi >>> 48), now,
-                status -> ctx.executor().execute(() -> answer(ctx, t, status, creative, keepAlive)));
+                (status, reason) -> ctx.executor().execute(() -> answer(ctx, t, status, reason, c, creative, group, now, keepAlive)));
         if (!published) {
             HttpResponses.send(ctx, unavailable(ctx, "the event pipeline is full"), keepAlive);
         }
         return true;
     }
 
-    private void answer(ChannelHandlerContext ctx, EventType type, BillingEvent.Status status, Creative creative, boolean keepAlive) {
+    private void answer(ChannelHandlerContext ctx, EventType type, BillingEvent.Status status, InvalidReason reason,
+                        TrackerSigner.Claims claims, Creative creative, AdGroup group, long now, boolean keepAlive) {
         TrackerOutcome outcome = switch (status) {
             case ACCEPTED -> TrackerOutcome.ACCEPTED;
             case DUPLICATE -> TrackerOutcome.DUPLICATE;
+            case INVALID -> TrackerOutcome.INVALID;
             case REFUSED -> TrackerOutcome.REFUSED;
             case FAILED -> TrackerOutcome.FAILED;
         };
@@ -137,12 +161,22 @@ final class TrackerEndpoints {
         if (status == BillingEvent.Status.REFUSED || status == BillingEvent.Status.FAILED) {
             r = unavailable(ctx, status == BillingEvent.Status.REFUSED ? "the dedup table is full" : "the journal cannot be written");
         } else if (type == EventType.CLICK && creative != null) {
-            // A repeated click still takes the user to the landing page; it is just not counted again.
+            // A repeated or invalid click still takes the user to the landing page; it is just not counted (again).
+            // A counted click (or its repeat) mints the conversion token, the click id measurement partners send back.
+            String clickId = status == BillingEvent.Status.INVALID ? ""
+                    : signer.sign(claims.forPurpose(TrackerSigner.Purpose.CONVERSION, now / 1000
+                    + (group == null ? AdGroup.CONVERSION_WINDOW_DEFAULT_SECONDS : group.conversionWindowSeconds())));
             r = HttpResponses.empty(HttpResponseStatus.FOUND);
-            r.headers().set(HttpHeaderNames.LOCATION, creative.clickUrl());
-            if (creative.deeplink() != null) {
-                r.headers().set("X-Deeplink", creative.deeplink());
+            r.headers().set(HttpHeaderNames.LOCATION, ClickMacros.expand(creative.clickUrl(), clickId, claims));
+            if (!clickId.isEmpty()) {
+                r.headers().set("X-Conversion-Token", clickId);
             }
+            if (creative.deeplink() != null) {
+                r.headers().set("X-Deeplink", ClickMacros.expand(creative.deeplink(), clickId, claims));
+            }
+        } else if (status == BillingEvent.Status.INVALID) {
+            r = HttpResponses.error(ctx, new ApiError(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid_event",
+                    "not counted: " + reason.name().toLowerCase(Locale.ROOT), null));
         } else if (status == BillingEvent.Status.DUPLICATE) {
             r = HttpResponses.error(ctx, new ApiError(HttpResponseStatus.CONFLICT, "duplicate_event",
                     "this tracker event was already counted", null));
@@ -151,6 +185,26 @@ final class TrackerEndpoints {
         }
         HttpResponses.send(ctx, r, keepAlive);
         ctx.flush();
+    }
+
+    private static TrackerSigner.Purpose purposeOf(EventType type) {
+        return switch (type) {
+            case IMPRESSION -> TrackerSigner.Purpose.IMPRESSION;
+            case CLICK -> TrackerSigner.Purpose.CLICK;
+            default -> TrackerSigner.Purpose.CONVERSION;
+        };
+    }
+
+    /** Checks a postback's {@code event} (required: a short name such as install) and {@code revenue} (optional micros). */
+    private static void postbackEvent(QueryParameters q) throws BadParameter {
+        String event = q.one("event");
+        if (event == null) {
+            throw new BadParameter("event", "is required: the conversion event's name, e.g. install");
+        }
+        if (!event.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new BadParameter("event", "must be 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        q.number("revenue", 0, Money.MAX_AMOUNT_MICROS, 0);
     }
 
     private static FullHttpResponse unavailable(ChannelHandlerContext ctx, String why) {

@@ -259,6 +259,12 @@ public final class RecordLog implements AutoCloseable {
      * file is cut off, and a warning names the file, the offset and the bytes cut. Never fatal.
      */
     public static Replay replay(Path dir, Naming naming, int maxRecordBytes, AfterCut afterCut, RecordReader reader) throws IOException {
+        return replay(dir, naming, maxRecordBytes, afterCut, number -> { }, reader);
+    }
+
+    /** As {@link #replay(Path, Naming, int, AfterCut, RecordReader)}, telling {@code onSegment} each segment's number before its records. */
+    public static Replay replay(Path dir, Naming naming, int maxRecordBytes, AfterCut afterCut, java.util.function.LongConsumer onSegment,
+                                RecordReader reader) throws IOException {
         if (!Files.isDirectory(dir)) {
             return new Replay(0, 0, 0, List.of());
         }
@@ -272,6 +278,7 @@ public final class RecordLog implements AutoCloseable {
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
             read++;
+            onSegment.accept(naming.numberOf(file));
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = ch.size();
                 // chunk[start .. end) holds the file's bytes from position chunkPos; records are parsed from it.

@@ -68,7 +68,7 @@ class EngineConfigTest {
         LearningConfig learning = EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).learning();
         assertThat(learning.enabled()).isTrue();
         assertThat(learning.explorationPermille()).isEqualTo(LearningConfig.EXPLORATION_PERMILLE_DEFAULT);
-        assertThat(learning.stateFile()).endsWith(Path.of("engine", "data", "learned-rates.bin"));
+        assertThat(learning.stateFile().endsWith(Path.of("engine", "data", "learned-rates.bin"))).as("stateFile relative to the config file").isTrue();
         assertThat(EngineConfig.defaults(Path.of("catalog.json")).learning().enabled()).isFalse();
 
         String base = Files.readString(Path.of("..", "config", "engine.yaml"));

@@ -28,7 +28,7 @@ public final class CrashChild {
             long lo = Long.parseUnsignedLong(c.impressionId().substring(16), 16);
             String id = c.impressionId();
             boolean published = p.publishTracker(EventType.IMPRESSION, c, hi, lo, BillingFixture.ACCOUNT, BillingFixture.PUBLISHER,
-                    (short) 0, now, status -> {
+                    (short) 0, now, (status, reason) -> {
                         if (status == BillingEvent.Status.ACCEPTED) {
                             out.println("ACK " + id);
                         }

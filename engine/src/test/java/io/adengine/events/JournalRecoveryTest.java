@@ -33,7 +33,7 @@ class JournalRecoveryTest {
     @TempDir
     Path dir;
 
-    private static List<BillingEvent> read(Path dir) throws IOException {
+    static List<BillingEvent> read(Path dir) throws IOException {
         List<BillingEvent> all = new ArrayList<>();
         Journal.replay(dir, e -> {
             BillingEvent copy = new BillingEvent();
@@ -53,7 +53,7 @@ class JournalRecoveryTest {
             for (int i = 0; i < 20; i++) {
                 TrackerSigner.Claims c = claims("CPC", 100_000 + i, EXPIRES);
                 clicked.add(c);
-                assertThat(publish(p, EventType.CLICK, c, NOW + i)).isEqualTo(BillingEvent.Status.ACCEPTED);
+                assertThat(BillingFixture.click(p, c, NOW + 1_000 + i)).isEqualTo(BillingEvent.Status.ACCEPTED);
             }
             p.drain();
             spent = p.ledger().account(ACCOUNT).spent();
@@ -62,8 +62,10 @@ class JournalRecoveryTest {
             assertThat(p.ledger().account(ACCOUNT).spent()).isEqualTo(spent);
             assertThat(p.ledger().group(GROUP).totalSpent()).isEqualTo(spent);
             for (TrackerSigner.Claims c : clicked) {
-                assertThat(publish(p, EventType.CLICK, c, NOW + 100)).isEqualTo(BillingEvent.Status.DUPLICATE);
+                assertThat(publish(p, EventType.CLICK, c, NOW + 2_000)).isEqualTo(BillingEvent.Status.DUPLICATE);
             }
+            // The clicks are conversion sources again after the restart (rebuilt from the journal): a conversion counts.
+            assertThat(publish(p, EventType.CONVERSION, clicked.get(0), NOW + 3_000)).isEqualTo(BillingEvent.Status.ACCEPTED);
             p.drain();
             assertThat(p.ledger().account(ACCOUNT).spent()).isEqualTo(spent);
         }
@@ -73,13 +75,15 @@ class JournalRecoveryTest {
 
     @Test
     void tornTailShouldBeCutAndReportedAndTheJournalShouldKeepWorking() throws Exception {
-        SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPC", 300_000, 0, 0, 1_000_000_000, 0));
+        SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPM", 3_000_000, 0, 0, 1_000_000_000, 0));
         AtomicLong clock = new AtomicLong(NOW);
         try (EventPipeline p = BillingFixture.start(dir, holder, clock)) {
             for (int i = 0; i < 10; i++) {
-                publish(p, EventType.CLICK, claims("CPC", 1_000, EXPIRES), NOW);
+                publish(p, EventType.IMPRESSION, claims("CPM", 1_000_000, EXPIRES), NOW);
             }
         }
+        // A crash, not a clean close: no last checkpoint (it would hold the charges of the record cut below).
+        Files.delete(dir.resolve(Checkpoint.NAME));
         Path file = Journal.files(dir).get(0);
         long size = Files.size(file);
         assertThat(size).isEqualTo(10L * Journal.RECORD_BYTES);
@@ -102,7 +106,7 @@ class JournalRecoveryTest {
             assertThat(r.problems().get(0)).contains("cut short");
             assertThat(r.problems().get(1)).contains("checksum");
             assertThat(p.ledger().account(ACCOUNT).spent()).isEqualTo(9_000);
-            publish(p, EventType.CLICK, claims("CPC", 1_000, EXPIRES), NOW);
+            publish(p, EventType.IMPRESSION, claims("CPM", 1_000_000, EXPIRES), NOW);
         }
         assertThat(Files.size(file)).isEqualTo(9L * Journal.RECORD_BYTES);
         assertThat(Files.size(second)).isZero();
@@ -120,15 +124,15 @@ class JournalRecoveryTest {
                 TrackerSigner.Claims c = claims("CPM", 1_000_000 + random.nextInt(3_000_000), EXPIRES + 86_400);
                 publish(p, EventType.IMPRESSION, c, t);
                 if (random.nextInt(10) == 0) {
-                    publish(p, EventType.CLICK, c, t + 1);
+                    publish(p, EventType.CLICK, c, t + 1_000);
                     if (random.nextBoolean()) {
-                        publish(p, EventType.CONVERSION, c, t + 2);
+                        publish(p, EventType.CONVERSION, c, t + 2_000);
                     }
                 }
             }
             p.drain();
             List<ReportRollups.Row> hours = p.rollups().query(EnumSet.of(ReportRollups.Dimension.AD_GROUP),
-                    ReportRollups.Granularity.HOUR, 0, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+                    ReportRollups.Granularity.HOUR, 0, Long.MIN_VALUE, Long.MAX_VALUE, Map.of(), account -> io.adengine.model.Currency.USD);
             List<BillingEvent> journal = read(dir);
             for (ReportRollups.Row row : hours) {
                 long start = row.periodStart();
@@ -144,7 +148,7 @@ class JournalRecoveryTest {
             }
             assertThat(hours.stream().mapToLong(ReportRollups.Row::impressions).sum()).isEqualTo(300);
             ReportRollups.Row total = p.rollups().query(EnumSet.noneOf(ReportRollups.Dimension.class), ReportRollups.Granularity.TOTAL,
-                    0, Long.MIN_VALUE, Long.MAX_VALUE, Map.of()).get(0);
+                    0, Long.MIN_VALUE, Long.MAX_VALUE, Map.of(), account -> io.adengine.model.Currency.USD).get(0);
             assertThat(total.costMicros()).isEqualTo(p.ledger().account(ACCOUNT).spent());
             assertThat(total.ecpmMicros()).isEqualTo(total.costMicros() * 1000 / 300);
         }

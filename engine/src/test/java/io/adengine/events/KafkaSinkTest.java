@@ -86,9 +86,9 @@ class KafkaSinkTest {
                     new AtomicLong(NOW)::get, new PrometheusRegistry(), new KafkaEventSink(bootstrap, "events", new PrometheusRegistry()))) {
                 for (int i = 0; i < 20; i++) {
                     TrackerSigner.Claims c = BillingFixture.claims("CPC", 100_000 + i, NOW / 1000 + 3600);
-                    BillingFixture.publish(p, EventType.CLICK, c, NOW);
+                    BillingFixture.click(p, c, NOW + 1_000);
                     clicked.add(c.impressionId());
-                    BillingFixture.publish(p, EventType.CLICK, c, NOW);
+                    BillingFixture.publish(p, EventType.CLICK, c, NOW + 2_000);
                 }
             }
             Map<String, Long> received = new HashMap<>();
@@ -102,6 +102,9 @@ class KafkaSinkTest {
                 while (received.size() < 20 && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         assertThat(KafkaEventSink.decode(r.value(), e)).isTrue();
+                        if (e.type() != EventType.CLICK) {
+                            continue;
+                        }
                         assertThat(received.put(String.format("%016x%016x", e.impressionHi(), e.impressionLo()), e.chargedMicros()))
                                 .as("each accepted click once").isNull();
                     }

@@ -10,7 +10,7 @@ class TrackerSignerTest {
 
     private final TrackerSigner signer = new TrackerSigner("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8));
     private final TrackerSigner.Claims claims =
-            new TrackerSigner.Claims("0123456789abcdef0123456789abcdef", 101, 10, 100, 1000, "CPC", 147_500, 1_795_923_486);
+            new TrackerSigner.Claims(TrackerSigner.Purpose.CLICK, "0123456789abcdef0123456789abcdef", 101, 10, 100, 1000, "CPC", 147_500, 1_795_923_486);
 
     @Test
     void verifyShouldReturnTheClaimsOfASignedToken() {
@@ -48,6 +48,29 @@ class TrackerSignerTest {
     }
 
     @Test
+    void aTokenCarriesItsPurposeAndTheSameClaimsForAnotherPurposeSignToAnotherToken() {
+        String click = signer.sign(claims);
+        String impression = signer.sign(claims.forPurpose(TrackerSigner.Purpose.IMPRESSION, claims.expiresEpochSeconds()));
+
+        assertThat(signer.verify(click).purpose()).isEqualTo(TrackerSigner.Purpose.CLICK);
+        assertThat(signer.verify(impression).purpose()).isEqualTo(TrackerSigner.Purpose.IMPRESSION);
+        assertThat(impression).isNotEqualTo(click);
+    }
+
+    @Test
+    void verifyShouldRefuseTheOldPurposelessFormat() throws Exception {
+        // A v1 payload (no purpose letter), correctly MACed with the same key: no longer a token.
+        String payload = "v1|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String v1 = b64.encodeToString(payload.getBytes(StandardCharsets.US_ASCII)) + "." + b64.encodeToString(java.util.Arrays.copyOf(full, 16));
+
+        assertThat(signer.verify(v1)).isNull();
+    }
+
+    @Test
     void verifyShouldRefuseATokenSignedWithAnotherKey() {
         TrackerSigner other = new TrackerSigner("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
 
@@ -77,8 +100,9 @@ class TrackerSignerTest {
                 v[k] = r.nextInt(4) == 0 ? edges[r.nextInt(edges.length)] : r.nextLong() >>> r.nextInt(64);
             }
             io.adengine.model.BidModel billing = io.adengine.model.BidModel.values()[r.nextInt(io.adengine.model.BidModel.values().length)];
-            TrackerSigner.Claims c = new TrackerSigner.Claims(id, v[0], v[1], v[2], v[3], billing.name(), v[4], v[5]);
-            int n = signer.signInto(id.getBytes(StandardCharsets.US_ASCII), v[0], v[1], v[2], v[3], billing, v[4], v[5], scratch, token);
+            TrackerSigner.Purpose purpose = TrackerSigner.Purpose.values()[r.nextInt(TrackerSigner.Purpose.values().length)];
+            TrackerSigner.Claims c = new TrackerSigner.Claims(purpose, id, v[0], v[1], v[2], v[3], billing.name(), v[4], v[5]);
+            int n = signer.signInto(purpose, id.getBytes(StandardCharsets.US_ASCII), v[0], v[1], v[2], v[3], billing, v[4], v[5], scratch, token);
             assertThat(new String(token, 0, n, StandardCharsets.US_ASCII)).as("seed %d, try %d", seed, i).isEqualTo(signer.sign(c));
             assertThat(signer.verify(new String(token, 0, n, StandardCharsets.US_ASCII))).as("seed %d, try %d", seed, i).isEqualTo(c);
         }

@@ -61,7 +61,7 @@ class AdDeciderTieTest {
                 List.of(new AdSpace(7, 1, 1, "s", PlacementType.BANNER, Set.of(CreativeFormat.BANNER), 0)));
         Map<PlacementType, EngineConfig.Prior> priors = new EnumMap<>(EngineConfig.AuctionConfig.defaults().priors());
         priors.put(PlacementType.BANNER, new EngineConfig.Prior(1, 1_000_000));
-        EngineConfig.AuctionConfig auction = new EngineConfig.AuctionConfig(Currency.USD, EngineConfig.AuctionConfig.defaults().microsPerUnit(), priors);
+        EngineConfig.AuctionConfig auction = new EngineConfig.AuctionConfig(Currency.USD, EngineConfig.AuctionConfig.defaults().microsPerUnit(), priors, 0);
         Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
         AdRequest request = new AdRequest().adSpaceId(7).count(1).nowMillis(RandomCatalogs.BASE_MILLIS);
 

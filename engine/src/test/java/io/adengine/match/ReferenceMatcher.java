@@ -73,6 +73,8 @@ final class ReferenceMatcher {
             return new Result(Set.of(), List.of());
         }
         EngineConfig.Prior placementPrior = auction.priors().get(space.placement());
+        // The network reserve price raises every ad space's floor (booked slots ignore both).
+        long floor = Math.max(space.floorCpmMicros(), auction.reservePriceCpmMicros());
         List<Candidate> candidates = new ArrayList<>();
         for (AdGroup g : catalog.adGroups()) {
             Campaign campaign = catalog.campaign(g.campaignId());
@@ -91,7 +93,7 @@ final class ReferenceMatcher {
             };
             int tier = g.bid().model() == BidModel.CPT ? 2
                     : g.bid().model() == BidModel.CPM && campaign.objective() == Objective.BRAND ? 1 : 0;
-            if (tier != 2 && ecpm.compareTo(BigInteger.valueOf(space.floorCpmMicros())) < 0) {
+            if (tier != 2 && ecpm.compareTo(BigInteger.valueOf(floor)) < 0) {
                 continue;
             }
             candidates.add(new Candidate(g, tier, ecpm.longValueExact()));
@@ -122,7 +124,7 @@ final class ReferenceMatcher {
             long clearing = c.ecpm();
             if (c.tier() == 0) {
                 long beat = i + 1 < onePerCampaign.size() ? onePerCampaign.get(i + 1).ecpm() + 1 : 0;
-                clearing = Math.min(c.ecpm(), Math.max(space.floorCpmMicros(), beat));
+                clearing = Math.min(c.ecpm(), Math.max(floor, beat));
             }
             EngineConfig.Prior prior = rates == null ? placementPrior : prior(rates.of(c.group().id(), space.placement()));
             ads.add(new Ad(c.group().id(), c.ecpm(), clearing, charge(catalog, auction, c.group(), clearing, prior)));

@@ -81,7 +81,9 @@ class AdResponseWriterTest {
         for (int slot = 0; slot < d.filled(); slot++) {
             AdGroup g = snapshot.group(d.ordinal(slot));
             Creative c = d.creative(slot);
-            String token = impressions.token(slot);
+            String clickToken = impressions.token(TrackerSigner.Purpose.CLICK, slot);
+            String impressionToken = impressions.token(TrackerSigner.Purpose.IMPRESSION, slot);
+            String conversionToken = impressions.token(TrackerSigner.Purpose.CONVERSION, slot);
             long seed = AdDecider.mix(request.seed() + slot);
             ObjectNode ad = ads.addObject().put("impressionId", impressions.id(slot)).put("campaignId", g.campaignId())
                     .put("adGroupId", g.id()).put("creativeId", c.id()).put("format", c.format().name())
@@ -102,12 +104,15 @@ class AdResponseWriterTest {
             if (c.deeplink() != null) {
                 ad.put("deeplink", c.deeplink());
             }
-            ad.put("clickTracker", BASE + "/v1/events/click?t=" + token);
-            ArrayNode imps = ad.putArray("impressionTrackers").add(BASE + "/v1/events/imp?t=" + token);
+            ad.put("clickTracker", BASE + "/v1/events/click?t=" + clickToken);
+            ArrayNode imps = ad.putArray("impressionTrackers").add(BASE + "/v1/events/imp?t=" + impressionToken);
             c.impressionTrackers().forEach(imps::add);
             if (!c.videoTrackers().isEmpty()) {
                 ArrayNode v = ad.putArray("videoTrackers");
                 c.videoTrackers().forEach(v::add);
+            }
+            if (g.viewThroughConversions()) {
+                ad.put("conversionToken", conversionToken);
             }
         }
         // Through text and back, so numbers get the node types a parse gives them (1 is an int node, not a long one).

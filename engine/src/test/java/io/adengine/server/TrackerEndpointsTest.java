@@ -98,12 +98,16 @@ class TrackerEndpointsTest {
         return request;
     }
 
+    /** The {@code X-Conversion-Token} of the last answer read (a counted click's). */
+    private String lastConversionToken;
+
     private Answer read() {
         if (channel.isOpen()) {
             channel.flushOutbound();
         }
         FullHttpResponse response = channel.readOutbound();
         assertThat(response).as("an answer").isNotNull();
+        lastConversionToken = response.headers().get("X-Conversion-Token");
         try {
             return new Answer(response.status().code(), response.headers().get(HttpHeaderNames.LOCATION),
                     response.content().toString(StandardCharsets.UTF_8));
@@ -138,6 +142,18 @@ class TrackerEndpointsTest {
         return url.substring(url.indexOf("t=") + 2);
     }
 
+    private static String clickToken(JsonNode ad) {
+        String url = ad.get("clickTracker").asText();
+        return url.substring(url.indexOf("t=") + 2);
+    }
+
+    /** Counts the ad's impression, then a second later its click (journaled both); the click's answer. */
+    private Answer impressionThenClick(JsonNode ad) {
+        assertThat(sendJournaled(HttpMethod.GET, "/v1/events/imp?t=" + token(ad), "").status()).isEqualTo(204);
+        clock.addAndGet(1_000);
+        return sendJournaled(HttpMethod.GET, "/v1/events/click?t=" + clickToken(ad), "");
+    }
+
     private double count(EventType type, TrackerOutcome outcome) {
         return events.metrics().trackerCount(type, outcome);
     }
@@ -160,7 +176,7 @@ class TrackerEndpointsTest {
     void clickShouldRedirectToTheCreativesLandingPageWhenJournaled() throws Exception {
         JsonNode ad = serveOneAd();
 
-        Answer answer = sendJournaled(HttpMethod.GET, "/v1/events/click?t=" + token(ad), "");
+        Answer answer = impressionThenClick(ad);
 
         assertThat(answer.status()).isEqualTo(302);
         assertThat(answer.location()).isEqualTo(ad.get("clickUrl").asText());
@@ -169,7 +185,8 @@ class TrackerEndpointsTest {
 
     @Test
     void conversionShouldAnswer204WhenItsBodyCarriesAGoodToken() throws Exception {
-        String t = token(serveOneAd());
+        impressionThenClick(serveOneAd());
+        String t = lastConversionToken;
 
         Answer answer = sendJournaled(HttpMethod.POST, "/v1/events/conversion", "{\"token\":\"" + t + "\",\"other\":[1]}");
 
@@ -193,7 +210,7 @@ class TrackerEndpointsTest {
 
     @Test
     void anExpiredTokenShouldAnswer410WhenTheEngineClockPassedItsExpiry() throws Exception {
-        String t = token(serveOneAd());
+        String t = clickToken(serveOneAd());
         clock.addAndGet((config.trackers().ttlSeconds() + 1) * 1000L);
 
         Answer answer = send(HttpMethod.GET, "/v1/events/click?t=" + t, "");

@@ -80,9 +80,9 @@ public final class JournalThroughput implements Callable<Integer> {
                         window.acquireUninterruptibly();
                         long hi = r.nextLong();
                         long lo = r.nextLong();
-                        TrackerSigner.Claims c = new TrackerSigner.Claims("", 101, 1, 1, 1, "CPM", 2_000_000, now / 1000 + 3600);
+                        TrackerSigner.Claims c = new TrackerSigner.Claims(TrackerSigner.Purpose.IMPRESSION, "", 101, 1, 1, 1, "CPM", 2_000_000, now / 1000 + 3600);
                         long start = System.nanoTime();
-                        p.publishTracker(EventType.IMPRESSION, c, hi, lo, 1, 7, (short) 0, now, status -> {
+                        p.publishTracker(EventType.IMPRESSION, c, hi, lo, 1, 7, (short) 0, now, (status, reason) -> {
                             long done = System.nanoTime();
                             if (done > warmEnd) {
                                 latency.recordValue(Math.min(60_000_000_000L, done - start));

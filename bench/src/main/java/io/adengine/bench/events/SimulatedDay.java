@@ -137,10 +137,10 @@ public final class SimulatedDay implements Callable<Integer> {
                     long hi = random.nextLong();
                     long lo = random.nextLong();
                     p.publishServed(s, o, 101, "IN", charge, s.group(o).id(), hi, lo, now / 1000 + 3600, now);
-                    TrackerSigner.Claims c = new TrackerSigner.Claims("", 101, s.group(o).campaignId(), s.group(o).id(), s.group(o).id(),
+                    TrackerSigner.Claims c = new TrackerSigner.Claims(TrackerSigner.Purpose.IMPRESSION, "", 101, s.group(o).campaignId(), s.group(o).id(), s.group(o).id(),
                             "CPM", charge, now / 1000 + 3600);
                     p.publishTracker(EventType.IMPRESSION, c, hi, lo, s.catalog().campaign(s.group(o).campaignId()).accountId(), 7,
-                            (short) 0, now, status -> { });
+                            (short) 0, now, (status, reason) -> { });
                     impressions++;
                 }
             }
