@@ -61,10 +61,16 @@ class PackageDependenciesTest {
         assertThat(edges.get("index")).doesNotContain("match", "audience", "budget", "events", "server", "catalog");
         assertThat(edges.get("match")).doesNotContain("audience", "budget", "events", "server", "catalog");
         assertThat(edges.get("events")).doesNotContain("server", "catalog", "audience");
-        assertThat(edges.get("learn")).doesNotContain("audience", "budget", "events", "server", "catalog", "storage");
+        assertThat(edges.get("learn")).doesNotContain("audience", "budget", "events", "server", "catalog", "storage", "cluster");
         assertThat(edges.get("index")).doesNotContain("learn");
         assertThat(edges.get("match")).doesNotContain("learn");
-        assertThat(edges.get("catalog")).doesNotContain("server", "events", "match", "budget", "audience");
+        assertThat(edges.get("catalog")).doesNotContain("server", "events", "match", "budget", "audience", "cluster");
+        assertThat(edges.get("cluster")).as("the cluster sits under server, beside events").doesNotContain("server");
+        edges.forEach((from, to) -> {
+            if (!from.equals("server") && !from.equals("cluster")) {
+                assertThat(to).as(from + " depends on cluster").doesNotContain("cluster");
+            }
+        });
         edges.forEach((from, to) -> {
             if (!from.equals("server")) {
                 assertThat(to).as(from + " depends on server").doesNotContain("server");

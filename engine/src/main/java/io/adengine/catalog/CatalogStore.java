@@ -88,6 +88,8 @@ public final class CatalogStore implements AutoCloseable {
     private OperationLog operations;
     private RecordLog log;
     private long seq;
+    /** The last offset of the cluster's catalog log included (-1: none; not a cluster replica). */
+    private long logOffset = -1;
     private long changesSinceSnapshot;
     private CatalogStore(Path dir, CatalogRules rules, LongSupplier clock, int snapshotEveryChanges) {
         this.dir = dir;
@@ -115,7 +117,9 @@ public final class CatalogStore implements AutoCloseable {
 
     private void recover(Catalog seedCatalog) throws IOException {
         if (StoreSnapshotFile.exists(dir)) {
-            seq = StoreSnapshotFile.read(dir, objects);
+            StoreSnapshotFile.Position at = StoreSnapshotFile.read(dir, objects);
+            seq = at.seq();
+            logOffset = at.logOffset();
             LOG.info("catalog store: snapshot at change {} loaded", seq);
         } else if (seedCatalog != null) {
             objects.load(seedCatalog);
@@ -152,6 +156,7 @@ public final class CatalogStore implements AutoCloseable {
             applyOne(change, new ArrayList<>(), new ArrayList<>(), false, 0, "");
         }
         seq = recordSeq;
+        logOffset = Math.max(logOffset, record.path("offset").asLong(-1));
         if (recordSeq > operations.lastSeq()) {
             List<ObjectNode> entries = new ArrayList<>();
             record.path("ops").forEach(o -> entries.add((ObjectNode) o));
@@ -182,81 +187,147 @@ public final class CatalogStore implements AutoCloseable {
      * change is reported; field paths of a batch are prefixed {@code changes[i].}.
      */
     public Outcome apply(List<Change> changes, String operator) throws IOException {
-        RecordLog target;
-        long position;
-        long committed;
+        Pending p;
         synchronized (this) {
-            long time = clock.getAsLong();
-            List<CatalogObjects.Undo> undo = new ArrayList<>();
-            List<ObjectNode> ops = new ArrayList<>();
-            List<Problem> problems = new ArrayList<>();
-            Outcome firstRefusal = null;
-            // The JSON of each applied PUT's object, made once for its operation-log entry and reused in the change log.
-            com.fasterxml.jackson.databind.JsonNode[] putJson = new com.fasterxml.jackson.databind.JsonNode[changes.size()];
-            for (int i = 0; i < changes.size(); i++) {
-                int entries = ops.size();
-                Outcome o = applyOne(changes.get(i), undo, ops, true, time, operator);
-                if (changes.get(i).op() == Op.PUT && ops.size() > entries) {
-                    putJson[i] = ops.get(entries).get("after");
-                }
-                if (!o.accepted()) {
-                    String prefix = changes.size() > 1 ? "changes[" + i + "]." : "";
-                    o.problems().forEach(p -> problems.add(p.under(prefix)));
-                    if (firstRefusal == null || (o.status() == Status.INVALID && firstRefusal.status() != Status.INVALID)) {
-                        firstRefusal = new Outcome(o.status(), List.of(), (changes.size() > 1 ? "changes[" + i + "]: " : "") + o.message(), seq);
-                    }
-                }
-            }
-            if (firstRefusal != null) {
-                objects.rollback(undo);
-                return new Outcome(problems.isEmpty() ? firstRefusal.status() : Status.INVALID, List.copyOf(problems),
-                        firstRefusal.message(), seq);
-            }
-            target = log;
-            if (ops.isEmpty()) {
-                position = log.position();
-                committed = 0;
-            } else {
-                long next = seq + 1;
-                ObjectNode record = MAPPER.createObjectNode().put("seq", next).put("time", time).put("operator", operator);
-                ArrayNode list = record.putArray("changes");
-                for (int i = 0; i < changes.size(); i++) {
-                    Change c = changes.get(i);
-                    ObjectNode o = list.addObject().put("op", c.op().name()).put("kind", c.kind().pathName());
-                    if (c.op() == Op.PUT) {
-                        o.set("object", putJson[i] != null ? putJson[i] : ObjectKind.toJson(c.value()));
-                    } else {
-                        o.put("id", c.id()).put("version", c.version());
-                    }
-                }
-                ArrayNode opsArray = record.putArray("ops");
-                ops.forEach(e -> opsArray.add(e.put("seq", next)));
-                try {
-                    position = log.append(MAPPER.writeValueAsBytes(record));
-                } catch (IOException | RuntimeException e) {
-                    objects.rollback(undo);
-                    throw e;
-                }
-                seq = next;
-                committed = next;
-                for (CatalogObjects.Undo u : undo) {
-                    touches.touched(next, u.kind(), u.id());
-                    // A creative leaving a group changes that group too: note it now, its old parent is not known later.
-                    if (u.kind() == ObjectKind.CREATIVE && u.previous() != null) {
-                        touches.touched(next, ObjectKind.AD_GROUP, ((Creative) u.previous()).adGroupId());
-                    }
-                }
-                operations.append(next, ops);
-                changesSinceSnapshot++;
-            }
+            p = applyLocked(changes, operator, clock.getAsLong(), -1);
         }
-        target.awaitDurable(position);
-        if (committed == 0) {
+        if (p.outcome() != null) {
+            return p.outcome();
+        }
+        p.target().awaitDurable(p.position());
+        if (p.committed() == 0) {
             return new Outcome(Status.UNCHANGED, List.of(), "already at this version", seq());
         }
         onCommit.run();
         maybeSnapshot();
-        return new Outcome(Status.APPLIED, List.of(), "applied", committed);
+        return new Outcome(Status.APPLIED, List.of(), "applied", p.committed());
+    }
+
+    /**
+     * One proposal read from a cluster's catalog log: its changes, who made them and when (the proposer's
+     * clock, so every replica logs the same time), and its offset in the log.
+     */
+    public record Logged(List<Change> changes, String operator, long time, long offset) {
+    }
+
+    /**
+     * Applies proposals read from the cluster's catalog log, in their order, exactly as {@link #apply} would
+     * (versions, validation, cascades, operation log), each seeing the ones before it; the applied ones are
+     * written to the change log with their offset and made durable together (one fsync) before this returns.
+     * Offsets at or below {@link #logOffset()} were applied already and are skipped (answered UNCHANGED).
+     * Returns one outcome per proposal.
+     */
+    public List<Outcome> applyLogged(List<Logged> proposals) throws IOException {
+        List<Outcome> outcomes = new ArrayList<>(proposals.size());
+        RecordLog target = null;
+        long position = -1;
+        boolean committedAny = false;
+        synchronized (this) {
+            for (Logged l : proposals) {
+                if (l.offset() <= logOffset) {
+                    outcomes.add(new Outcome(Status.UNCHANGED, List.of(), "already applied at log offset " + l.offset(), seq));
+                    continue;
+                }
+                Pending p = applyLocked(l.changes(), l.operator(), l.time(), l.offset());
+                logOffset = l.offset();
+                if (p.outcome() != null) {
+                    outcomes.add(p.outcome());
+                } else if (p.committed() == 0) {
+                    outcomes.add(new Outcome(Status.UNCHANGED, List.of(), "already at this version", seq));
+                } else {
+                    outcomes.add(new Outcome(Status.APPLIED, List.of(), "applied", p.committed()));
+                    target = p.target();
+                    position = p.position();
+                    committedAny = true;
+                }
+            }
+        }
+        if (target != null) {
+            target.awaitDurable(position);
+        }
+        if (committedAny) {
+            onCommit.run();
+            maybeSnapshot();
+        }
+        return outcomes;
+    }
+
+    /** The last offset of the cluster's catalog log this store includes; -1 when it never applied one. */
+    public synchronized long logOffset() {
+        return logOffset;
+    }
+
+    /**
+     * A change applied in memory and appended (not yet forced), or refused: {@code outcome} is the refusal (nothing
+     * changed), else {@code committed} is the new sequence (0: nothing to change) at {@code position} of {@code target}.
+     */
+    private record Pending(Outcome outcome, RecordLog target, long position, long committed) {
+    }
+
+    private Pending applyLocked(List<Change> changes, String operator, long time, long offset) throws IOException {
+        List<CatalogObjects.Undo> undo = new ArrayList<>();
+        List<ObjectNode> ops = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        Outcome firstRefusal = null;
+        // The JSON of each applied PUT's object, made once for its operation-log entry and reused in the change log.
+        JsonNode[] putJson = new JsonNode[changes.size()];
+        for (int i = 0; i < changes.size(); i++) {
+            int entries = ops.size();
+            Outcome o = applyOne(changes.get(i), undo, ops, true, time, operator);
+            if (changes.get(i).op() == Op.PUT && ops.size() > entries) {
+                putJson[i] = ops.get(entries).get("after");
+            }
+            if (!o.accepted()) {
+                String prefix = changes.size() > 1 ? "changes[" + i + "]." : "";
+                o.problems().forEach(p -> problems.add(p.under(prefix)));
+                if (firstRefusal == null || (o.status() == Status.INVALID && firstRefusal.status() != Status.INVALID)) {
+                    firstRefusal = new Outcome(o.status(), List.of(), (changes.size() > 1 ? "changes[" + i + "]: " : "") + o.message(), seq);
+                }
+            }
+        }
+        if (firstRefusal != null) {
+            objects.rollback(undo);
+            return new Pending(new Outcome(problems.isEmpty() ? firstRefusal.status() : Status.INVALID, List.copyOf(problems),
+                    firstRefusal.message(), seq), null, 0, 0);
+        }
+        if (ops.isEmpty()) {
+            return new Pending(null, log, log.position(), 0);
+        }
+        long next = seq + 1;
+        ObjectNode record = MAPPER.createObjectNode().put("seq", next).put("time", time).put("operator", operator);
+        if (offset >= 0) {
+            record.put("offset", offset);
+        }
+        ArrayNode list = record.putArray("changes");
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            ObjectNode o = list.addObject().put("op", c.op().name()).put("kind", c.kind().pathName());
+            if (c.op() == Op.PUT) {
+                o.set("object", putJson[i] != null ? putJson[i] : ObjectKind.toJson(c.value()));
+            } else {
+                o.put("id", c.id()).put("version", c.version());
+            }
+        }
+        ArrayNode opsArray = record.putArray("ops");
+        ops.forEach(e -> opsArray.add(e.put("seq", next)));
+        long position;
+        try {
+            position = log.append(MAPPER.writeValueAsBytes(record));
+        } catch (IOException | RuntimeException e) {
+            objects.rollback(undo);
+            throw e;
+        }
+        seq = next;
+        for (CatalogObjects.Undo u : undo) {
+            touches.touched(next, u.kind(), u.id());
+            // A creative leaving a group changes that group too: note it now, its old parent is not known later.
+            if (u.kind() == ObjectKind.CREATIVE && u.previous() != null) {
+                touches.touched(next, ObjectKind.AD_GROUP, ((Creative) u.previous()).adGroupId());
+            }
+        }
+        operations.append(next, ops);
+        changesSinceSnapshot++;
+        return new Pending(null, log, position, next);
     }
 
     private Outcome applyOne(Change c, List<CatalogObjects.Undo> undo, List<ObjectNode> ops, boolean validate, long time, String operator) {
@@ -399,8 +470,10 @@ public final class CatalogStore implements AutoCloseable {
         CatalogObjects.Copy copy;
         List<Object> audiences;
         Map<ObjectKind, Map<Long, Long>> tombs;
+        long atOffset;
         synchronized (this) {
             at = seq;
+            atOffset = logOffset;
             if (log.segmentNumber() != seq + 1) {
                 log.roll(seq + 1);
             }
@@ -409,7 +482,7 @@ public final class CatalogStore implements AutoCloseable {
             changesSinceSnapshot = 0;
             copy = objects.copy(at);
         }
-        StoreSnapshotFile.write(dir, at, copy.toCatalog(), audiences, tombs);
+        StoreSnapshotFile.write(dir, at, atOffset, copy.toCatalog(), audiences, tombs);
         operations.sync();
         long keepFrom;
         synchronized (this) {

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The catalog store's snapshot file, {@code snapshot.json}: a catalog document (readable by
  * {@link CatalogJson}) plus the change sequence it holds ({@code seq}), the audiences and the tombstones
- * of deleted objects. Written to a temporary file, forced, then renamed over the old one and the folder
+ * of deleted objects (and, on a cluster replica, {@code logOffset}: the last offset of the catalog log it
+ * includes). Written to a temporary file, forced, then renamed over the old one and the folder
  * forced, so a crash leaves either the old snapshot or the new one.
  */
 final class StoreSnapshotFile {
@@ -36,8 +37,12 @@ final class StoreSnapshotFile {
         return Files.exists(dir.resolve(NAME));
     }
 
-    /** Loads the folder's snapshot into {@code objects}; returns the change sequence it holds. */
-    static long read(Path dir, CatalogObjects objects) throws IOException {
+    /** What a snapshot holds besides the objects: its change sequence and the cluster log offset it includes (-1: none). */
+    record Position(long seq, long logOffset) {
+    }
+
+    /** Loads the folder's snapshot into {@code objects}; returns the change sequence and log offset it holds. */
+    static Position read(Path dir, CatalogObjects objects) throws IOException {
         JsonNode root = MAPPER.readTree(dir.resolve(NAME).toFile());
         objects.load(CatalogJson.read(root));
         for (JsonNode a : root.path("audiences")) {
@@ -47,17 +52,23 @@ final class StoreSnapshotFile {
         for (ObjectKind k : ObjectKind.values()) {
             tombs.path(k.pathName()).properties().forEach(e -> objects.tombstone(k, Long.parseLong(e.getKey()), e.getValue().asLong()));
         }
-        return root.path("seq").asLong();
+        return new Position(root.path("seq").asLong(), root.path("logOffset").asLong(-1));
     }
 
-    /** Replaces the folder's snapshot with the given state at change {@code seq}. */
-    static void write(Path dir, long seq, Catalog catalog, List<Object> audiences, Map<ObjectKind, Map<Long, Long>> tombstones)
+    /**
+     * Replaces the folder's snapshot with the given state at change {@code seq}, which includes the cluster's
+     * catalog log up to {@code logOffset} (-1: not a cluster replica; the field is then left out).
+     */
+    static void write(Path dir, long seq, long logOffset, Catalog catalog, List<Object> audiences, Map<ObjectKind, Map<Long, Long>> tombstones)
             throws IOException {
         Path tmp = dir.resolve(NAME + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp); JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("version", seq);
             g.writeNumberField("seq", seq);
+            if (logOffset >= 0) {
+                g.writeNumberField("logOffset", logOffset);
+            }
             writeArray(g, "accounts", catalog.accounts());
             writeArray(g, "campaigns", catalog.campaigns());
             writeArray(g, "adGroups", catalog.adGroups());

@@ -33,6 +33,7 @@ import java.util.Set;
  * @param sync            control-plane sync: where accepted catalog changes live, how often serving rebuilds
  * @param audiences       where user data lives and the reach priors ({@link AudienceConfig#NONE}: no user data)
  * @param edge            connection limits, timeouts, request size limits, admission control and per-user rate limits
+ * @param cluster         replicas sharing one catalog through Kafka ({@link ClusterConfig#OFF}: the single-process engine)
  * @param learning        learned click and conversion rates, exploration, their state file
  */
 public record EngineConfig(
@@ -49,7 +50,14 @@ public record EngineConfig(
         SyncConfig sync,
         AudienceConfig audiences,
         EdgeConfig edge,
+        ClusterConfig cluster,
         LearningConfig learning) {
+
+    public EngineConfig {
+        if (cluster.enabled() && (sync == null || sync.dataDir() == null)) {
+            throw new ConfigException("catalog.dataDir", "is required when cluster.enabled is true (each replica keeps its own store)");
+        }
+    }
 
     public static final int PUBLIC_PORT_DEFAULT = 8080;
     public static final int ADMIN_PORT_DEFAULT = 8081;
@@ -196,37 +204,43 @@ public record EngineConfig(
                 AudienceConfig.NONE,
                 // Tests send many requests as one user from a loaded box: both switched on where tested.
                 EDGE_FOR_TESTS,
+                ClusterConfig.OFF,
                 LearningConfig.off());
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
     }
 
     /** A copy with other edge settings (limits, timeouts, admission, rate limits). */
     public EngineConfig withEdge(EdgeConfig edge) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
     }
 
     /** A copy with other learning settings. */
     public EngineConfig withLearning(LearningConfig learning) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
+    }
+
+    /** A copy with other cluster settings. */
+    public EngineConfig withCluster(ClusterConfig cluster) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
     }
 
     /** A copy with other user-data settings. */
     public EngineConfig withAudiences(AudienceConfig audiences) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, learning);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, learning);
     }
 
     /**
@@ -247,7 +261,8 @@ public record EngineConfig(
         Reader trackers = r.child("trackers");
         Reader events = r.child("events");
         Reader audiences = r.child("audiences");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "learning"));
+        Reader cluster = r.child("cluster");
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "cluster", "learning"));
         checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes", "publicMaxConnections",
                 "adminMaxConnections", "idleTimeoutMillis", "headerTimeoutMillis", "bodyTimeoutMillis", "adminBodyTimeoutMillis",
@@ -305,6 +320,7 @@ public record EngineConfig(
                 syncConfig(catalog, base),
                 audienceConfig(audiences, base),
                 edgeConfig(server),
+                clusterConfig(cluster),
                 learningConfig(r.child("learning"), base));
     }
 
@@ -407,6 +423,27 @@ public record EngineConfig(
                 catalog.longValue("rebuildIntervalMillis", 1, 60_000, SyncConfig.REBUILD_INTERVAL_MILLIS_DEFAULT),
                 (int) catalog.longValue("snapshotEveryChanges", 1, 100_000_000, SyncConfig.SNAPSHOT_EVERY_CHANGES_DEFAULT),
                 (int) catalog.longValue("adminWorkers", 1, 64, SyncConfig.ADMIN_WORKERS_DEFAULT));
+    }
+
+    private static ClusterConfig clusterConfig(Reader c) {
+        checkKeys(c, Set.of("enabled", "bootstrapServers", "replicaId", "topics", "groupPrefix", "catchUpTimeoutMillis", "replicationFactor"));
+        Reader topics = c.child("topics");
+        checkKeys(topics, Set.of("catalog", "events"));
+        String enabled = c.text("enabled", "false");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException(c.path("enabled"), "must be true or false");
+        }
+        if (enabled.equals("false")) {
+            return ClusterConfig.OFF;
+        }
+        return new ClusterConfig(true,
+                c.text("bootstrapServers", ClusterConfig.BOOTSTRAP_DEFAULT),
+                (int) c.longValue("replicaId", 1, ClusterConfig.MAX_REPLICA_ID, 0),
+                topics.text("catalog", ClusterConfig.CATALOG_TOPIC_DEFAULT),
+                topics.text("events", ClusterConfig.EVENTS_TOPIC_DEFAULT),
+                c.text("groupPrefix", ClusterConfig.GROUP_PREFIX_DEFAULT),
+                c.longValue("catchUpTimeoutMillis", 100, 3_600_000, ClusterConfig.CATCH_UP_TIMEOUT_MILLIS_DEFAULT),
+                (int) c.longValue("replicationFactor", 1, 32, ClusterConfig.REPLICATION_FACTOR_DEFAULT));
     }
 
     private static AudienceConfig audienceConfig(Reader a, Path base) {

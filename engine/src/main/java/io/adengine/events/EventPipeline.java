@@ -444,8 +444,10 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         if (ticker != null) {
             ticker.shutdownNow();
         }
-        // A last checkpoint, so that a clean restart replays nothing into the ledger and rollups.
+        // A last checkpoint, so that a clean restart replays nothing into the ledger and rollups. Drained here: the
+        // Disruptor's shutdown only waits for handlers already running, and a just-started one may not be yet.
         checkpoint();
+        drain();
         try {
             disruptor.shutdown(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -52,8 +52,9 @@ public final class Journal implements AutoCloseable {
 
     /** Forces what is written and continues in a new file; returns the new file's number (checkpoints start there). */
     public long roll() throws IOException {
-        long next = log.segmentNumber() + 1;
+        // Commit first: a full file is rotated by the commit itself, and the new file is numbered after that one.
         log.commit();
+        long next = log.segmentNumber() + 1;
         log.roll(next);
         return next;
     }

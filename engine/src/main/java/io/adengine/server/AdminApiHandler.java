@@ -101,7 +101,7 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 }
                 explain(ctx, request, keepAlive);
             }
-            case "/health" -> HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
+            case "/health" -> HttpResponses.send(ctx, Routes.health(ctx, context), keepAlive);
             case AssetReports.PATH -> AssetReports.handle(context, ctx, request, keepAlive);
             default -> {
                 if (context.catalogAdmin.isPresent() && CatalogAdminHandler.handles(path)) {

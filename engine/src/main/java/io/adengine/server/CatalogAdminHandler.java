@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adengine.catalog.CatalogFormatException;
 import io.adengine.catalog.CatalogStore;
+import io.adengine.catalog.CatalogWriter;
 import io.adengine.catalog.ObjectKind;
 import io.adengine.catalog.Problem;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +17,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,12 +52,19 @@ final class CatalogAdminHandler implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final CatalogStore store;
+    private final CatalogWriter writer;
     private final ExecutorService workers;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, RateLimitedLog.Level.ERROR,
             io.adengine.config.EdgeConfig.REPEATED_LOG_INTERVAL_MILLIS_DEFAULT);
 
     CatalogAdminHandler(CatalogStore store, int workerThreads) {
+        this(store, CatalogWriter.local(store), workerThreads);
+    }
+
+    /** Reads from {@code store}; changes go through {@code writer} (the store itself, or a cluster's catalog log). */
+    CatalogAdminHandler(CatalogStore store, CatalogWriter writer, int workerThreads) {
         this.store = store;
+        this.writer = writer;
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
             Thread t = new Thread(r, "catalog-admin");
             t.setDaemon(true);
@@ -75,15 +88,13 @@ final class CatalogAdminHandler implements AutoCloseable {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         try {
             workers.execute(() -> {
-                Answer answer;
+                CompletableFuture<Answer> answer;
                 try {
                     answer = answer(method, uri, body, who);
                 } catch (IOException | RuntimeException e) {
-                    failures.log("catalog admin request failed: {} at {}", e.getClass().getName(),
-                            e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
-                    answer = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "the change could not be stored", null);
+                    answer = CompletableFuture.failedFuture(e);
                 }
-                send(ctx, answer, keepAlive);
+                answer.whenComplete((a, e) -> send(ctx, e == null ? a : failed(e), keepAlive));
             });
         } catch (RejectedExecutionException e) {
             send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", "the engine is stopping", null), false);
@@ -98,81 +109,105 @@ final class CatalogAdminHandler implements AutoCloseable {
         }
     }
 
-    Answer answer(HttpMethod method, String uri, byte[] body, String operator) throws IOException {
+    /** The answer of a failed change: the cluster's log unreachable or slow is a 503 to retry, anything else a 500. */
+    private Answer failed(Throwable thrown) {
+        Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        if (e instanceof TimeoutException) {
+            return error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not_applied_yet", "the change was not applied on this replica in time; "
+                    + "it may still apply: retry with the same version (a repeat is answered unchanged)", null);
+        }
+        if (e instanceof RecordTooLargeException) {
+            return error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "the change is larger than the cluster's catalog log "
+                    + "accepts in one record; split the batch", null);
+        }
+        if (e instanceof KafkaException || e instanceof IllegalStateException) {
+            return error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_log_unavailable", "the cluster's catalog log cannot be "
+                    + "written or followed now; retry later", null);
+        }
+        failures.log("catalog admin request failed: {} at {}", e.getClass().getName(),
+                e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+        return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "the change could not be stored", null);
+    }
+
+    CompletableFuture<Answer> answer(HttpMethod method, String uri, byte[] body, String operator) throws IOException {
         // The path is matched as sent, never percent-decoded: an id has one spelling.
         String path = Routes.path(uri);
         QueryParameters query;
         try {
             query = QueryParameters.of(uri);
         } catch (BadParameter e) {
-            return new Answer(null, null, e.error());
+            return done(new Answer(null, null, e.error()));
         }
         String[] parts = path.substring(PREFIX.length()).split("/");
         // parts[0] is "" (the path starts with '/'), then the kind or a verb, then an id.
         if (parts.length == 2 && parts[1].equals("batch")) {
-            return method.equals(HttpMethod.POST) ? batch(body, operator) : notAllowed("POST");
+            return method.equals(HttpMethod.POST) ? batch(body, operator) : done(notAllowed("POST"));
         }
         if (parts.length == 2 && parts[1].equals("operations")) {
-            return method.equals(HttpMethod.GET) ? operations(query) : notAllowed("GET");
+            return done(method.equals(HttpMethod.GET) ? operations(query) : notAllowed("GET"));
         }
         ObjectKind kind = parts.length >= 2 ? ObjectKind.ofPath(parts[1]) : null;
         if (kind == null || parts.length > 3) {
-            return error(HttpResponseStatus.NOT_FOUND, "not_found", "no catalog resource at " + QueryParameters.shown(path)
-                    + "; use " + PREFIX + "/{accounts|campaigns|ad-groups|creatives|ad-spaces|audiences}[/{id}], /batch or /operations", null);
+            return done(error(HttpResponseStatus.NOT_FOUND, "not_found", "no catalog resource at " + QueryParameters.shown(path)
+                    + "; use " + PREFIX + "/{accounts|campaigns|ad-groups|creatives|ad-spaces|audiences}[/{id}], /batch or /operations", null));
         }
         if (parts.length == 2) {
-            return method.equals(HttpMethod.GET) ? listing(kind) : notAllowed("GET");
+            return done(method.equals(HttpMethod.GET) ? listing(kind) : notAllowed("GET"));
         }
         long id = QueryParameters.canonical(parts[2]);
         if (id < 1) {
-            return error(HttpResponseStatus.BAD_REQUEST, "bad_id", "the id must be a positive integer in plain decimal (no sign or leading zeros), was \""
-                    + QueryParameters.shown(parts[2]) + "\"", "id");
+            return done(error(HttpResponseStatus.BAD_REQUEST, "bad_id", "the id must be a positive integer in plain decimal (no sign or leading zeros), was \""
+                    + QueryParameters.shown(parts[2]) + "\"", "id"));
         }
         if (method.equals(HttpMethod.GET)) {
             Object value = store.find(kind, id);
             if (value == null) {
                 Long deleted = store.deletedVersion(kind, id);
-                return error(HttpResponseStatus.NOT_FOUND, "not_found", "no " + kind.pathName() + " object with id " + id
-                        + (deleted == null ? "" : " (deleted at version " + deleted + ")"), null);
+                return done(error(HttpResponseStatus.NOT_FOUND, "not_found", "no " + kind.pathName() + " object with id " + id
+                        + (deleted == null ? "" : " (deleted at version " + deleted + ")"), null));
             }
-            return Answer.ok(ObjectKind.toJson(value));
+            return done(Answer.ok(ObjectKind.toJson(value)));
         }
         if (method.equals(HttpMethod.PUT)) {
             JsonNode json = parse(body);
             if (json == null || !json.isObject()) {
-                return error(HttpResponseStatus.BAD_REQUEST, "bad_json", "the body must be one JSON object", null);
+                return done(error(HttpResponseStatus.BAD_REQUEST, "bad_json", "the body must be one JSON object", null));
             }
             JsonNode bodyId = json.get("id");
             if (bodyId == null || bodyId.isNull()) {
                 ((ObjectNode) json).put("id", id);
             } else if (!bodyId.isIntegralNumber() || bodyId.asLong() != id) {
-                return invalid(List.of(new Problem("id", "must equal the id in the path (" + id + ")")));
+                return done(invalid(List.of(new Problem("id", "must equal the id in the path (" + id + ")"))));
             }
             Object value;
             try {
                 value = kind.parse(json, "");
             } catch (CatalogFormatException e) {
-                return invalid(List.of(new Problem(e.field(), reason(e))));
+                return done(invalid(List.of(new Problem(e.field(), reason(e)))));
             }
-            return outcome(store.apply(List.of(CatalogStore.Change.put(value)), operator), kind, id);
+            return writer.apply(List.of(CatalogStore.Change.put(value)), operator).thenApply(o -> outcome(o, kind, id));
         }
         if (method.equals(HttpMethod.DELETE)) {
             long version;
             try {
                 version = query.number("version", 0, Long.MAX_VALUE, 0);
             } catch (BadParameter e) {
-                return error(HttpResponseStatus.BAD_REQUEST, "bad_version", e.getMessage(), "version");
+                return done(error(HttpResponseStatus.BAD_REQUEST, "bad_version", e.getMessage(), "version"));
             }
-            return outcome(store.apply(List.of(CatalogStore.Change.delete(kind, id, version)), operator), kind, id);
+            return writer.apply(List.of(CatalogStore.Change.delete(kind, id, version)), operator).thenApply(o -> outcome(o, kind, id));
         }
-        return notAllowed("GET, PUT, DELETE");
+        return done(notAllowed("GET, PUT, DELETE"));
     }
 
-    private Answer batch(byte[] body, String operator) throws IOException {
+    private static CompletableFuture<Answer> done(Answer answer) {
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    private CompletableFuture<Answer> batch(byte[] body, String operator) {
         JsonNode json = parse(body);
         JsonNode list = json == null ? null : json.get("changes");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            return error(HttpResponseStatus.BAD_REQUEST, "bad_json", "the body must be {\"changes\": [ ... ]} with at least one change", "changes");
+            return done(error(HttpResponseStatus.BAD_REQUEST, "bad_json", "the body must be {\"changes\": [ ... ]} with at least one change", "changes"));
         }
         List<CatalogStore.Change> changes = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
@@ -204,15 +239,16 @@ final class CatalogAdminHandler implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            return invalid(problems);
+            return done(invalid(problems));
         }
-        CatalogStore.Outcome o = store.apply(changes, operator);
-        if (!o.accepted()) {
-            return refusal(o);
-        }
-        ObjectNode answer = MAPPER.createObjectNode().put("status", o.status().name().toLowerCase()).put("changes", changes.size())
-                .put("seq", o.seq());
-        return Answer.ok(answer);
+        return writer.apply(changes, operator).thenApply(o -> {
+            if (!o.accepted()) {
+                return refusal(o);
+            }
+            ObjectNode answer = MAPPER.createObjectNode().put("status", o.status().name().toLowerCase()).put("changes", changes.size())
+                    .put("seq", o.seq());
+            return Answer.ok(answer);
+        });
     }
 
     private Answer listing(ObjectKind kind) {

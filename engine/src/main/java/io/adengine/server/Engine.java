@@ -5,6 +5,8 @@ import io.adengine.audience.AudienceService;
 import io.adengine.catalog.CatalogJson;
 import io.adengine.catalog.CatalogSeed;
 import io.adengine.catalog.CatalogSync;
+import io.adengine.catalog.CatalogWriter;
+import io.adengine.cluster.CatalogLog;
 import io.adengine.config.EdgeConfig;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.EventPipeline;
@@ -69,14 +71,16 @@ public final class Engine implements AutoCloseable {
     private final Optional<EventPipeline> events;
     private final Optional<CatalogSync> sync;
     private final Optional<AudienceService> audiences;
+    private final Optional<CatalogLog> catalogLog;
     private final Channel publicChannel;
     private final Channel adminChannel;
     /** What to stop on close, last started first. */
     private final Deque<AutoCloseable> started;
 
     private Engine(SnapshotHolder snapshots, ServingMetrics metrics, Optional<EventPipeline> events, Optional<CatalogSync> sync,
-                   Optional<AudienceService> audiences,
+                   Optional<AudienceService> audiences, Optional<CatalogLog> catalogLog,
                    Channel publicChannel, Channel adminChannel, Deque<AutoCloseable> started) {
+        this.catalogLog = catalogLog;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.events = events;
@@ -133,6 +137,11 @@ public final class Engine implements AutoCloseable {
         Optional<EventPipeline> events = config.events().enabled()
                 ? Optional.of(started(started, openEvents(config, holder, clock, metrics, learned))) : Optional.empty();
 
+        // A cluster replica: changes go through the cluster's catalog log (its applying starts once publishing does).
+        Optional<CatalogLog> catalogLog = config.cluster().enabled()
+                ? sync.map(s -> started(started, CatalogLog.open(config.cluster(), s.store(), metrics.registry(), clock)))
+                : Optional.empty();
+
         BudgetGate budget = events.map(e -> both(given, e.budgetGate())).orElse(given);
         UserTargeting users = audiences.<UserTargeting>map(AudienceService::targeting).orElse(UserTargeting.UNKNOWN_USERS);
         TrackerSigner signer = new TrackerSigner(config.trackers().hmacKey());
@@ -141,7 +150,9 @@ public final class Engine implements AutoCloseable {
                 writer, events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
                 clock, seeds, config.maxBodyBytes(), config.adminToken(), budget, users, audiences,
                 events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
-                sync.map(s -> started(started, new CatalogAdminHandler(s.store(), config.sync().adminWorkers()))),
+                sync.map(s -> started(started, new CatalogAdminHandler(s.store(),
+                        catalogLog.<CatalogWriter>map(l -> l).orElse(CatalogWriter.local(s.store())), config.sync().adminWorkers()))),
+                () -> catalogLog.flatMap(CatalogLog::notReady),
                 learned.<RateSource>map(l -> l).orElse(RateSource.PRIORS));
 
         // Per-snapshot caches are filled by the publishing thread before each swap, not by the first request after it.
@@ -155,6 +166,7 @@ public final class Engine implements AutoCloseable {
         audiences.ifPresent(a -> a.targeting().prepare(snapshot));
         writer.prepare(snapshot);
         sync.ifPresent(s -> s.startPublishing(new SnapshotBuilder(config.auction()), holder));
+        catalogLog.ifPresent(CatalogLog::startApplying);
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -191,7 +203,7 @@ public final class Engine implements AutoCloseable {
         LOG.info("serving catalog version {} ({} ad groups, {} eligible) on {} (public) and {} (admin), transport {}",
                 snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                 pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
-        return new Engine(holder, metrics, events, sync, audiences, pub, admin, started);
+        return new Engine(holder, metrics, events, sync, audiences, catalogLog, pub, admin, started);
     }
 
     /** The limits are only a defence if the process can open that many sockets: say so at start when it cannot. */
@@ -235,7 +247,11 @@ public final class Engine implements AutoCloseable {
     private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics,
                                             Optional<LearnedRates> learned) {
         try {
-            EventPipeline.EventSink sink = config.events().kafkaEnabled()
+            // A cluster replica writes its events to the cluster's events topic, stamped with its replica id.
+            EventPipeline.EventSink sink = config.cluster().enabled()
+                    ? new KafkaEventSink(config.cluster().bootstrapServers(), config.cluster().eventsTopic(), metrics.registry(),
+                            config.cluster().replicaId())
+                    : config.events().kafkaEnabled()
                     ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic(), metrics.registry())
                     : EventPipeline.EventSink.NONE;
             if (learned.isPresent()) {
@@ -305,6 +321,11 @@ public final class Engine implements AutoCloseable {
     /** The control-plane sync parts (store, publisher); empty when {@code catalog.dataDir} is not set. */
     public Optional<CatalogSync> sync() {
         return sync;
+    }
+
+    /** The cluster's catalog log this replica follows; empty when {@code cluster.enabled} is off. */
+    public Optional<CatalogLog> catalogLog() {
+        return catalogLog;
     }
 
     /** Blocks until the public server channel closes. */

@@ -77,7 +77,7 @@ final class PublicApiHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     HttpResponses.send(ctx, Routes.methodNotAllowed(ctx, "GET"), keepAlive);
                     return;
                 }
-                HttpResponses.send(ctx, Routes.health(ctx, context.snapshots.current()), keepAlive);
+                HttpResponses.send(ctx, Routes.health(ctx, context), keepAlive);
             }
             default -> {
                 if (context.trackers.isEmpty() || !context.trackers.get().handle(ctx, request, path, keepAlive)) {

@@ -20,6 +20,21 @@ final class Routes {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
+    /** {@code GET /health}: 200 ok, or 503 with the reason while the engine is not ready (a cluster replica catching up). */
+    static FullHttpResponse health(ChannelHandlerContext ctx, ServingContext context) {
+        Snapshot snapshot = context.snapshots.current();
+        java.util.Optional<String> notReady = context.notReady.get();
+        if (notReady.isPresent()) {
+            ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), "{\"status\":\"not_ready\",\"reason\":"
+                    + com.fasterxml.jackson.databind.node.TextNode.valueOf(notReady.get()) + ",\"catalogVersion\":" + snapshot.version()
+                    + ",\"adGroups\":" + snapshot.adGroupCount() + "}");
+            FullHttpResponse r = HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            return r;
+        }
+        return health(ctx, snapshot);
+    }
+
     static FullHttpResponse health(ChannelHandlerContext ctx, Snapshot snapshot) {
         ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(),
                 "{\"status\":\"ok\",\"catalogVersion\":" + snapshot.version() + ",\"adGroups\":" + snapshot.adGroupCount() + "}");

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the handlers share: the published snapshot, the decision's collaborators, the tracker mint, the
@@ -39,21 +40,24 @@ final class ServingContext {
     final Optional<ReportsApi> reports;
     final Optional<CatalogAdminHandler> catalogAdmin;
     final RateSource rates;
+    /** Why {@code /health} must say not ready (a cluster replica still catching up), or empty. */
+    final Supplier<Optional<String>> notReady;
     private final FastThreadLocal<Scratch> scratch;
 
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
                    LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
                    Optional<CatalogAdminHandler> catalogAdmin) {
-        this(snapshots, metrics, mint, writer, served, clock, seeds, maxBodyBytes, adminToken, budget, users, audiences, trackers, reports,
-                catalogAdmin, RateSource.PRIORS);
+        this(snapshots, metrics, mint, writer, served, clock, seeds, maxBodyBytes, adminToken, budget, users, audiences, trackers,
+                reports, catalogAdmin, Optional::empty, RateSource.PRIORS);
     }
 
-    /** As above, ranking with learned rates where {@code rates} has them. */
+    /** As above, with the cluster's readiness and the learned rates ({@link RateSource#PRIORS}: none). */
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
                    LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
-                   Optional<CatalogAdminHandler> catalogAdmin, RateSource rates) {
+                   Optional<CatalogAdminHandler> catalogAdmin, Supplier<Optional<String>> notReady, RateSource rates) {
+        this.notReady = notReady;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.mint = mint;

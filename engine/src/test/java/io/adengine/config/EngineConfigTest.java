@@ -80,6 +80,25 @@ class EngineConfigTest {
         assertLoadFails(dir, base.replace("saveIntervalSeconds: 60", "saveIntervalSeconds: 60\n  colour: blue"), "learning.colour: unknown key");
     }
 
+    @Test
+    void theBundledConfigurationShouldRunOneProcessAndACopyWithTheClusterOnShouldReadIt(@TempDir Path dir) throws Exception {
+        String base = Files.readString(Path.of("..", "config", "engine.yaml"));
+        assertThat(EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).cluster()).isEqualTo(ClusterConfig.OFF);
+
+        Path file = dir.resolve("engine.yaml");
+        Files.writeString(file, base.replace("  enabled: false\n  bootstrapServers: 127.0.0.1:9092\n  replicaId: 1",
+                "  enabled: true\n  bootstrapServers: k1:9092,k2:9092\n  replicaId: 7"));
+        ClusterConfig c = EngineConfig.load(file, Map.of()).cluster();
+        assertThat(c).isEqualTo(new ClusterConfig(true, "k1:9092,k2:9092", 7, "adengine-catalog", "adengine-events", "adengine-", 60_000, 1));
+        assertThat(c.groupId("catalog")).isEqualTo("adengine-catalog-7");
+
+        String on = base.replace("  enabled: false\n  bootstrapServers", "  enabled: true\n  bootstrapServers");
+        assertLoadFails(dir, on.replace("replicaId: 1 ", "replicaId: 0 "), "cluster.replicaId: must be 1..1023");
+        assertLoadFails(dir, on.replace("events: adengine-events ", "events: adengine-catalog "), "cluster.topics.events: must differ");
+        assertLoadFails(dir, on.replace("groupPrefix: adengine-", "groupPrefix: adengine-\n  colour: blue"), "cluster.colour: unknown key");
+        assertLoadFails(dir, on.replace("  dataDir: ../engine/data/catalog", ""), "catalog.dataDir: is required when cluster.enabled");
+    }
+
     private static void assertLoadFails(Path dir, String yaml, String message) throws Exception {
         Path file = dir.resolve("engine.yaml");
         Files.writeString(file, yaml);

@@ -107,6 +107,9 @@ class JournalRetentionTest {
             p.drain();
             before = state(p);
         }
+        // The clean close wrote a checkpoint covering every file written so far.
+        long lastFile = Journal.NAMING.numberOf(Journal.files(dir).get(Journal.files(dir).size() - 1));
+        assertThat(Checkpoint.read(dir).orElseThrow().firstUncovered()).isEqualTo(lastFile);
         byte[] bytes = Files.readAllBytes(dir.resolve(Checkpoint.NAME));
         bytes[bytes.length / 2] ^= 0x40;
         Files.write(dir.resolve(Checkpoint.NAME), bytes);
