@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The engine's packages depend on one another in one direction only (DESIGN.md: model ← config ← index ←
- * match ← {audience, budget} ← events ← server, with catalog and storage beside them). Read from the
+ * match ← {audience, budget, learn} ← events ← server, with catalog and storage beside them). Read from the
  * sources: every {@code io.adengine.<package>.} reference (imports and fully qualified names) is an edge.
  */
 class PackageDependenciesTest {
@@ -61,6 +61,9 @@ class PackageDependenciesTest {
         assertThat(edges.get("index")).doesNotContain("match", "audience", "budget", "events", "server", "catalog");
         assertThat(edges.get("match")).doesNotContain("audience", "budget", "events", "server", "catalog");
         assertThat(edges.get("events")).doesNotContain("server", "catalog", "audience");
+        assertThat(edges.get("learn")).doesNotContain("audience", "budget", "events", "server", "catalog", "storage", "cluster");
+        assertThat(edges.get("index")).doesNotContain("learn");
+        assertThat(edges.get("match")).doesNotContain("learn");
         assertThat(edges.get("catalog")).doesNotContain("server", "events", "match", "budget", "audience", "cluster");
         assertThat(edges.get("cluster")).as("the cluster sits under server, beside events").doesNotContain("server");
         edges.forEach((from, to) -> {

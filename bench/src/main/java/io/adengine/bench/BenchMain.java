@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * JMH itself runs from the same jar's default main class.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {WorkloadCommand.class, LoadCommand.class, HelloCommand.class, OverloadCommand.class},
+        subcommands = {WorkloadCommand.class, LoadCommand.class, HelloCommand.class, OverloadCommand.class,
+                io.adengine.bench.learn.LearningSimulation.class},
         description = "Workload generator, load generator and baseline server of the ad engine benchmarks.")
 public final class BenchMain {
 

@@ -35,6 +35,7 @@ import java.util.Set;
  * @param edge            connection limits, timeouts, request size limits, admission control and per-user rate limits
  * @param cluster         replicas sharing one catalog through Kafka ({@link ClusterConfig#OFF}: the single-process engine)
  * @param openRtb         the OpenRTB 2.6 bidder endpoint's tag-id mapping and default ad spaces
+ * @param learning        learned click and conversion rates, exploration, their state file
  */
 public record EngineConfig(
         int publicPort,
@@ -51,7 +52,8 @@ public record EngineConfig(
         AudienceConfig audiences,
         EdgeConfig edge,
         ClusterConfig cluster,
-        OpenRtbConfig openRtb) {
+        OpenRtbConfig openRtb,
+        LearningConfig learning) {
 
     public EngineConfig {
         if (cluster.enabled() && (sync == null || sync.dataDir() == null)) {
@@ -204,42 +206,48 @@ public record EngineConfig(
                 AudienceConfig.NONE,
                 // Tests send many requests as one user from a loaded box: both switched on where tested.
                 EDGE_FOR_TESTS,
-                ClusterConfig.OFF, OpenRtbConfig.DEFAULTS);
+                ClusterConfig.OFF, OpenRtbConfig.DEFAULTS,
+                LearningConfig.off());
     }
 
     /** A copy with another body limit. */
     public EngineConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /** A copy with another events section. */
     public EngineConfig withEvents(EventsConfig events) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /** A copy with other sync settings. */
     public EngineConfig withSync(SyncConfig sync) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /** A copy with other edge settings (limits, timeouts, admission, rate limits). */
     public EngineConfig withEdge(EdgeConfig edge) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
+    }
+
+    /** A copy with other learning settings. */
+    public EngineConfig withLearning(LearningConfig learning) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /** A copy with other cluster settings. */
     public EngineConfig withCluster(ClusterConfig cluster) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /** A copy with other OpenRTB settings. */
     public EngineConfig withOpenRtb(OpenRtbConfig openRtb) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /** A copy with other user-data settings. */
     public EngineConfig withAudiences(AudienceConfig audiences) {
-        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb);
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
     /**
@@ -262,7 +270,7 @@ public record EngineConfig(
         Reader audiences = r.child("audiences");
         Reader cluster = r.child("cluster");
         Reader openRtb = r.child("openrtb");
-        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "cluster", "openrtb"));
+        checkKeys(r, Set.of("server", "admin", "catalog", "auction", "trackers", "events", "audiences", "cluster", "openrtb", "learning"));
         checkKeys(audiences, Set.of("dir", "maxUsers", "dailyActivePercent", "requestsPerActiveUserPerDay", "reachMinObservedUsers"));
         checkKeys(server, Set.of("publicPort", "adminPort", "bindAddress", "ioThreads", "maxBodyBytes", "publicMaxConnections",
                 "adminMaxConnections", "idleTimeoutMillis", "headerTimeoutMillis", "bodyTimeoutMillis", "adminBodyTimeoutMillis",
@@ -321,7 +329,8 @@ public record EngineConfig(
                 audienceConfig(audiences, base),
                 edgeConfig(server),
                 clusterConfig(cluster),
-                openRtbConfig(openRtb));
+                openRtbConfig(openRtb),
+                learningConfig(r.child("learning"), base));
     }
 
     private static OpenRtbConfig openRtbConfig(Reader o) {
@@ -336,6 +345,24 @@ public record EngineConfig(
         checkKeys(defaults, Set.of("banner", "video", "native"));
         return new OpenRtbConfig(tagIds, defaults.longValue("banner", 0, Long.MAX_VALUE, 0), defaults.longValue("video", 0, Long.MAX_VALUE, 0),
                 defaults.longValue("native", 0, Long.MAX_VALUE, 0));
+    }
+
+    private static LearningConfig learningConfig(Reader l, Path base) {
+        checkKeys(l, Set.of("enabled", "halfLifeMinutes", "priorClicks", "priorConversions", "publishIntervalMillis",
+                "explorationPermille", "stateFile", "saveIntervalSeconds"));
+        String enabled = l.text("enabled", "false");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException(l.path("enabled"), "must be true or false");
+        }
+        String state = l.text("stateFile", null);
+        return new LearningConfig(enabled.equals("true"),
+                l.longValue("halfLifeMinutes", 0, 525_600, LearningConfig.HALF_LIFE_MINUTES_DEFAULT),
+                l.longValue("priorClicks", 1, 1_000_000, LearningConfig.PRIOR_CLICKS_DEFAULT),
+                l.longValue("priorConversions", 1, 1_000_000, LearningConfig.PRIOR_CONVERSIONS_DEFAULT),
+                l.longValue("publishIntervalMillis", 100, 3_600_000, LearningConfig.PUBLISH_INTERVAL_MILLIS_DEFAULT),
+                (int) l.longValue("explorationPermille", 0, LearningConfig.EXPLORATION_PERMILLE_MAX, LearningConfig.EXPLORATION_PERMILLE_DEFAULT),
+                state == null ? null : base.resolve(state).normalize(),
+                l.longValue("saveIntervalSeconds", 1, 86_400, LearningConfig.SAVE_INTERVAL_SECONDS_DEFAULT));
     }
 
     private static EdgeConfig edgeConfig(Reader server) {

@@ -2,6 +2,7 @@ package io.adengine.events;
 
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdRequest;
+import io.adengine.match.AssetChoice;
 import io.adengine.match.Decision;
 import io.adengine.model.AdGroup;
 import io.adengine.model.Dimension;
@@ -30,12 +31,14 @@ public final class TrackerMint {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long expires = request.nowMillis() / 1000 + ttlSeconds;
         // The impression id's first four hex digits carry the request's country (packed), so the signed
-        // token tells the trackers where it was shown; the other 112 bits are random.
+        // token tells the trackers where it was shown; the next four the assets shown (AssetChoice.tracked), so
+        // clicks count per asset; the other 96 bits are random.
         long country = BillingEvent.packCountry(request.value(Dimension.COUNTRY)) & 0xffffL;
         int n = decision.filled();
         for (int i = 0; i < n; i++) {
             AdGroup group = snapshot.group(decision.ordinal(i));
-            long hi = country << 48 | (random.nextLong() & 0xffff_ffff_ffffL);
+            long assets = AssetChoice.tracked(decision.assets(i)) & 0xffffL;
+            long hi = country << 48 | assets << 32 | (random.nextLong() & 0xffff_ffffL);
             long lo = random.nextLong();
             out.hi[i] = hi;
             out.lo[i] = lo;

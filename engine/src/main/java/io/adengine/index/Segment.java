@@ -139,6 +139,11 @@ public final class Segment {
         return tiers[ordinal];
     }
 
+    /** The bid in micros of the auction currency (the order inside a rank block: descending). */
+    public long bidAuctionMicros(int ordinal) {
+        return bidAuctionMicros[ordinal];
+    }
+
     /** Micros of the auction currency one unit of this group's account currency is worth. */
     public long accountMicrosPerUnit(int ordinal) {
         return accountMicrosPerUnit[ordinal];

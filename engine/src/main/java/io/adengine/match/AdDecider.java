@@ -3,12 +3,14 @@ package io.adengine.match;
 import io.adengine.index.AdSpaceEntry;
 import io.adengine.index.Pricing;
 import io.adengine.index.Segment;
+import io.adengine.index.SegmentRates;
 import io.adengine.index.Snapshot;
 import io.adengine.model.AdGroup;
 import io.adengine.model.AdSpace;
 import io.adengine.model.Creative;
 import io.adengine.model.Dimension;
 import io.adengine.model.NotServedReason;
+import io.adengine.model.PlacementType;
 import org.roaringbitmap.IntIteratorFlyweight;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
@@ -32,6 +34,9 @@ public final class AdDecider {
 
     private final BudgetGate budget;
     private final UserTargeting users;
+    private final RateSource rateSource;
+    // The learned rates of each segment for the request being decided (null: the placement's priors).
+    private final SegmentRates[] segmentRates = new SegmentRates[Snapshot.MAX_SEGMENTS];
     // The ranked list: at most count + 1 entries (the extra one prices the last ad), one per campaign.
     private final int[] rankedOrdinal = new int[AdRequest.MAX_COUNT + 1];
     private final long[] rankedEcpm = new long[AdRequest.MAX_COUNT + 1];
@@ -49,8 +54,14 @@ public final class AdDecider {
     private boolean contextualOnly;
 
     public AdDecider(BudgetGate budget, UserTargeting users) {
+        this(budget, users, RateSource.PRIORS);
+    }
+
+    /** A decider ranking with learned rates where {@code rates} has them. */
+    public AdDecider(BudgetGate budget, UserTargeting users, RateSource rates) {
         this.budget = budget;
         this.users = users;
+        this.rateSource = rates;
     }
 
     /** A decider with no spend tracking and no user data. */
@@ -73,12 +84,13 @@ public final class AdDecider {
         }
         rankedSize = 0;
         rankedLimit = request.count() + 1;
+        resolveRates(snapshot, request);
         if (explain) {
             rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain);
         } else {
             resolveUser(request, entry);
             for (int i = 0; i < snapshot.segmentCount(); i++) {
-                rankBestFirst(snapshot, snapshot.segment(i), snapshot.offset(i), snapshot.adSpace(i, request.adSpaceId()).servable(),
+                rankBestFirst(snapshot, i, snapshot.adSpace(i, request.adSpaceId()).servable(),
                         snapshot.hidden(i), request, entry);
             }
         }
@@ -87,6 +99,32 @@ public final class AdDecider {
             out.explain.adGroup(request.explainAdGroupId(), reasonFor(snapshot, request, entry, out));
         }
         return out;
+    }
+
+    private void resolveRates(Snapshot snapshot, AdRequest request) {
+        for (int i = 0; i < snapshot.segmentCount(); i++) {
+            segmentRates[i] = rateSource.rates(snapshot, i, request);
+        }
+    }
+
+    /** The learned rates of a segment on a placement, or {@code null} when its priors apply. */
+    private SegmentRates ratesOf(int segment, PlacementType placement) {
+        SegmentRates r = segmentRates[segment];
+        return r != null && r.covers(placement) ? r : null;
+    }
+
+    /** The pCTR (ppm) a global ordinal ranks with on an ad space, in the decision being made. */
+    private int ctrOf(Snapshot snapshot, int o, AdSpaceEntry entry) {
+        int i = snapshot.segmentOf(o);
+        SegmentRates r = ratesOf(i, entry.space().placement());
+        return r == null ? entry.prior().ctrPpm() : r.ctrPpm(entry.space().placement(), o - snapshot.offset(i));
+    }
+
+    /** The pCVR (ppm) a global ordinal ranks with on an ad space, in the decision being made. */
+    private int cvrOf(Snapshot snapshot, int o, AdSpaceEntry entry) {
+        int i = snapshot.segmentOf(o);
+        SegmentRates r = ratesOf(i, entry.space().placement());
+        return r == null ? entry.prior().cvrPpm() : r.cvrPpm(entry.space().placement(), o - snapshot.offset(i));
     }
 
     /** Resolves the request's user, unless its privacy signals forbid user data (then no lookup, no trace). */
@@ -168,6 +206,7 @@ public final class AdDecider {
             return new RoaringBitmap();
         }
         RoaringBitmap entrants = new RoaringBitmap();
+        resolveRates(snapshot, request);
         filter(snapshot, request, entry, null).forEach((int o) -> {
             if (!belowFloor(snapshot, o, entry) && budget.allows(snapshot, o)) {
                 entrants.add(o);
@@ -177,12 +216,16 @@ public final class AdDecider {
     }
 
     /** Booked slots (CPT) ignore the floor; everything else must rank at or above it. */
-    private static boolean belowFloor(Snapshot snapshot, int o, AdSpaceEntry entry) {
+    private boolean belowFloor(Snapshot snapshot, int o, AdSpaceEntry entry) {
         return snapshot.tier(o) != Snapshot.TIER_CPT && ecpm(snapshot, o, entry) < entry.floorCpmMicros();
     }
 
-    private static long ecpm(Snapshot snapshot, int o, AdSpaceEntry entry) {
-        return snapshot.ecpm(entry.space().placement(), o);
+    /** The eCPM a global ordinal ranks with: its learned rates where there are any, else the placement's priors. */
+    private long ecpm(Snapshot snapshot, int o, AdSpaceEntry entry) {
+        PlacementType p = entry.space().placement();
+        int i = snapshot.segmentOf(o);
+        SegmentRates r = ratesOf(i, p);
+        return r == null ? snapshot.ecpm(p, o) : r.ecpmOn(p)[o - snapshot.offset(i)];
     }
 
     private static void and(RoaringBitmap c, RoaringBitmap other, Explain explain, FilterStage stage) {
@@ -203,12 +246,18 @@ public final class AdDecider {
      * relies on the order inside its own segment. {@code hidden} ordinals (superseded by the delta) are
      * skipped, {@code offset} maps the segment's ordinals to the snapshot's.
      */
-    private void rankBestFirst(Snapshot snapshot, Segment segment, int offset, RoaringBitmap servableHere, RoaringBitmap hidden,
+    private void rankBestFirst(Snapshot snapshot, int segmentIndex, RoaringBitmap servableHere, RoaringBitmap hidden,
                                AdRequest request, AdSpaceEntry entry) {
+        Segment segment = snapshot.segment(segmentIndex);
+        int offset = snapshot.offset(segmentIndex);
         prepareLazyFilters(segment, request);
         boolean anyHidden = hidden != null && !hidden.isEmpty();
         long floor = entry.floorCpmMicros();
-        long[] ecpms = segment.ecpmOn(entry.space().placement());
+        PlacementType placement = entry.space().placement();
+        SegmentRates learned = ratesOf(segmentIndex, placement);
+        // With learned rates an ordinal's eCPM no longer falls along its block, but its bound does (SegmentRates).
+        long[] ecpms = learned == null ? segment.ecpmOn(placement) : learned.ecpmOn(placement);
+        long[] bounds = learned == null ? ecpms : learned.boundOn(placement);
         IntIteratorFlyweight servable = servableWalk;
         servable.wrap(servableHere);
         IntIteratorFlyweight inCountry = countryWalk;
@@ -237,14 +286,15 @@ public final class AdDecider {
                 int o = a;
                 byte tier = segment.tier(o);
                 long ecpm = ecpms[o];
-                if (tier != Snapshot.TIER_CPT && ecpm < floor) {
+                long bound = bounds[o];
+                if (tier != Snapshot.TIER_CPT && bound < floor) {
                     break;
                 }
                 if (rankedSize == rankedLimit && (tier < rankedTier[rankedSize - 1]
-                        || tier == rankedTier[rankedSize - 1] && ecpm < rankedEcpm[rankedSize - 1])) {
+                        || tier == rankedTier[rankedSize - 1] && bound < rankedEcpm[rankedSize - 1])) {
                     break;
                 }
-                if (anyHidden && hidden.contains(o)) {
+                if (anyHidden && hidden.contains(o) || tier != Snapshot.TIER_CPT && ecpm < floor) {
                     continue;
                 }
                 if (passesLazyFilters(snapshot, segment, offset, o) && budget.allows(snapshot, offset + o)) {
@@ -355,8 +405,27 @@ public final class AdDecider {
             out.ordinals[i] = o;
             out.ecpm[i] = ecpm;
             out.clearingCpm[i] = clearing;
-            out.charge[i] = Pricing.chargePerUnit(snapshot, o, clearing, entry.prior());
-            out.creatives[i] = chooseCreative(snapshot.creatives(o), entry.space(), request.seed(), snapshot.group(o).id());
+            int ctr = ctrOf(snapshot, o, entry);
+            int cvr = cvrOf(snapshot, o, entry);
+            out.ctrPpm[i] = ctr;
+            out.cvrPpm[i] = cvr;
+            out.charge[i] = Pricing.chargePerUnit(snapshot, o, clearing, ctr, cvr);
+            int seg = snapshot.segmentOf(o);
+            SegmentRates learned = ratesOf(seg, entry.space().placement());
+            Creative creative = learned == null
+                    ? chooseCreative(snapshot.creatives(o), entry.space(), request.seed(), snapshot.group(o).id())
+                    : bestCreative(snapshot.creatives(o), entry.space(), learned, o - snapshot.offset(seg));
+            out.creatives[i] = creative;
+            int assets = -1;
+            if (learned != null) {
+                Creative[] all = snapshot.creatives(o);
+                for (int k = 0; k < all.length; k++) {
+                    if (all[k] == creative) {
+                        assets = learned.assetChoice(o - snapshot.offset(seg), k);
+                    }
+                }
+            }
+            out.assets[i] = assets >= 0 ? assets : AssetChoice.rotation(creative, mix(request.seed() + i));
         }
         out.filled = filled;
         out.outcome = filled > 0 ? Outcome.FILLED : Outcome.NO_FILL;
@@ -386,6 +455,23 @@ public final class AdDecider {
         throw new AssertionError("unreachable: pick < fitting");
     }
 
+    /** The fitting creative of a group with the highest learned score (the first such, in id order, on a tie). */
+    private static Creative bestCreative(Creative[] creatives, AdSpace space, SegmentRates rates, int localOrdinal) {
+        Creative best = null;
+        int bestScore = Integer.MIN_VALUE;
+        for (int k = 0; k < creatives.length; k++) {
+            Creative c = creatives[k];
+            if (fits(c, space)) {
+                int score = rates.creativeScore(space.placement(), localOrdinal, k);
+                if (best == null || score > bestScore) {
+                    best = c;
+                    bestScore = score;
+                }
+            }
+        }
+        return best;
+    }
+
     /** A creative an ad space may show: in a format it accepts, in no category it blocks. */
     private static boolean fits(Creative c, AdSpace space) {
         return space.formats().contains(c.format()) && !space.blocks(c);
@@ -404,7 +490,8 @@ public final class AdDecider {
         if (o < 0) {
             return NotServedReason.UNKNOWN_AD_GROUP;
         }
-        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, user, contextualOnly, budget);
+        NotServedReason filtered = AdGroupFilters.firstFilterReason(snapshot, request, entry, o, users, user, contextualOnly, budget,
+                ecpm(snapshot, o, entry));
         if (filtered != null) {
             return filtered;
         }

@@ -20,7 +20,8 @@ final class AdGroupFilters {
     }
 
     static NotServedReason firstFilterReason(Snapshot snapshot, AdRequest request, AdSpaceEntry entry, int o,
-                                             UserTargeting users, int user, boolean contextualOnly, BudgetGate budget) {
+                                             UserTargeting users, int user, boolean contextualOnly, BudgetGate budget,
+                                             long ecpm) {
         AdGroup g = snapshot.group(o);
         NotServedReason statik = Eligibility.check(snapshot.catalog(), g);
         if (statik != null) {
@@ -68,7 +69,7 @@ final class AdGroupFilters {
             return NotServedReason.SCHEDULE;
         }
         if (snapshot.tier(o) != Snapshot.TIER_CPT
-                && snapshot.ecpm(space.placement(), o) < entry.floorCpmMicros()) {
+                && ecpm < entry.floorCpmMicros()) {
             return NotServedReason.BELOW_FLOOR;
         }
         if (!budget.allows(snapshot, o)) {

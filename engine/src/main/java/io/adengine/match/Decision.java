@@ -14,6 +14,9 @@ public final class Decision {
     final long[] ecpm = new long[AdRequest.MAX_COUNT];
     final long[] clearingCpm = new long[AdRequest.MAX_COUNT];
     final long[] charge = new long[AdRequest.MAX_COUNT];
+    final int[] ctrPpm = new int[AdRequest.MAX_COUNT];
+    final int[] cvrPpm = new int[AdRequest.MAX_COUNT];
+    final int[] assets = new int[AdRequest.MAX_COUNT];
     final Creative[] creatives = new Creative[AdRequest.MAX_COUNT];
     final Explain explain = new Explain();
     boolean explained;
@@ -52,6 +55,21 @@ public final class Decision {
     /** What one billing unit (thousand impressions, click, conversion, slot) costs, account-currency micros. */
     public long chargePerUnit(int slot) {
         return charge[slot];
+    }
+
+    /** The pCTR (parts per million) the ad ranked and was priced with: learned, or its placement's prior. */
+    public int ctrPpm(int slot) {
+        return ctrPpm[slot];
+    }
+
+    /** The pCVR (parts per million) the ad ranked and was priced with: learned, or its placement's prior. */
+    public int cvrPpm(int slot) {
+        return cvrPpm[slot];
+    }
+
+    /** The title, description, button and image of slot i's creative, packed as {@link AssetChoice}. */
+    public int assets(int slot) {
+        return assets[slot];
     }
 
     /** The creative chosen for slot i. */

@@ -9,6 +9,7 @@ import io.adengine.index.SegmentCache;
 import io.adengine.index.Snapshot;
 import io.adengine.match.AdDecider;
 import io.adengine.match.AdRequest;
+import io.adengine.match.AssetChoice;
 import io.adengine.match.Decision;
 import io.adengine.match.Explain;
 import io.adengine.match.FilterStage;
@@ -101,10 +102,12 @@ public final class AdResponseWriter {
         out.writeBytes(r.afterCharge);
         out.writeDecimal(d.clearingCpm(slot));
         out.writeBytes(r.afterClearing);
-        boolean first = pick(out, r.titles, seed, true);
-        first = pick(out, r.descriptions, seed >>> 8, first);
-        first = pick(out, r.buttons, seed >>> 16, first);
-        first = pick(out, r.images, seed >>> 24, first);
+        // Title, description, button and image as the decision chose them (rotated by this seed, or learned).
+        int assets = d.assets(slot);
+        boolean first = chosen(out, r.titles, AssetChoice.index(assets, AssetChoice.TITLE), true);
+        first = chosen(out, r.descriptions, AssetChoice.index(assets, AssetChoice.DESCRIPTION), first);
+        first = chosen(out, r.buttons, AssetChoice.index(assets, AssetChoice.BUTTON), first);
+        first = chosen(out, r.images, AssetChoice.index(assets, AssetChoice.IMAGE), first);
         first = pick(out, r.videos, seed >>> 32, first);
         if (r.icon != null) {
             if (!first) {
@@ -126,6 +129,18 @@ public final class AdResponseWriter {
             out.writeByte('"');
         }
         out.writeByte('}');
+    }
+
+    /** Writes the chosen option of an asset (none when it has none); returns whether nothing is written yet. */
+    private static boolean chosen(AnswerBytes out, byte[][] options, int index, boolean first) {
+        if (options.length == 0) {
+            return first;
+        }
+        if (!first) {
+            out.writeByte(',');
+        }
+        out.writeBytes(options[Math.min(index, options.length - 1)]);
+        return false;
     }
 
     private static final byte[] CONVERSION_TOKEN = ",\"conversionToken\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -102,6 +102,7 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 explain(ctx, request, keepAlive);
             }
             case "/health" -> HttpResponses.send(ctx, Routes.health(ctx, context), keepAlive);
+            case AssetReports.PATH -> AssetReports.handle(context, ctx, request, keepAlive);
             default -> {
                 if (context.catalogAdmin.isPresent() && CatalogAdminHandler.handles(path)) {
                     context.catalogAdmin.get().handle(ctx, request, TOKEN_IDENTITY);
@@ -139,6 +140,9 @@ final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 g.writeNumberField("adGroupId", AdDecider.group(snapshot, decision, i).id());
                 g.writeNumberField("ecpmMicros", decision.ecpm(i));
                 g.writeNumberField("clearingCpmMicros", decision.clearingCpm(i));
+                g.writeNumberField("pctrPpm", decision.ctrPpm(i));
+                g.writeNumberField("pcvrPpm", decision.cvrPpm(i));
+                g.writeNumberField("creativeId", decision.creative(i).id());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -18,6 +18,8 @@ import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotBuilder;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.BudgetGate;
+import io.adengine.match.RateSource;
+import io.adengine.learn.LearnedRates;
 import io.adengine.match.UserTargeting;
 import io.adengine.model.Catalog;
 import io.netty.bootstrap.ServerBootstrap;
@@ -129,8 +131,11 @@ public final class Engine implements AutoCloseable {
         Snapshot snapshot = new SnapshotBuilder(config.auction()).build(catalog);
         SnapshotHolder holder = new SnapshotHolder(snapshot);
         ServingMetrics metrics = new ServingMetrics(holder);
+        Optional<LearnedRates> learned = config.learning().enabled()
+                ? Optional.of(started(started, new LearnedRates(config.learning(), config.auction().priors(), holder, clock).startTimer()))
+                : Optional.empty();
         Optional<EventPipeline> events = config.events().enabled()
-                ? Optional.of(started(started, openEvents(config, holder, clock, metrics))) : Optional.empty();
+                ? Optional.of(started(started, openEvents(config, holder, clock, metrics, learned))) : Optional.empty();
 
         // A cluster replica: changes go through the cluster's catalog log (its applying starts once publishing does).
         Optional<CatalogLog> catalogLog = config.cluster().enabled()
@@ -147,7 +152,8 @@ public final class Engine implements AutoCloseable {
                 events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
                 sync.map(s -> started(started, new CatalogAdminHandler(s.store(),
                         catalogLog.<CatalogWriter>map(l -> l).orElse(CatalogWriter.local(s.store())), config.sync().adminWorkers()))),
-                () -> catalogLog.flatMap(CatalogLog::notReady));
+                () -> catalogLog.flatMap(CatalogLog::notReady),
+                learned.<RateSource>map(l -> l).orElse(RateSource.PRIORS));
 
         // Per-snapshot caches are filled by the publishing thread before each swap, not by the first request after it.
         events.ifPresent(e -> holder.beforePublish(e.budgetGate()::prepare));
@@ -238,7 +244,8 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics) {
+    private static EventPipeline openEvents(EngineConfig config, SnapshotHolder holder, LongSupplier clock, ServingMetrics metrics,
+                                            Optional<LearnedRates> learned) {
         try {
             // A cluster replica writes its events to the cluster's events topic, stamped with its replica id.
             EventPipeline.EventSink sink = config.cluster().enabled()
@@ -247,6 +254,9 @@ public final class Engine implements AutoCloseable {
                     : config.events().kafkaEnabled()
                     ? new KafkaEventSink(config.events().kafkaBootstrap(), config.events().kafkaTopic(), metrics.registry())
                     : EventPipeline.EventSink.NONE;
+            if (learned.isPresent()) {
+                sink = LearningSink.before(learned.get(), sink);
+            }
             return EventPipeline.start(config.events(), holder, clock, metrics.registry(), sink);
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the event journal in " + config.events().journalDir(), e);

@@ -6,6 +6,7 @@ import io.adengine.events.ServedAds;
 import io.adengine.events.TrackerMint;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.AdDecider;
+import io.adengine.match.RateSource;
 import io.adengine.match.AdRequest;
 import io.adengine.match.BudgetGate;
 import io.adengine.match.Decision;
@@ -38,6 +39,7 @@ final class ServingContext {
     final Optional<TrackerEndpoints> trackers;
     final Optional<ReportsApi> reports;
     final Optional<CatalogAdminHandler> catalogAdmin;
+    final RateSource rates;
     /** Why {@code /health} must say not ready (a cluster replica still catching up), or empty. */
     final Supplier<Optional<String>> notReady;
     private final FastThreadLocal<Scratch> scratch;
@@ -47,13 +49,14 @@ final class ServingContext {
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
                    Optional<CatalogAdminHandler> catalogAdmin) {
         this(snapshots, metrics, mint, writer, served, clock, seeds, maxBodyBytes, adminToken, budget, users, audiences, trackers,
-                reports, catalogAdmin, Optional::empty);
+                reports, catalogAdmin, Optional::empty, RateSource.PRIORS);
     }
 
+    /** As above, with the cluster's readiness and the learned rates ({@link RateSource#PRIORS}: none). */
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
                    LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
-                   Optional<CatalogAdminHandler> catalogAdmin, Supplier<Optional<String>> notReady) {
+                   Optional<CatalogAdminHandler> catalogAdmin, Supplier<Optional<String>> notReady, RateSource rates) {
         this.notReady = notReady;
         this.snapshots = snapshots;
         this.metrics = metrics;
@@ -68,10 +71,11 @@ final class ServingContext {
         this.trackers = trackers;
         this.reports = reports;
         this.catalogAdmin = catalogAdmin;
+        this.rates = rates;
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
-                return new Scratch(new AdDecider(budget, users), maxBodyBytes);
+                return new Scratch(new AdDecider(budget, users, rates), maxBodyBytes);
             }
         };
     }

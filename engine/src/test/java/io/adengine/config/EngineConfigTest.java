@@ -64,6 +64,23 @@ class EngineConfigTest {
     }
 
     @Test
+    void loadShouldReadAndBoundTheLearningSection(@TempDir Path dir) throws Exception {
+        LearningConfig learning = EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).learning();
+        assertThat(learning.enabled()).isTrue();
+        assertThat(learning.explorationPermille()).isEqualTo(LearningConfig.EXPLORATION_PERMILLE_DEFAULT);
+        assertThat(learning.stateFile().endsWith(Path.of("engine", "data", "learned-rates.bin"))).as("stateFile relative to the config file").isTrue();
+        assertThat(EngineConfig.defaults(Path.of("catalog.json")).learning().enabled()).isFalse();
+
+        String base = Files.readString(Path.of("..", "config", "engine.yaml"));
+        assertLoadFails(dir, base.replace("explorationPermille: 50", "explorationPermille: 501"), "learning.explorationPermille: must be 0..500");
+        assertLoadFails(dir, base.replace("  enabled: true\n  halfLifeMinutes", "  enabled: yes please\n  halfLifeMinutes"), "learning.enabled");
+        assertLoadFails(dir, base.replace("halfLifeMinutes: 1440", "halfLifeMinutes: -1"), "learning.halfLifeMinutes");
+        assertLoadFails(dir, base.replace("priorClicks: 10", "priorClicks: 0"), "learning.priorClicks");
+        assertLoadFails(dir, base.replace("publishIntervalMillis: 10000", "publishIntervalMillis: 10"), "learning.publishIntervalMillis");
+        assertLoadFails(dir, base.replace("saveIntervalSeconds: 60", "saveIntervalSeconds: 60\n  colour: blue"), "learning.colour: unknown key");
+    }
+
+    @Test
     void theBundledConfigurationShouldRunOneProcessAndACopyWithTheClusterOnShouldReadIt(@TempDir Path dir) throws Exception {
         String base = Files.readString(Path.of("..", "config", "engine.yaml"));
         assertThat(EngineConfig.load(Path.of("..", "config", "engine.yaml"), Map.of()).cluster()).isEqualTo(ClusterConfig.OFF);

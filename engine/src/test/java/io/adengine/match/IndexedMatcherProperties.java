@@ -44,10 +44,81 @@ class IndexedMatcherProperties {
     }
 
     private static void decideOnAFullBuild(Random random, long seed) {
+        decideOnAFullBuild(random, seed, null);
+    }
+
+    /**
+     * With learned rates (random per ad group and placement, two variants chosen by the request's seed as
+     * exploration would, on full builds and patched snapshots) the decider still equals the reference
+     * given the same rates: rates that break the bid order inside a rank block must not break the
+     * best-first walk's early exit; the creative shown is the best-scored fitting one.
+     */
+    @Test
+    void learnedRatesDecisionEqualsReference() {
+        Property.forAll(1_000, gen -> decideOnAFullBuild(gen.random(), gen.seed(), new LearnedRates(gen.random().nextLong())));
+    }
+
+    @Test
+    void learnedRatesPatchedDecisionEqualsReference() {
+        Property.forAll(500, gen -> decideOnPatchedSnapshots(gen.random(), gen.seed(), new LearnedRates(gen.random().nextLong())));
+    }
+
+    /** Random rates by (ad group id, placement, variant): stable across segments, often tied, sometimes tiny. */
+    static final class LearnedRates implements RateSource {
+        private final long salt;
+        private final java.util.Map<io.adengine.index.Segment, io.adengine.index.SegmentRates[]> bySegment = new java.util.IdentityHashMap<>();
+
+        LearnedRates(long salt) {
+            this.salt = salt;
+        }
+
+        static int variant(AdRequest request) {
+            return (int) (AdDecider.mix(request.seed()) & 1);
+        }
+
+        int[] of(long groupId, PlacementType p, int variant) {
+            long h = AdDecider.mix(salt ^ groupId * 0x9E3779B97F4A7C15L ^ (p.ordinal() * 2L + variant) * 0xC2B2AE3D27D4EB4FL);
+            int kind = (int) Long.remainderUnsigned(h, 4);
+            int ctr = switch (kind) {
+                case 0 -> 10_000;
+                case 1 -> 1 + (int) Long.remainderUnsigned(h >>> 8, 3);
+                default -> 1 + (int) Long.remainderUnsigned(h >>> 8, 200_000);
+            };
+            int cvr = (h >>> 40 & 1) == 0 ? 50_000 : 1 + (int) Long.remainderUnsigned(h >>> 20, 1_000_000);
+            return new int[] {ctr, cvr};
+        }
+
+        int creativeScore(long creativeId, PlacementType p, int variant) {
+            return (int) Long.remainderUnsigned(AdDecider.mix(salt + creativeId * 31 + p.ordinal() * 7L + variant), 5);
+        }
+
+        ReferenceMatcher.Rates reference(AdRequest request) {
+            int v = variant(request);
+            return (id, p) -> of(id, p, v);
+        }
+
+        @Override
+        public io.adengine.index.SegmentRates rates(Snapshot snapshot, int segment, AdRequest request) {
+            io.adengine.index.Segment s = snapshot.segment(segment);
+            io.adengine.index.SegmentRates[] variants = bySegment.computeIfAbsent(s, x -> new io.adengine.index.SegmentRates[2]);
+            int v = variant(request);
+            if (variants[v] == null) {
+                variants[v] = io.adengine.index.SegmentRates.compute(s, java.util.EnumSet.allOf(PlacementType.class),
+                        (o, p) -> {
+                            int[] r = of(s.groupId(o), p, v);
+                            return io.adengine.index.SegmentRates.pack(r[0], r[1]);
+                        },
+                        (o, k, p) -> creativeScore(s.creatives(o)[k].id(), p, v));
+            }
+            return variants[v];
+        }
+    }
+
+    private static void decideOnAFullBuild(Random random, long seed, LearnedRates rates) {
         Catalog catalog = RandomCatalogs.catalog(random);
         EngineConfig.AuctionConfig auction = randomAuction(random);
         Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
-        checkRequests(catalog, snapshot, auction, RandomUsers.users(random), random, seed);
+        checkRequests(catalog, snapshot, auction, RandomUsers.users(random), random, seed, rates);
     }
 
     /**
@@ -62,13 +133,17 @@ class IndexedMatcherProperties {
     }
 
     private static void decideOnPatchedSnapshots(Random random, long seed) {
+        decideOnPatchedSnapshots(random, seed, null);
+    }
+
+    private static void decideOnPatchedSnapshots(Random random, long seed, LearnedRates rates) {
         Catalog base = RandomCatalogs.catalog(random);
         EngineConfig.AuctionConfig auction = randomAuction(random);
         SnapshotBuilder builder = new SnapshotBuilder(auction);
         RandomUsers.Users users = RandomUsers.users(random);
         Catalog first = CatalogPatches.mix(random, base, RandomCatalogs.catalog(random));
         Snapshot snapshot = builder.patch(builder.build(base), CatalogPatches.diff(base, first));
-        checkPatched(snapshot, first, base, auction, users, random, seed);
+        checkPatched(snapshot, first, base, auction, users, random, seed, rates);
         Catalog current = first;
         // Like the store's, the patches keep every group touched since the base, even one changed back.
         Set<Long> touched = new TreeSet<>(CatalogPatches.diff(base, first).adGroups().keySet());
@@ -80,12 +155,12 @@ class IndexedMatcherProperties {
             current = next;
             CatalogPatch sinceBase = CatalogPatches.diff(base, current, touched);
             snapshot = snapshot.segmentCount() < 2 ? builder.patch(snapshot, sinceBase) : builder.patchTop(snapshot, sinceBase, sinceFirst);
-            checkPatched(snapshot, current, base, auction, users, random, seed);
+            checkPatched(snapshot, current, base, auction, users, random, seed, rates);
         }
     }
 
     private static void checkPatched(Snapshot snapshot, Catalog current, Catalog base, EngineConfig.AuctionConfig auction,
-                                     RandomUsers.Users users, Random random, long seed) {
+                                     RandomUsers.Users users, Random random, long seed, LearnedRates rates) {
         assertThat(snapshot.version()).isEqualTo(current.version());
         assertThat(snapshot.adGroupCount()).isEqualTo(current.adGroups().size());
         sameCatalog(snapshot.catalog(), current, base);
@@ -96,7 +171,7 @@ class IndexedMatcherProperties {
         for (AdGroup g : current.adGroups()) {
             assertThat(snapshot.group(snapshot.ordinalOf(g.id()))).isEqualTo(g);
         }
-        checkRequests(current, snapshot, auction, users, random, seed);
+        checkRequests(current, snapshot, auction, users, random, seed, rates);
     }
 
     /** The overlay answers every lookup and collection as the catalog it stands for. */
@@ -123,8 +198,9 @@ class IndexedMatcherProperties {
     }
 
     private static void checkRequests(Catalog catalog, Snapshot snapshot, EngineConfig.AuctionConfig auction, RandomUsers.Users users,
-                                      Random random, long seed) {
-        AdDecider decider = new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()));
+                                      Random random, long seed, LearnedRates rates) {
+        AdDecider decider = rates == null ? new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()))
+                : new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()), rates);
         AdRequest request = new AdRequest();
         Decision decision = new Decision();
         for (int i = 0; i < REQUESTS_PER_CATALOG; i++) {
@@ -140,7 +216,8 @@ class IndexedMatcherProperties {
             } else if (pick == 7) {
                 request.gaid("not-a-gaid");
             }
-            ReferenceMatcher.Result expected = ReferenceMatcher.match(catalog, auction, request, facts);
+            ReferenceMatcher.Result expected = ReferenceMatcher.match(catalog, auction, request, facts,
+                    rates == null ? null : rates.reference(request));
 
             Set<Long> entrants = new TreeSet<>();
             RoaringBitmap bitmap = decider.auctionEntrants(snapshot, request);
@@ -157,6 +234,20 @@ class IndexedMatcherProperties {
                 assertThat(ReferenceMatcher.categoryBlocked(decision.creative(slot), snapshot.catalog().adSpace(request.adSpaceId())))
                         .as("a creative of a blocked category served, seed %d request %d", seed, i).isFalse();
                 assertThat(decision.chargePerUnit(slot)).isLessThanOrEqualTo(snapshot.group(decision.ordinal(slot)).bid().amountMicros());
+                if (rates != null) {
+                    AdGroup g = snapshot.group(decision.ordinal(slot));
+                    io.adengine.model.AdSpace space = snapshot.catalog().adSpace(request.adSpaceId());
+                    int[] used = rates.of(g.id(), space.placement(), LearnedRates.variant(request));
+                    assertThat(new int[] {decision.ctrPpm(slot), decision.cvrPpm(slot)}).isEqualTo(used);
+                    int best = Integer.MIN_VALUE;
+                    for (io.adengine.model.Creative c : snapshot.creatives(decision.ordinal(slot))) {
+                        if (space.formats().contains(c.format()) && !ReferenceMatcher.categoryBlocked(c, space)) {
+                            best = Math.max(best, rates.creativeScore(c.id(), space.placement(), LearnedRates.variant(request)));
+                        }
+                    }
+                    assertThat(rates.creativeScore(decision.creative(slot).id(), space.placement(), LearnedRates.variant(request)))
+                            .as("the best-scored fitting creative, seed %d request %d", seed, i).isEqualTo(best);
+                }
             }
             assertThat(actual).as("ads, seed %d request %d", seed, i).isEqualTo(expected.ads());
             assertThat(decision.outcome()).isEqualTo(actual.isEmpty() ? Outcome.NO_FILL : Outcome.FILLED);

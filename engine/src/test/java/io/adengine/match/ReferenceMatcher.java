@@ -55,13 +55,24 @@ final class ReferenceMatcher {
         return match(catalog, auction, request, null);
     }
 
+    /** Learned rates of an ad group on a placement type, parts per million: {@code {ctr, cvr}}. */
+    @FunctionalInterface
+    interface Rates {
+        int[] of(long adGroupId, io.adengine.model.PlacementType placement);
+    }
+
     /** The answer for a request whose user has these facts ({@code null}: an unknown user). */
     static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request, RandomUsers.Facts user) {
+        return match(catalog, auction, request, user, null);
+    }
+
+    /** The answer when every ad group ranks with {@code rates} ({@code null}: the placement priors). */
+    static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request, RandomUsers.Facts user, Rates rates) {
         AdSpace space = catalog.adSpace(request.adSpaceId());
         if (space == null) {
             return new Result(Set.of(), List.of());
         }
-        EngineConfig.Prior prior = auction.priors().get(space.placement());
+        EngineConfig.Prior placementPrior = auction.priors().get(space.placement());
         // The network reserve price raises every ad space's floor (booked slots ignore both).
         long floor = Math.max(space.floorCpmMicros(), auction.reservePriceCpmMicros());
         List<Candidate> candidates = new ArrayList<>();
@@ -71,6 +82,7 @@ final class ReferenceMatcher {
             if (!passes(catalog, account, campaign, g, space, request, user)) {
                 continue;
             }
+            EngineConfig.Prior prior = rates == null ? placementPrior : prior(rates.of(g.id(), space.placement()));
             long rate = auction.microsPerUnit().get(account.currency());
             BigInteger bid = BigInteger.valueOf(g.bid().amountMicros()).multiply(BigInteger.valueOf(rate)).divide(MILLION);
             BigInteger ecpm = switch (g.bid().model()) {
@@ -114,9 +126,14 @@ final class ReferenceMatcher {
                 long beat = i + 1 < onePerCampaign.size() ? onePerCampaign.get(i + 1).ecpm() + 1 : 0;
                 clearing = Math.min(c.ecpm(), Math.max(floor, beat));
             }
+            EngineConfig.Prior prior = rates == null ? placementPrior : prior(rates.of(c.group().id(), space.placement()));
             ads.add(new Ad(c.group().id(), c.ecpm(), clearing, charge(catalog, auction, c.group(), clearing, prior)));
         }
         return new Result(entrants, ads);
+    }
+
+    private static EngineConfig.Prior prior(int[] ctrCvr) {
+        return new EngineConfig.Prior(ctrCvr[0], ctrCvr[1]);
     }
 
     private static long charge(Catalog catalog, EngineConfig.AuctionConfig auction, AdGroup g, long clearing, EngineConfig.Prior prior) {

@@ -47,10 +47,18 @@ public class DecisionBenchmark {
     @Param({"1"})
     public long seed;
 
+    /**
+     * Whether the decider ranks with learned rates (issue 16): every creative given 2,000 impressions on each of its
+     * group's placements and clicks from a log-normal true CTR (sigma 0.5) around the prior, one generation
+     * published, 5 % of requests exploring. Off by default (the suite's F1); {@code -p learned=false,true} compares.
+     */
+    @Param({"false"})
+    public boolean learned;
+
     private DecisionFixture fixture;
     private AdRequest[] requests;
     private AdRequest[] tenAds;
-    private final AdDecider decider = new AdDecider();
+    private AdDecider decider = new AdDecider();
     private final Decision decision = new Decision();
     private int next;
 
@@ -60,6 +68,33 @@ public class DecisionBenchmark {
         requests = fixture.requests();
         // The VAST and OpenRTB paths ask the same decider for AdRequest.MAX_COUNT ads and keep the best that fits.
         tenAds = fixture.tenAdRequests();
+        if (learned) {
+            decider = new AdDecider(io.adengine.match.BudgetGate.UNLIMITED, io.adengine.match.UserTargeting.UNKNOWN_USERS, learnedRates(fixture));
+        }
+    }
+
+    static io.adengine.learn.LearnedRates learnedRates(DecisionFixture fixture) {
+        io.adengine.index.SnapshotHolder holder = new io.adengine.index.SnapshotHolder(fixture.snapshot());
+        io.adengine.config.EngineConfig.AuctionConfig auction = fixture.snapshot().auction();
+        long t = DecisionFixture.NOW_MILLIS - 3_600_000L;
+        io.adengine.learn.LearnedRates rates = new io.adengine.learn.LearnedRates(
+                io.adengine.config.LearningConfig.off().withEnabled(true), auction.priors(), holder, () -> DecisionFixture.NOW_MILLIS);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed(fixture));
+        for (io.adengine.model.Creative c : fixture.catalog().creatives()) {
+            io.adengine.model.AdGroup g = fixture.catalog().adGroup(c.adGroupId());
+            for (io.adengine.model.PlacementType p : g.placements()) {
+                double z = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                double ctr = Math.min(0.5, auction.priors().get(p).ctrPpm() / 1e6 * Math.exp(0.5 * z - 0.125));
+                rates.observe(io.adengine.learn.RateEstimator.Kind.IMPRESSION, p, g.campaignId(), g.id(), c.id(), t, 2_000);
+                rates.observe(io.adengine.learn.RateEstimator.Kind.CLICK, p, g.campaignId(), g.id(), c.id(), t, Math.round(2_000 * ctr));
+            }
+        }
+        rates.publish();
+        return rates;
+    }
+
+    private static long seed(DecisionFixture fixture) {
+        return fixture.catalog().adGroups().size();
     }
 
     @Benchmark
