@@ -336,6 +336,11 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
      * written with that position ({@link Checkpoint}); dropped when the ring is full (the next one comes).
      */
     public void checkpoint() {
+        publishControl(EventType.CHECKPOINT, clock.getAsLong());
+    }
+
+    /** Publishes a control event (no ids, no money) unless the ring is full. */
+    private void publishControl(EventType type, long nowMillis) {
         long seq;
         try {
             seq = ring.tryNext();
@@ -344,8 +349,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         }
         BillingEvent e = ring.get(seq);
         e.clear();
-        e.type = EventType.CHECKPOINT;
-        e.timeMillis = clock.getAsLong();
+        e.type = type;
+        e.timeMillis = nowMillis;
         ring.publish(seq);
     }
 
@@ -406,17 +411,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
 
     /** Publishes a clock tick (reservation expiry, pacing step); dropped when the ring is full. */
     public void tick(long nowMillis) {
-        long seq;
-        try {
-            seq = ring.tryNext();
-        } catch (InsufficientCapacityException e) {
-            return;
-        }
-        BillingEvent e = ring.get(seq);
-        e.clear();
-        e.type = EventType.TICK;
-        e.timeMillis = nowMillis;
-        ring.publish(seq);
+        publishControl(EventType.TICK, nowMillis);
     }
 
     /** Waits until every event published so far has passed every handler (tests, simulations). */

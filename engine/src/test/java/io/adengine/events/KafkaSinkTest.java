@@ -2,23 +2,15 @@ package io.adengine.events;
 
 import io.adengine.config.EventsConfig;
 import io.adengine.index.SnapshotHolder;
+import io.adengine.testing.EmbeddedKafka;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
-import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,47 +30,10 @@ class KafkaSinkTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static KafkaRaftServer startBroker(Path logDir) throws Exception {
-        int brokerPort = freePort();
-        int controllerPort = freePort();
-        new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(1).setClusterId(Uuid.randomUuid().toString()).setControllerListenerName("CONTROLLER")
-                .setMetadataLogDirectory(logDir.toString()).setDirectories(Set.of(logDir.toString()))
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION).run();
-        Map<String, Object> props = new HashMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("log.dirs", logDir.toString());
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "1");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("num.partitions", "1");
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-        server.startup();
-        System.setProperty("adengine.test.kafka", "127.0.0.1:" + brokerPort);
-        return server;
-    }
-
     @Test
     void sinkShouldDeliverEveryAcceptedEventWithItsChargeToTheTopic() throws Exception {
-        KafkaRaftServer broker = startBroker(dir.resolve("kafka"));
-        String bootstrap = System.getProperty("adengine.test.kafka");
-        try {
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            String bootstrap = broker.bootstrap();
             SnapshotHolder holder = BillingFixture.holder(BillingFixture.catalog("CPC", 300_000, 0, 0, 1_000_000_000, 0));
             List<String> clicked = new ArrayList<>();
             try (EventPipeline p = EventPipeline.startManualTicks(EventsConfig.inDirectory(dir.resolve("journal")), holder,
@@ -114,9 +68,6 @@ class KafkaSinkTest {
             for (int i = 0; i < 20; i++) {
                 assertThat(received.get(clicked.get(i))).isEqualTo(100_000L + i);
             }
-        } finally {
-            broker.shutdown();
-            broker.awaitShutdown();
         }
     }
 }
