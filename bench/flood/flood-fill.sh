@@ -4,7 +4,7 @@
 # 5 requests/s, burst 30) and append "events:\n  journalDir: /tmp/flood/journal"; write others.jsonl (requests.jsonl with a random GAID each)
 # and flood.jsonl (one request, one GAID). Every process it starts is stopped by PID on exit.
 set -u
-cd /work/main
+cd "$(dirname "$0")/../.."
 B=(java @config/jvm.options -cp bench/target/benchmarks.jar io.adengine.bench.BenchMain)
 java @config/jvm.options @config/engine.jvm.options -jar engine/target/ad-engine.jar /tmp/flood/wl/engine.yaml > /tmp/flood/engine.log 2>&1 &
 EP=$!
