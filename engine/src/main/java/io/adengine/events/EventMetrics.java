@@ -32,6 +32,7 @@ public final class EventMetrics {
     private final Counter invalid;
     private final Counter journalBatches;
     private final Counter checkpoints;
+    private final Counter sourcesFull;
     // Observed by the journal thread alone, off the serving path: the library histogram's scrape-time buffer is fine there.
     private final Histogram journalFsync;
 
@@ -56,6 +57,9 @@ public final class EventMetrics {
                 invalid.labelValues(r.name().startsWith("CLICK") ? "click" : "conversion", r.name().toLowerCase(Locale.ROOT));
             }
         }
+        sourcesFull = Counter.builder().name("adengine_conversion_sources_full_total")
+                .help("Counted clicks (and view-through impressions) not remembered for conversions: the table generation was full")
+                .register(registry);
         checkpoints = Counter.builder().name("adengine_journal_checkpoints_total")
                 .help("Ledger and rollup checkpoints written (start-up replays only the journal after the last)").register(registry);
         journalBatches = Counter.builder().name("adengine_journal_commits_total").help("Journal group commits (write + fsync)").register(registry);
@@ -131,6 +135,10 @@ public final class EventMetrics {
         if (fsyncNanos > 0) {
             journalFsync.observe(fsyncNanos / 1e9);
         }
+    }
+
+    void conversionSourcesFull() {
+        sourcesFull.inc();
     }
 
     void checkpoint() {

@@ -504,8 +504,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 if (e.status == BillingEvent.Status.ACCEPTED || e.status == BillingEvent.Status.INVALID) {
                     try {
                         journal.append(e);
-                        if (e.status == BillingEvent.Status.ACCEPTED) {
-                            validity.counted(e);
+                        if (e.status == BillingEvent.Status.ACCEPTED && !validity.counted(e)) {
+                            metrics.conversionSourcesFull();
                         }
                     } catch (IOException ex) {
                         fail(ex);

@@ -26,7 +26,6 @@ final class EventValidity {
     private final TrackerDedup sources;
     private final long minClickDelayMillis;
     private final Supplier<Catalog> catalog;
-    private long sourcesFull;
 
     EventValidity(TrackerDedup dedup, EventsConfig.Validity config, Supplier<Catalog> catalog) {
         this.dedup = dedup;
@@ -66,20 +65,16 @@ final class EventValidity {
         }
     }
 
-    /** An event was counted: clicks, and the impressions of view-through ad groups, become conversion sources. */
-    void counted(BillingEvent e) {
+    /**
+     * An event was counted: clicks, and the impressions of view-through ad groups, become conversion sources.
+     * Returns false when such a source could not be remembered (its generation is full: its conversions will be refused).
+     */
+    boolean counted(BillingEvent e) {
         boolean source = e.type == EventType.CLICK;
         if (e.type == EventType.IMPRESSION) {
             AdGroup g = catalog.get().adGroup(e.adGroupId);
             source = g != null && g.viewThroughConversions();
         }
-        if (source && sources.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) == TrackerDedup.Result.FULL) {
-            sourcesFull++;
-        }
-    }
-
-    /** Sources that could not be remembered because their generation was full (their conversions will be refused). */
-    long sourcesFull() {
-        return sourcesFull;
+        return !source || sources.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) != TrackerDedup.Result.FULL;
     }
 }
