@@ -29,6 +29,7 @@ public final class AudienceService implements AutoCloseable {
     private final ObservedTraffic traffic;
     private final LongSupplier clock;
     private final ScheduledExecutorService days;
+    private final java.util.Map<Long, long[]> matches = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AudienceService(EngineConfig.AudienceConfig config, AudienceStore store, UserDataHolder holder, LongSupplier clock) {
         this.config = config;
@@ -37,6 +38,11 @@ public final class AudienceService implements AutoCloseable {
         this.clock = clock;
         this.traffic = new ObservedTraffic(Math.max(config.maxUsers(), store.dictionary().size()), clock.getAsLong());
         this.targeting = new AudienceTargeting(holder, traffic);
+        try {
+            matches.putAll(store.readMatches());
+        } catch (IOException e) {
+            LOG.warn("audience match counts could not be read: {}", e.toString());
+        }
         this.days = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audience-day");
             t.setDaemon(true);
@@ -95,17 +101,38 @@ public final class AudienceService implements AutoCloseable {
                 new Reach.Priors(config.dailyActivePercent(), config.requestsPerActiveUserPerDay(), config.reachMinObservedUsers()));
     }
 
-    /** Turns a parsed upload into a bitmap, persists it and swaps it in; returns the bitmap. */
-    public synchronized RoaringBitmap importAudience(long audienceId, AudienceUpload.Parsed parsed) throws IOException {
-        RoaringBitmap users;
+    /**
+     * Turns a parsed upload into a bitmap, persists it with its match counts and swaps it in; returns the
+     * bitmap and the counts.
+     */
+    public synchronized AudienceStore.Imported importAudience(long audienceId, AudienceUpload.Parsed parsed) throws IOException {
+        AudienceStore.Imported imported;
         try {
-            users = store.toBitmap(parsed);
+            imported = store.importKeys(parsed);
         } finally {
             store.dictionary().releaseFile();
         }
+        RoaringBitmap users = imported.users();
         store.save(audienceId, users);
+        store.saveMatch(audienceId, imported.matched(), imported.created());
+        matches.put(audienceId, new long[]{imported.matched(), imported.created()});
         holder.update(d -> d.withAudience(audienceId, users));
-        return users;
+        return imported;
+    }
+
+    /** One audience as the listing shows it; {@code matched} and {@code created} are -1 when no counts were kept. */
+    public record Listed(long id, long users, long matched, long created) {
+    }
+
+    /** Every audience served, by id, with its size and last upload's match counts. */
+    public java.util.List<Listed> list() {
+        java.util.List<Listed> out = new java.util.ArrayList<>();
+        holder.current().audiences().forEach((id, users) -> {
+            long[] m = matches.get(id);
+            out.add(new Listed(id, users.getLongCardinality(), m == null ? -1 : m[0], m == null ? -1 : m[1]));
+        });
+        out.sort(java.util.Comparator.comparingLong(Listed::id));
+        return out;
     }
 
     /** Recomputes install state and starts a new day of observed traffic when the clock has entered a new UTC day. */

@@ -20,7 +20,9 @@ import java.util.Map;
  * The on-disk user data, one folder written by the loader and the admin import and opened by the engine:
  * <pre>
  * DIR/users.cm                  the user dictionary (Chronicle Map)
+ * DIR/users-aliases.cm          upper-case-GAID MD5 aliases of users ({@link UserDictionary})
  * DIR/audiences/ID.roaring      one audience, RoaringBitmap portable format over user ids
+ * DIR/audiences/ID.match        its last upload's match counts, one line "matched new" (decimal)
  * DIR/profiles.csv              the profile feed ({@link ProfileFeed}), optional
  * </pre>
  * Audience files are replaced atomically (written beside, then moved), so a reader sees the old or the
@@ -54,14 +56,44 @@ public final class AudienceStore implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * An imported file's users and how many of its distinct entries named users the dictionary already knew
+     * ({@code matched}: by their key or alias, seen in the profile feed or an earlier upload) or not
+     * ({@code created}: they got new ids, under the key as the file gave it).
+     */
+    public record Imported(RoaringBitmap users, long matched, long created) {
+
+        /** Matched share in percent, one decimal (0 for an empty file). */
+        public double matchedPercent() {
+            long all = matched + created;
+            return all == 0 ? 0 : Math.round(matched * 1000.0 / all) / 10.0;
+        }
+    }
+
     /** The users of a parsed file as a bitmap, assigning ids to users new to the dictionary. */
     public RoaringBitmap toBitmap(AudienceUpload.Parsed parsed) {
+        return importKeys(parsed).users();
+    }
+
+    /**
+     * The users of a parsed file, assigning ids to users new to the dictionary, with the matched and new
+     * counts. Raw-GAID entries also index their upper-case alias ({@link UserDictionary#idOrAssignRaw}).
+     */
+    public Imported importKeys(AudienceUpload.Parsed parsed) {
         RoaringBitmap users = new RoaringBitmap();
-        for (byte[] key : parsed.keys()) {
-            users.add(dictionary.idOrAssign(key));
+        byte[][] keys = parsed.keys();
+        byte[][] upper = parsed.upperKeys();
+        long matched = 0;
+        for (int i = 0; i < keys.length; i++) {
+            boolean known = dictionary.idOf(keys[i]) != UserDictionary.UNKNOWN
+                    || upper != null && dictionary.idOf(upper[i]) != UserDictionary.UNKNOWN;
+            if (known) {
+                matched++;
+            }
+            users.add(upper == null ? dictionary.idOrAssign(keys[i]) : dictionary.idOrAssignRaw(keys[i], upper[i]));
         }
         users.runOptimize();
-        return users;
+        return new Imported(users, matched, keys.length - matched);
     }
 
     /** Writes an audience, replacing any previous version atomically. */
@@ -72,6 +104,36 @@ public final class AudienceStore implements AutoCloseable {
             users.serialize(data);
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes an audience's match counts ({@code ID.match}), replacing any previous version atomically. */
+    public void saveMatch(long audienceId, long matched, long created) throws IOException {
+        Path target = dir.resolve(AUDIENCES).resolve(audienceId + ".match");
+        Path tmp = dir.resolve(AUDIENCES).resolve(audienceId + ".match.tmp");
+        Files.writeString(tmp, matched + " " + created + "\n");
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The match counts of every audience that has them, by id: {matched, new}. Audiences imported before
+     * counts were kept (or by a loader that did not write them) have none.
+     */
+    public Map<Long, long[]> readMatches() throws IOException {
+        Map<Long, long[]> out = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(AUDIENCES), "*.match")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                try {
+                    long id = Long.parseLong(name.substring(0, name.length() - ".match".length()));
+                    String[] v = Files.readString(f).strip().split(" ");
+                    out.put(id, new long[]{Long.parseLong(v[0]), Long.parseLong(v[1])});
+                } catch (RuntimeException e) {
+                    // Counts are a report, not serving state: a damaged file loses the counts, not the audience.
+                    continue;
+                }
+            }
+        }
+        return out;
     }
 
     /** Reads one audience file, rejecting a bitmap that does not validate. */

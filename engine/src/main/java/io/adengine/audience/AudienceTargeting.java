@@ -70,7 +70,13 @@ public final class AudienceTargeting implements UserTargeting {
         if (!s.gaids.ofGaid(gaid, s.key)) {
             return UNKNOWN_USER;
         }
-        int id = data.current().dictionary().idOf(s.key);
+        UserDictionary users = data.current().dictionary();
+        int id = users.idOf(s.key);
+        if (id == UserDictionary.UNKNOWN && s.gaids.ofGaidUpperCase(gaid, s.key)) {
+            // A user first named by an upper-case MD5 upload is known by that key only: a second hash, paid
+            // only by requests whose lower-case key the dictionary does not hold.
+            id = users.idOf(s.key);
+        }
         return id == UserDictionary.UNKNOWN ? UNKNOWN_USER : id;
     }
 

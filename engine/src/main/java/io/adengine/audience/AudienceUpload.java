@@ -31,14 +31,21 @@ public final class AudienceUpload {
         MD5
     }
 
-    /** What a parsed file holds: its distinct keys (16 bytes each, packed) and the counts of the report. */
-    public record Parsed(byte[][] keys, long lines, long valid, long duplicates, long invalid, List<String> firstInvalid) {
+    /**
+     * What a parsed file holds: its distinct keys (16 bytes each), for a raw-GAID file the parallel upper-case
+     * keys ({@link GaidKey#ofGaidBothCases}; {@code null} for an MD5 file, whose entries were hashed elsewhere),
+     * and the counts of the report.
+     */
+    public record Parsed(byte[][] keys, byte[][] upperKeys, long lines, long valid, long duplicates, long invalid,
+                         List<String> firstInvalid) {
     }
 
     private final KeyType type;
     private final long maxBytes;
     private final int minEntries;
     private final GaidKey gaids = new GaidKey();
+    private final byte[] lowerScratch = new byte[16];
+    private final byte[] upperScratch = new byte[16];
     private final byte[] line = new byte[MAX_LINE];
     private final StringBuilder text = new StringBuilder(MAX_LINE);
     private final List<String> firstInvalid = new ArrayList<>();
@@ -128,11 +135,29 @@ public final class AudienceUpload {
             throw new AudienceFileException("the file has " + distinct + " distinct valid entries; an audience needs at least "
                     + minEntries + examples);
         }
-        return new Parsed(Arrays.copyOf(sorted, distinct), lines, keyCount, keyCount - distinct, invalid, List.copyOf(firstInvalid));
+        byte[][] lower = new byte[distinct][];
+        byte[][] upper = type == KeyType.GAID ? new byte[distinct][] : null;
+        for (int i = 0; i < distinct; i++) {
+            // A raw-GAID entry is both keys, 32 bytes, sorted and deduplicated by the lower-case key first.
+            lower[i] = sorted[i].length == 16 ? sorted[i] : Arrays.copyOf(sorted[i], 16);
+            if (upper != null) {
+                upper[i] = Arrays.copyOfRange(sorted[i], 16, 32);
+            }
+        }
+        return new Parsed(lower, upper, lines, keyCount, keyCount - distinct, invalid, List.copyOf(firstInvalid));
     }
 
     private String describe() {
         return type == KeyType.GAID ? "GAID (8-4-4-4-12 hex)" : "GAID MD5 (32 hex digits)";
+    }
+
+    private boolean both(byte[] key) {
+        if (!gaids.ofGaidBothCases(text, lowerScratch, upperScratch)) {
+            return false;
+        }
+        System.arraycopy(lowerScratch, 0, key, 0, 16);
+        System.arraycopy(upperScratch, 0, key, 16, 16);
+        return true;
     }
 
     private void endLine() {
@@ -156,8 +181,8 @@ public final class AudienceUpload {
         for (int i = start; i < end; i++) {
             text.append((char) (line[i] & 0xFF));
         }
-        byte[] key = new byte[16];
-        boolean ok = !tooLong && (type == KeyType.GAID ? gaids.ofGaid(text, key) : GaidKey.ofMd5Hex(text, key));
+        byte[] key = new byte[type == KeyType.GAID ? 32 : 16];
+        boolean ok = !tooLong && (type == KeyType.GAID ? both(key) : GaidKey.ofMd5Hex(text, key));
         if (!ok) {
             invalid++;
             if (firstInvalid.size() < REPORTED_INVALID) {

@@ -14,6 +14,7 @@ public final class GaidKey {
 
     private final MessageDigest md5;
     private final byte[] chars = new byte[GAID_LENGTH];
+    private final byte[] upper = new byte[GAID_LENGTH];
 
     public GaidKey() {
         try {
@@ -29,6 +30,56 @@ public final class GaidKey {
      * when the user limited ad tracking.
      */
     public boolean ofGaid(CharSequence text, byte[] out) {
+        if (!normalise(text)) {
+            return false;
+        }
+        digest(chars, out);
+        return true;
+    }
+
+    /**
+     * Writes both keys of a raw GAID: {@code lower} (the dictionary key, as {@link #ofGaid}) and {@code upper},
+     * MD5 of the upper-cased GAID, the key an advertiser's tool produces when it hashes the GAID as the device
+     * showed it in capitals. Same validation as {@link #ofGaid}. Neither the GAID nor its upper-cased text is
+     * kept: only the two hashes leave.
+     */
+    public boolean ofGaidBothCases(CharSequence text, byte[] lower, byte[] upper) {
+        if (!normalise(text)) {
+            return false;
+        }
+        digest(chars, lower);
+        digest(upperCase(), upper);
+        return true;
+    }
+
+    /** Writes MD5 of the trimmed, upper-cased GAID into {@code out}; false (nothing written) as {@link #ofGaid}. */
+    public boolean ofGaidUpperCase(CharSequence text, byte[] out) {
+        if (!normalise(text)) {
+            return false;
+        }
+        digest(upperCase(), out);
+        return true;
+    }
+
+    private byte[] upperCase() {
+        for (int i = 0; i < GAID_LENGTH; i++) {
+            byte c = chars[i];
+            upper[i] = c >= 'a' && c <= 'f' ? (byte) (c - 'a' + 'A') : c;
+        }
+        return upper;
+    }
+
+    private void digest(byte[] text, byte[] out) {
+        md5.update(text, 0, GAID_LENGTH);
+        try {
+            md5.digest(out, 0, 16);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trims and lower-cases a GAID into {@link #chars}; false when it is not one (or is the all-zero id). */
+    private boolean normalise(CharSequence text) {
         int start = 0;
         int end = text.length();
         while (start < end && text.charAt(start) <= ' ') {
@@ -57,16 +108,7 @@ public final class GaidKey {
             allZero &= v == 0;
             chars[i] = (byte) Character.forDigit(v, 16);
         }
-        if (allZero) {
-            return false;
-        }
-        md5.update(chars, 0, GAID_LENGTH);
-        try {
-            md5.digest(out, 0, 16);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        return true;
+        return !allZero;
     }
 
     /** Parses 32 hex digits (either case, surrounding blanks trimmed) into {@code out}; false when it is not one. */

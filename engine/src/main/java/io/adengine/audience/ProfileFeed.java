@@ -46,6 +46,7 @@ public final class ProfileFeed {
     public static Contents read(Path file, UserDictionary users, int fromDay) throws IOException, AudienceFileException {
         GaidKey gaids = new GaidKey();
         byte[] key = new byte[16];
+        byte[] upper = new byte[16];
         byte[] genders = new byte[1024];
         byte[] ages = new byte[1024];
         Arrays.fill(genders, (byte) Demographics.UNKNOWN);
@@ -69,11 +70,13 @@ public final class ProfileFeed {
                     throw new AudienceFileException(where + "expected 4 comma-separated fields, found " + f.length);
                 }
                 String user = f[1].strip();
-                boolean ok = user.length() == 32 ? GaidKey.ofMd5Hex(user, key) : gaids.ofGaid(user, key);
+                boolean md5 = user.length() == 32;
+                boolean ok = md5 ? GaidKey.ofMd5Hex(user, key) : gaids.ofGaidBothCases(user, key, upper);
                 if (!ok) {
                     throw new AudienceFileException(where + "field 2 is not a GAID or a GAID MD5");
                 }
-                int id = users.idOrAssign(key);
+                // A raw GAID also indexes its upper-case MD5 alias, so upper-case-hashed audiences find the user.
+                int id = md5 ? users.idOrAssign(key) : users.idOrAssignRaw(key, upper);
                 switch (f[0].strip()) {
                     case "profile" -> {
                         if (id >= genders.length) {

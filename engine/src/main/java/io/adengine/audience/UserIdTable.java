@@ -117,6 +117,18 @@ final class UserIdTable {
         size++;
     }
 
+    /** Whether some key is held under {@code id}. Writer side (not on the serving path). */
+    boolean holdsId(int id) {
+        Arrays a = arrays;
+        if (id < 0 || id >= a.keyRows()) {
+            return false;
+        }
+        byte[] key = new byte[16];
+        KEY_LONGS.set(key, 0, a.keys[2 * id]);
+        KEY_LONGS.set(key, 8, a.keys[2 * id + 1]);
+        return idOf(key) == id;
+    }
+
     /** Number of keys held. */
     int size() {
         return size;

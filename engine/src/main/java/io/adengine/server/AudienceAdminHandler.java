@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adengine.audience.AudienceFileException;
 import io.adengine.audience.AudienceService;
+import io.adengine.audience.AudienceStore;
 import io.adengine.audience.AudienceUpload;
 import io.adengine.audience.Reach;
 import io.adengine.model.AgeRange;
@@ -26,7 +27,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -76,6 +76,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
     private ApiError pending;
     private Upload upload;
     private ByteBuf reachBody;
+    private boolean listing;
 
     AudienceAdminHandler(Optional<AudienceService> audiences, String adminToken, Executor work) {
         this.audiences = audiences;
@@ -121,6 +122,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         pending = null;
         upload = null;
         reachBody = null;
+        listing = false;
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             pending = new ApiError(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <admin token>", null);
@@ -129,8 +131,10 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         } else if (audiences.isEmpty()) {
             pending = new ApiError(HttpResponseStatus.NOT_FOUND, "no_audience_store",
                     "this engine has no audience store configured (audiences.dir in engine.yaml)", null);
+        } else if (request.method().equals(HttpMethod.GET) && path.equals(PREFIX)) {
+            listing = true;
         } else if (!request.method().equals(HttpMethod.POST)) {
-            pending = new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use POST", null);
+            pending = new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use POST (GET only for the listing, " + PREFIX + ")", null);
         } else if (path.equals(PREFIX + "/reach")) {
             reachBody = ctx.alloc().buffer(1024);
         } else {
@@ -206,6 +210,15 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
 
     private void finish(ChannelHandlerContext ctx) {
         if (pending != null) {
+            return;
+        }
+        if (listing) {
+            listing = false;
+            boolean keep = keepAlive;
+            work.execute(() -> {
+                FullHttpResponse r = list(ctx);
+                ctx.executor().execute(() -> HttpResponses.sendNow(ctx, r, keep));
+            });
             return;
         }
         if (reachBody != null) {
@@ -299,9 +312,9 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             } catch (AudienceFileException e) {
                 return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.BAD_REQUEST, "audience_rejected", e.getMessage(), "body"));
             }
-            RoaringBitmap users;
+            AudienceStore.Imported imported;
             try {
-                users = audiences.get().importAudience(audienceId, parsed);
+                imported = audiences.get().importAudience(audienceId, parsed);
             } catch (IOException | RuntimeException e) {
                 return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
                         "the audience could not be stored: " + e.getClass().getSimpleName(), null));
@@ -310,7 +323,10 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
                 g.writeStartObject();
                 g.writeNumberField("audienceId", audienceId);
-                g.writeNumberField("users", users.getLongCardinality());
+                g.writeNumberField("users", imported.users().getLongCardinality());
+                g.writeNumberField("matched", imported.matched());
+                g.writeNumberField("new", imported.created());
+                g.writeNumberField("matchedPercent", imported.matchedPercent());
                 g.writeNumberField("lines", parsed.lines());
                 g.writeNumberField("valid", parsed.valid());
                 g.writeNumberField("duplicates", parsed.duplicates());
@@ -328,6 +344,33 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             }
             return HttpResponses.json(HttpResponseStatus.OK, out);
         }
+    }
+
+    /** On the worker: every audience with its size and its last upload's match counts. */
+    private FullHttpResponse list(ChannelHandlerContext ctx) {
+        ByteBuf out = ctx.alloc().buffer(512);
+        try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("audiences");
+            for (AudienceService.Listed a : audiences.get().list()) {
+                g.writeStartObject();
+                g.writeNumberField("audienceId", a.id());
+                g.writeNumberField("users", a.users());
+                if (a.matched() >= 0) {
+                    g.writeNumberField("matched", a.matched());
+                    g.writeNumberField("new", a.created());
+                    g.writeNumberField("matchedPercent", new AudienceStore.Imported(null, a.matched(), a.created()).matchedPercent());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException | RuntimeException e) {
+            out.release();
+            return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                    "the audience listing could not be written", null));
+        }
+        return HttpResponses.json(HttpResponseStatus.OK, out);
     }
 
     /** On the worker: the reach estimate of a spec body. */

@@ -84,12 +84,15 @@ final class ImportAudienceCommand implements Callable<Integer> {
         try (AudienceStore s = AudienceStore.open(store, maxUsers)) {
             // Opening the store (Chronicle's one-time setup) is not part of the import rate.
             started = System.nanoTime() - parsedNanos;
-            RoaringBitmap users = s.toBitmap(parsed);
+            AudienceStore.Imported imported = s.importKeys(parsed);
+            RoaringBitmap users = imported.users();
             s.save(id, users);
+            s.saveMatch(id, imported.matched(), imported.created());
             long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
             out.printf("audience %d: %d users from %d lines (%d valid, %d duplicates, %d invalid) in %d ms (%d GAIDs/s); dictionary holds %d users%n",
                     id, users.getLongCardinality(), parsed.lines(), parsed.valid(), parsed.duplicates(), parsed.invalid(), millis,
                     parsed.valid() * 1000 / millis, s.dictionary().size());
+            out.printf("  matched %d known users, %d new (%.1f %% matched)%n", imported.matched(), imported.created(), imported.matchedPercent());
             parsed.firstInvalid().forEach(line -> out.println("  invalid " + line));
         } catch (IOException e) {
             err.println(store + ": cannot write the audience store: " + e.getMessage());
