@@ -104,6 +104,70 @@ class AudienceAdminHttpTest {
         assertThat(Files.readAllBytes(dir.resolve("store").resolve("audiences").resolve("7.roaring")).length).isPositive();
     }
 
+    private static JsonNode explainGroup100(Engine engine, String gaid) throws Exception {
+        ObjectNode request = (ObjectNode) JSON.readTree(CONFIG_DIR.resolve("sample-request.json").toFile());
+        request.put("explainAdGroupId", 100);
+        request.put("gaid", gaid);
+        HttpResponse<String> r = admin(engine, "/v1/admin/explain", JSON.writeValueAsString(request));
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("explain").path("adGroup");
+    }
+
+    private static String md5Hex(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void upperCaseHashedMd5AudienceShouldReachItsUsersAndReportThemMatchedWhenTheProfileFeedNamedThemRaw() throws Exception {
+        List<String> people = gaids(1_200);
+        Path store = dir.resolve("store");
+        Files.createDirectories(store);
+        StringBuilder feed = new StringBuilder();
+        for (String g : people) {
+            feed.append("profile,").append(g).append(",U,\n");
+        }
+        Files.writeString(store.resolve("profiles.csv"), feed);
+        EngineConfig config = EngineConfig.defaults(CONFIG_DIR.resolve("sample-catalog.json"))
+                .withAudiences(EngineConfig.AudienceConfig.at(store, 100_000));
+        List<String> upper = new ArrayList<>();
+        for (String g : people.subList(0, 1_000)) {
+            upper.add(md5Hex(g.toUpperCase(java.util.Locale.ROOT)));
+        }
+        try (Engine engine = Engine.start(config, catalog(), () -> NOW, () -> 42L, (s, o) -> true)) {
+            HttpResponse<String> upload = admin(engine, "/v1/admin/audiences/7?type=md5", String.join("\n", upper));
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
+            JsonNode report = JSON.readTree(upload.body());
+            assertThat(report.path("matched").asLong()).isEqualTo(1_000);
+            assertThat(report.path("new").asLong()).isZero();
+            assertThat(report.path("matchedPercent").asDouble()).isEqualTo(100.0);
+
+            String member = people.get(3);
+            assertThat(explainGroup100(engine, member).path("reason").asText()).isNotEqualTo("USER");
+            assertThat(explainGroup100(engine, member.toUpperCase(java.util.Locale.ROOT)).path("reason").asText()).isNotEqualTo("USER");
+            assertThat(explainGroup100(engine, people.get(1_100)).path("reason").asText()).isEqualTo("USER");
+
+            // A wrongly hashed file (MD5 of the GAID without dashes) shows 0 % matched.
+            List<String> wrong = new ArrayList<>();
+            for (String g : people.subList(0, 1_000)) {
+                wrong.add(md5Hex(g.replace("-", "")));
+            }
+            JsonNode bad = JSON.readTree(admin(engine, "/v1/admin/audiences/8?type=md5", String.join("\n", wrong)).body());
+            assertThat(bad.path("matchedPercent").asDouble()).isZero();
+            assertThat(bad.path("new").asLong()).isEqualTo(1_000);
+        }
+        try (Engine restarted = Engine.start(config, catalog(), () -> NOW, () -> 42L, (s, o) -> true)) {
+            assertThat(explainGroup100(restarted, people.get(3).toUpperCase(java.util.Locale.ROOT)).path("reason").asText()).isNotEqualTo("USER");
+            HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restarted.adminPort() + "/v1/admin/audiences"))
+                    .header("Authorization", "Bearer test-admin-token").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            JsonNode audiences = JSON.readTree(list.body()).path("audiences");
+            assertThat(audiences.get(0).path("audienceId").asLong()).isEqualTo(7);
+            assertThat(audiences.get(0).path("matched").asLong()).isEqualTo(1_000);
+            assertThat(audiences.get(1).path("matchedPercent").asDouble()).isZero();
+        }
+    }
+
     private static int ad(Engine engine, String gaid) throws Exception {
         ObjectNode request = (ObjectNode) JSON.readTree(CONFIG_DIR.resolve("sample-request.json").toFile());
         request.put("gaid", gaid);
