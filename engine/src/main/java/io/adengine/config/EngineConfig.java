@@ -235,6 +235,11 @@ public record EngineConfig(
         return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
+    /** A copy listening on other ports (0: any free port). */
+    public EngineConfig withPorts(int publicPort, int adminPort) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
+    }
+
     /** A copy with other cluster settings. */
     public EngineConfig withCluster(ClusterConfig cluster) {
         return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
