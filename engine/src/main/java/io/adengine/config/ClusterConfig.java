@@ -1,5 +1,7 @@
 package io.adengine.config;
 
+import java.util.Map;
+
 /**
  * The {@code cluster:} section: many identical replicas sharing one catalog through a Kafka log. Absent (or
  * {@code enabled: false}): the single-process embedded engine, exactly as without the section.
@@ -17,9 +19,12 @@ package io.adengine.config;
  * @param catchUpTimeoutMillis how long start-up waits for the brokers to tell the catalog topic's end offset (and
  *                            how long an admin change waits to be applied locally before it is answered 503)
  * @param replicationFactor   replication factor of the catalog topic when this replica creates it
+ * @param replicas            the public base URL of each replica by id ({@code cluster.replicas: [{id, publicUrl}]}): a
+ *                            tracker reaching a replica other than the one that served its ad is redirected there
+ *                            (README "Cluster"); empty: every replica counts only its own trackers and answers others 421
  */
 public record ClusterConfig(boolean enabled, String bootstrapServers, int replicaId, String catalogTopic, String eventsTopic,
-                            String groupPrefix, long catchUpTimeoutMillis, int replicationFactor) {
+                            String groupPrefix, long catchUpTimeoutMillis, int replicationFactor, Map<Integer, String> replicas) {
 
     public static final int MAX_REPLICA_ID = 1023;
     public static final String BOOTSTRAP_DEFAULT = "127.0.0.1:9092";
@@ -31,9 +36,25 @@ public record ClusterConfig(boolean enabled, String bootstrapServers, int replic
 
     /** No cluster: the embedded single-process engine. */
     public static final ClusterConfig OFF = new ClusterConfig(false, BOOTSTRAP_DEFAULT, 0, CATALOG_TOPIC_DEFAULT, EVENTS_TOPIC_DEFAULT,
-            GROUP_PREFIX_DEFAULT, CATCH_UP_TIMEOUT_MILLIS_DEFAULT, REPLICATION_FACTOR_DEFAULT);
+            GROUP_PREFIX_DEFAULT, CATCH_UP_TIMEOUT_MILLIS_DEFAULT, REPLICATION_FACTOR_DEFAULT, Map.of());
+
+    /** Without replica URLs. */
+    public ClusterConfig(boolean enabled, String bootstrapServers, int replicaId, String catalogTopic, String eventsTopic,
+                         String groupPrefix, long catchUpTimeoutMillis, int replicationFactor) {
+        this(enabled, bootstrapServers, replicaId, catalogTopic, eventsTopic, groupPrefix, catchUpTimeoutMillis, replicationFactor, Map.of());
+    }
 
     public ClusterConfig {
+        replicas = Map.copyOf(replicas);
+        for (Map.Entry<Integer, String> r : replicas.entrySet()) {
+            if (r.getKey() < 1 || r.getKey() > MAX_REPLICA_ID) {
+                throw new ConfigException("cluster.replicas", "id must be 1.." + MAX_REPLICA_ID + ", was " + r.getKey());
+            }
+            if (!r.getValue().matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+                throw new ConfigException("cluster.replicas", "publicUrl of replica " + r.getKey()
+                        + " must be an http(s) base URL without query, was \"" + r.getValue() + "\"");
+            }
+        }
         if (enabled) {
             if (replicaId < 1 || replicaId > MAX_REPLICA_ID) {
                 throw new ConfigException("cluster.replicaId", "must be 1.." + MAX_REPLICA_ID + ", was " + replicaId);
@@ -57,6 +78,12 @@ public record ClusterConfig(boolean enabled, String bootstrapServers, int replic
     public static ClusterConfig replica(String bootstrapServers, int replicaId, String catalogTopic, String eventsTopic) {
         return new ClusterConfig(true, bootstrapServers, replicaId, catalogTopic, eventsTopic, GROUP_PREFIX_DEFAULT,
                 CATCH_UP_TIMEOUT_MILLIS_DEFAULT, REPLICATION_FACTOR_DEFAULT);
+    }
+
+    /** A copy with the replicas' public URLs. */
+    public ClusterConfig withReplicas(Map<Integer, String> urls) {
+        return new ClusterConfig(enabled, bootstrapServers, replicaId, catalogTopic, eventsTopic, groupPrefix, catchUpTimeoutMillis,
+                replicationFactor, urls);
     }
 
     /** The consumer group of this replica for one purpose ({@code catalog}, {@code events}). */

@@ -235,6 +235,11 @@ public record EngineConfig(
         return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
     }
 
+    /** A copy listening on other ports (0: any free port). */
+    public EngineConfig withPorts(int publicPort, int adminPort) {
+        return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
+    }
+
     /** A copy with other cluster settings. */
     public EngineConfig withCluster(ClusterConfig cluster) {
         return new EngineConfig(publicPort, adminPort, bindAddress, ioThreads, maxBodyBytes, adminToken, catalogPath, auction, trackers, events, sync, audiences, edge, cluster, openRtb, learning);
@@ -449,7 +454,8 @@ public record EngineConfig(
     }
 
     private static ClusterConfig clusterConfig(Reader c) {
-        checkKeys(c, Set.of("enabled", "bootstrapServers", "replicaId", "topics", "groupPrefix", "catchUpTimeoutMillis", "replicationFactor"));
+        checkKeys(c, Set.of("enabled", "bootstrapServers", "replicaId", "topics", "groupPrefix", "catchUpTimeoutMillis", "replicationFactor",
+                "replicas"));
         Reader topics = c.child("topics");
         checkKeys(topics, Set.of("catalog", "events"));
         String enabled = c.text("enabled", "false");
@@ -466,7 +472,36 @@ public record EngineConfig(
                 topics.text("events", ClusterConfig.EVENTS_TOPIC_DEFAULT),
                 c.text("groupPrefix", ClusterConfig.GROUP_PREFIX_DEFAULT),
                 c.longValue("catchUpTimeoutMillis", 100, 3_600_000, ClusterConfig.CATCH_UP_TIMEOUT_MILLIS_DEFAULT),
-                (int) c.longValue("replicationFactor", 1, 32, ClusterConfig.REPLICATION_FACTOR_DEFAULT));
+                (int) c.longValue("replicationFactor", 1, 32, ClusterConfig.REPLICATION_FACTOR_DEFAULT),
+                replicaUrls(c));
+    }
+
+    /** {@code cluster.replicas: [{id: 1, publicUrl: "http://10.0.0.1:8080"}, …]}. */
+    private static Map<Integer, String> replicaUrls(Reader c) {
+        JsonNode list = c.json().get("replicas");
+        if (list == null || list.isNull()) {
+            return Map.of();
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(c.path("replicas"), "must be a list of {id, publicUrl}");
+        }
+        Map<Integer, String> urls = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                throw new ConfigException(c.path("replicas[" + i + "]"), "must be a mapping {id, publicUrl}");
+            }
+            Reader r = new Reader(list.get(i), c.path("replicas[" + i + "]"));
+            checkKeys(r, Set.of("id", "publicUrl"));
+            int id = (int) r.longValue("id", 1, ClusterConfig.MAX_REPLICA_ID, 0);
+            String url = r.text("publicUrl", null);
+            if (id == 0 || url == null) {
+                throw new ConfigException(r.path(id == 0 ? "id" : "publicUrl"), "is required");
+            }
+            if (urls.put(id, url) != null) {
+                throw new ConfigException(r.path("id"), "replica " + id + " is listed twice");
+            }
+        }
+        return urls;
     }
 
     private static AudienceConfig audienceConfig(Reader a, Path base) {

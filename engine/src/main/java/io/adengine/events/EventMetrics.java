@@ -17,7 +17,9 @@ public final class EventMetrics {
 
     /** How a tracker event ended. */
     public enum TrackerOutcome {
-        ACCEPTED, FORGED, WRONG_PURPOSE, EXPIRED, DUPLICATE, INVALID, SHED, REFUSED, FAILED, BAD_REQUEST;
+        ACCEPTED, FORGED, WRONG_PURPOSE, EXPIRED, DUPLICATE, INVALID, SHED, REFUSED, FAILED, BAD_REQUEST,
+        /** A cluster replica sent the tracker of another replica's ad to its owner (307) or refused it (421). */
+        REDIRECTED;
 
         final String label = name().toLowerCase(Locale.ROOT);
     }

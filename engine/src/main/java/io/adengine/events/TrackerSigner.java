@@ -11,16 +11,20 @@ import java.util.Base64;
 
 /**
  * Signs and verifies tracker tokens. A token is {@code base64url(payload) "." base64url(mac)} where the
- * payload is {@code v2|purpose|impressionId|adSpaceId|campaignId|adGroupId|creativeId|billing|chargeMicros|expiresEpochSeconds}
+ * payload is {@code v3|purpose|impressionId|adSpaceId|campaignId|adGroupId|creativeId|billing|chargeMicros|expiresEpochSeconds|replicaId}
  * and the MAC is the first 16 bytes of HMAC-SHA256 over the payload bytes. The purpose ({@link Purpose}: one
- * letter) binds a token to one tracker: an impression token is not a click or a conversion token. Tokens of
- * the purpose-less format v1 are refused. Thread-safe: each thread gets its own {@link Mac}.
+ * letter) binds a token to one tracker: an impression token is not a click or a conversion token. The replica id
+ * (format v3) names the replica that served the ad and alone counts its events (0: a single engine). Tokens of the
+ * older formats (v1 purpose-less, v2 without the replica) are refused ({@link #formatOf} tells them apart).
+ * Thread-safe: each thread gets its own {@link Mac}.
  */
 public final class TrackerSigner {
 
     private static final int MAC_BYTES = 16;
-    /** Longest payload {@link #signInto} writes: "v2|", a purpose letter, a 32-digit id, six decimal longs, a billing model name, nine bars. */
-    static final int MAX_PAYLOAD = 3 + 1 + 32 + 6 * 20 + 3 + 9;
+    /** The token format this signer writes and the only one it accepts. */
+    public static final String FORMAT = "v3";
+    /** Longest payload {@link #signInto} writes: "v3|", a purpose letter, a 32-digit id, six decimal longs, a billing model name, a replica id, ten bars. */
+    static final int MAX_PAYLOAD = 3 + 1 + 32 + 6 * 20 + 3 + 4 + 10;
 
     /** What a token may be used for: the tracker endpoint that accepts it. */
     public enum Purpose {
@@ -52,8 +56,19 @@ public final class TrackerSigner {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final ThreadLocal<Mac> macs;
+    private final int replicaId;
 
+    /** A single engine's signer: its tokens carry replica id 0. */
     public TrackerSigner(byte[] key) {
+        this(key, 0);
+    }
+
+    /** The signer of cluster replica {@code replicaId} (0..9999; 0: a single engine): its tokens name it as their owner. */
+    public TrackerSigner(byte[] key, int replicaId) {
+        if (replicaId < 0 || replicaId > 9999) {
+            throw new IllegalArgumentException("replica id must be 0..9999, was " + replicaId);
+        }
+        this.replicaId = replicaId;
         if (key.length < 16) {
             throw new IllegalArgumentException("tracker key needs at least 16 bytes");
         }
@@ -69,34 +84,48 @@ public final class TrackerSigner {
         });
     }
 
-    /** What a tracker token carries. */
-    public record Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
-                         String billing, long chargeMicros, long expiresEpochSeconds) {
+    /** The replica id this signer's tokens carry (0: a single engine). */
+    public int replicaId() {
+        return replicaId;
+    }
 
-        /** The same claims for another purpose and expiry (the conversion token a counted click mints). */
+    /**
+     * What a tracker token carries; {@code replicaId} is the replica that served the ad, the one that counts its
+     * events (0: a single engine).
+     */
+    public record Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
+                         String billing, long chargeMicros, long expiresEpochSeconds, int replicaId) {
+
+        /** Claims of a single engine (replica id 0). */
+        public Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
+                      String billing, long chargeMicros, long expiresEpochSeconds) {
+            this(purpose, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expiresEpochSeconds, 0);
+        }
+
+        /** The same claims (owner included) for another purpose and expiry (the conversion token a counted click mints). */
         public Claims forPurpose(Purpose p, long expires) {
-            return new Claims(p, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expires);
+            return new Claims(p, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expires, replicaId);
         }
     }
 
-    /** Signs the claims into a URL-safe token. */
+    /** Signs the claims (with their own replica id) into a URL-safe token. */
     public String sign(Claims c) {
-        String payload = "v2|" + (char) c.purpose().letter + '|' + c.impressionId() + '|' + c.adSpaceId() + '|' + c.campaignId() + '|' + c.adGroupId() + '|'
-                + c.creativeId() + '|' + c.billing() + '|' + c.chargeMicros() + '|' + c.expiresEpochSeconds();
+        String payload = FORMAT + "|" + (char) c.purpose().letter + '|' + c.impressionId() + '|' + c.adSpaceId() + '|' + c.campaignId() + '|' + c.adGroupId() + '|'
+                + c.creativeId() + '|' + c.billing() + '|' + c.chargeMicros() + '|' + c.expiresEpochSeconds() + '|' + c.replicaId();
         byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
         return ENCODER.encodeToString(bytes) + '.' + ENCODER.encodeToString(mac(bytes));
     }
 
     /**
-     * Signs the claims of one impression into {@code token} (ASCII) without allocating, exactly as
-     * {@link #sign} would; returns the token's length. {@code scratch} holds the payload and the MAC
+     * Signs the claims of one impression, owned by this signer's replica, into {@code token} (ASCII) without
+     * allocating, exactly as {@link #sign} would; returns the token's length. {@code scratch} holds the payload and the MAC
      * ({@link #SCRATCH_BYTES} bytes at least); {@code impressionId} is 32 lower-case hex digits.
      */
     public int signInto(Purpose purpose, byte[] impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId, BidModel billing,
                         long chargeMicros, long expiresEpochSeconds, byte[] scratch, byte[] token) {
         int n = 0;
         scratch[n++] = 'v';
-        scratch[n++] = '2';
+        scratch[n++] = '3';
         scratch[n++] = '|';
         scratch[n++] = purpose.letter;
         scratch[n++] = '|';
@@ -118,6 +147,8 @@ public final class TrackerSigner {
         n = Ascii.putDecimal(scratch, n, chargeMicros);
         scratch[n++] = '|';
         n = Ascii.putDecimal(scratch, n, expiresEpochSeconds);
+        scratch[n++] = '|';
+        n = Ascii.putDecimal(scratch, n, replicaId);
         Mac mac = macs.get();
         mac.update(scratch, 0, n);
         try {
@@ -168,13 +199,41 @@ public final class TrackerSigner {
             return null;
         }
         String[] f = new String(payload, StandardCharsets.US_ASCII).split("\\|", -1);
-        if (f.length != 10 || !"v2".equals(f[0]) || Purpose.ofLetter(f[1]) == null) {
+        if (f.length != 11 || !FORMAT.equals(f[0]) || Purpose.ofLetter(f[1]) == null) {
             return null;
         }
         try {
+            int replica = Integer.parseInt(f[10]);
+            if (replica < 0 || replica > 9999) {
+                return null;
+            }
             return new Claims(Purpose.ofLetter(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]),
-                    f[7], Long.parseLong(f[8]), Long.parseLong(f[9]));
+                    f[7], Long.parseLong(f[8]), Long.parseLong(f[9]), replica);
         } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The format a token's payload names ({@code "v1"}, {@code "v2"}, {@code "v3"}), read without checking the
+     * signature, or {@code null} when unreadable: only for telling a caller why a token {@link #verify} refused was
+     * refused (an older format is "no longer accepted", not "forged").
+     */
+    public static String formatOf(String token) {
+        if (token == null || token.length() > 1024) {
+            return null;
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        try {
+            byte[] payload = DECODER.decode(token.substring(0, dot));
+            String s = new String(payload, StandardCharsets.US_ASCII);
+            int bar = s.indexOf('|');
+            String v = bar < 0 ? null : s.substring(0, bar);
+            return v != null && v.matches("v[0-9]") ? v : null;
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

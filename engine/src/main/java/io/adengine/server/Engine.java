@@ -144,12 +144,13 @@ public final class Engine implements AutoCloseable {
 
         BudgetGate budget = events.map(e -> both(given, e.budgetGate())).orElse(given);
         UserTargeting users = audiences.<UserTargeting>map(AudienceService::targeting).orElse(UserTargeting.UNKNOWN_USERS);
-        TrackerSigner signer = new TrackerSigner(config.trackers().hmacKey());
+        // A cluster replica's tokens name it: it alone counts their events (README "Cluster", routing of trackers).
+        TrackerSigner signer = new TrackerSigner(config.trackers().hmacKey(), config.cluster().enabled() ? config.cluster().replicaId() : 0);
         AdResponseWriter writer = new AdResponseWriter(config.trackers().baseUrl());
         ServingContext context = new ServingContext(holder, metrics, new TrackerMint(signer, config.trackers().ttlSeconds()),
                 writer, events.<ServedAds>map(e -> e).orElse(ServedAds.NONE),
                 clock, seeds, config.maxBodyBytes(), config.adminToken(), budget, users, audiences,
-                events.map(e -> new TrackerEndpoints(e, signer)), events.map(ReportsApi::new),
+                events.map(e -> new TrackerEndpoints(e, signer, config.cluster())), events.map(ReportsApi::new),
                 sync.map(s -> started(started, new CatalogAdminHandler(s.store(),
                         catalogLog.<CatalogWriter>map(l -> l).orElse(CatalogWriter.local(s.store())), config.sync().adminWorkers()))),
                 () -> catalogLog.flatMap(CatalogLog::notReady),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.adengine.config.ClusterConfig;
 import io.adengine.events.BillingEvent;
 import io.adengine.events.EventMetrics.TrackerOutcome;
 import io.adengine.events.EventPipeline;
@@ -51,10 +52,21 @@ final class TrackerEndpoints {
 
     private final EventPipeline events;
     private final TrackerSigner signer;
+    private final ClusterConfig cluster;
 
     TrackerEndpoints(EventPipeline events, TrackerSigner signer) {
+        this(events, signer, ClusterConfig.OFF);
+    }
+
+    /**
+     * On a cluster replica ({@code cluster.enabled}), a valid token of another replica is not counted here but
+     * redirected (307, same path and query, body kept) to its owner's {@code cluster.replicas} URL: the owner alone
+     * dedups, journals and charges an event, so it is counted once in the cluster.
+     */
+    TrackerEndpoints(EventPipeline events, TrackerSigner signer, ClusterConfig cluster) {
         this.events = events;
         this.signer = signer;
+        this.cluster = cluster;
     }
 
     /** Whether the path is a tracker path (then the answer has been or will be sent). */
@@ -128,8 +140,11 @@ final class TrackerEndpoints {
         }
         if (!valid) {
             events.metrics().tracker(type, TrackerOutcome.FORGED);
+            String format = TrackerSigner.formatOf(token);
             HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.FORBIDDEN, "forged_token",
-                    "the tracker token is not one this engine signed", field)), keepAlive);
+                    format != null && !format.equals(TrackerSigner.FORMAT)
+                            ? "tracker token format " + format + " is no longer accepted (this engine signs and takes " + TrackerSigner.FORMAT + ")"
+                            : "the tracker token is not one this engine signed", field)), keepAlive);
             return true;
         }
         if (claims.purpose() != purposeOf(type)) {
@@ -145,6 +160,11 @@ final class TrackerEndpoints {
             events.metrics().tracker(type, TrackerOutcome.EXPIRED);
             HttpResponses.send(ctx, HttpResponses.error(ctx, new ApiError(HttpResponseStatus.GONE, "expired_token",
                     "the tracker token expired at epoch second " + claims.expiresEpochSeconds(), null)), keepAlive);
+            return true;
+        }
+        if (cluster.enabled() && claims.replicaId() != signer.replicaId()) {
+            events.metrics().tracker(type, TrackerOutcome.REDIRECTED);
+            HttpResponses.send(ctx, toOwner(ctx, claims.replicaId(), request.uri()), keepAlive);
             return true;
         }
         Snapshot snapshot = events.snapshots().current();
@@ -224,6 +244,22 @@ final class TrackerEndpoints {
             throw new BadParameter("event", "must be 1 to 64 letters, digits, '_', '.' or '-'");
         }
         q.number("revenue", 0, Money.MAX_AMOUNT_MICROS, 0);
+    }
+
+    /**
+     * The answer to a tracker of another replica: 307 to the owner's public URL with the same path and query (a
+     * 307 keeps the method and body of a conversion POST), or 421 {@code unknown_owner} when the owner is not in
+     * {@code cluster.replicas} (a token of a single engine, id 0, or of a replica removed from the cluster).
+     */
+    private FullHttpResponse toOwner(ChannelHandlerContext ctx, int owner, String uri) {
+        String base = cluster.replicas().get(owner);
+        if (base == null) {
+            return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.MISDIRECTED_REQUEST, "unknown_owner",
+                    "the ad was served by replica " + owner + ", which is not in cluster.replicas: only it may count the event", null));
+        }
+        FullHttpResponse r = HttpResponses.empty(HttpResponseStatus.TEMPORARY_REDIRECT);
+        r.headers().set(HttpHeaderNames.LOCATION, (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + uri);
+        return r;
     }
 
     private static FullHttpResponse unavailable(ChannelHandlerContext ctx, String why) {

@@ -97,6 +97,15 @@ class EngineConfigTest {
         assertLoadFails(dir, on.replace("events: adengine-events ", "events: adengine-catalog "), "cluster.topics.events: must differ");
         assertLoadFails(dir, on.replace("groupPrefix: adengine-", "groupPrefix: adengine-\n  colour: blue"), "cluster.colour: unknown key");
         assertLoadFails(dir, on.replace("  dataDir: ../engine/data/catalog", ""), "catalog.dataDir: is required when cluster.enabled");
+
+        String listed = on.replace("groupPrefix: adengine-", "groupPrefix: adengine-\n  replicas:\n    - {id: 1, publicUrl: \"http://10.0.0.1:8080\"}\n"
+                + "    - {id: 2, publicUrl: \"https://r2.example:8443/ads\"}");
+        Files.writeString(file, listed);
+        assertThat(EngineConfig.load(file, Map.of()).cluster().replicas())
+                .isEqualTo(Map.of(1, "http://10.0.0.1:8080", 2, "https://r2.example:8443/ads"));
+        assertLoadFails(dir, listed.replace("id: 2,", "id: 1,"), "replica 1 is listed twice");
+        assertLoadFails(dir, listed.replace("https://r2.example:8443/ads", "ftp://r2"), "publicUrl of replica 2 must be an http(s) base URL");
+        assertLoadFails(dir, listed.replace("{id: 2, publicUrl", "{id: 2, url"), "unknown key");
     }
 
     private static void assertLoadFails(Path dir, String yaml, String message) throws Exception {

@@ -71,6 +71,42 @@ class TrackerSignerTest {
     }
 
     @Test
+    void verifyShouldRefuseFormatV2WithoutAReplicaAndFormatOfSaysWhy() throws Exception {
+        // A v2 payload (purpose, no replica id), correctly MACed with the same key: refused since format v3.
+        String payload = "v2|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String v2 = b64.encodeToString(payload.getBytes(StandardCharsets.US_ASCII)) + "." + b64.encodeToString(java.util.Arrays.copyOf(full, 16));
+
+        assertThat(signer.verify(v2)).isNull();
+        assertThat(TrackerSigner.formatOf(v2)).isEqualTo("v2");
+        assertThat(TrackerSigner.formatOf(signer.sign(claims))).isEqualTo(TrackerSigner.FORMAT);
+        assertThat(TrackerSigner.formatOf("!!!.???")).isNull();
+    }
+
+    @Test
+    void aReplicasTokensNameItAsTheirOwnerAndAnotherPurposeKeepsTheOwner() {
+        TrackerSigner replica = new TrackerSigner("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), 3);
+        byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
+        byte[] token = new byte[TrackerSigner.MAX_TOKEN];
+        int n = replica.signInto(TrackerSigner.Purpose.CLICK, claims.impressionId().getBytes(StandardCharsets.US_ASCII), 101, 10, 100, 1000,
+                io.adengine.model.BidModel.CPC, 147_500, 1_795_923_486, scratch, token);
+        TrackerSigner.Claims got = signer.verify(new String(token, 0, n, StandardCharsets.US_ASCII));
+
+        assertThat(got.replicaId()).isEqualTo(3);
+        assertThat(got.forPurpose(TrackerSigner.Purpose.CONVERSION, 1_795_999_999).replicaId()).isEqualTo(3);
+        assertThat(signer.verify(signer.sign(got.forPurpose(TrackerSigner.Purpose.CONVERSION, 1_795_999_999))).replicaId()).isEqualTo(3);
+        assertThat(signer.verify(signer.sign(claims)).replicaId()).isZero();
+        // The longest token fits the buffers.
+        int m = new TrackerSigner("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), 9999).signInto(TrackerSigner.Purpose.CONVERSION,
+                claims.impressionId().getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+                io.adengine.model.BidModel.CPM, Long.MAX_VALUE, Long.MAX_VALUE, scratch, token);
+        assertThat(m).isLessThanOrEqualTo(TrackerSigner.MAX_TOKEN);
+    }
+
+    @Test
     void verifyShouldRefuseATokenSignedWithAnotherKey() {
         TrackerSigner other = new TrackerSigner("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
 
