@@ -289,6 +289,9 @@ class ClusterCatalogTest {
                     for (int i = 0; i < 20; i++) {
                         ops.add(randomChange(gen, r * 1_000 + i));
                     }
+                    // One change per replica the log's apply must refuse (an ad group moved to a campaign the
+                    // catalog does not hold), so the mix holds an invalid change whatever the random draw.
+                    ops.add(gen.ints(0, ops.size()), moveToUnknownCampaign(r * 1_000 + 999));
                     perReplica.add(ops);
                 }
                 List<CompletableFuture<Void>> senders = new ArrayList<>();
@@ -357,6 +360,19 @@ class ClusterCatalogTest {
 
     private static final long[] GROUPS = {100, 101, 102, 200, 201, 210, 211, 300, 901, 902};
     private static final long[] CAMPAIGNS = {10, 11, 20, 21, 30};
+
+    /** A put of ad group 100 into campaign 999, which no catalog of this test holds: refused (422) at apply. */
+    private static String[] moveToUnknownCampaign(int tag) throws IOException {
+        JsonNode doc = MAPPER.readTree(CONFIG_DIR.resolve("sample-catalog.json").toFile());
+        for (JsonNode x : doc.path("adGroups")) {
+            if (x.path("id").asLong() == 100) {
+                com.fasterxml.jackson.databind.node.ObjectNode g = x.deepCopy();
+                g.put("campaignId", 999).put("version", 7);
+                return new String[]{"PUT", "/v1/admin/catalog/ad-groups/100", MAPPER.writeValueAsString(g), String.format("op-%05d", tag)};
+            }
+        }
+        throw new IllegalStateException("the sample catalog has no ad group 100");
+    }
 
     /** One random admin change: {method, target, body, operator tag}; the X-Operator header carries the tag. */
     private static String[] randomChange(io.adengine.testing.Property.Gen gen, int tag) throws IOException {
