@@ -57,15 +57,20 @@ class TrackerSignerTest {
         assertThat(impression).isNotEqualTo(click);
     }
 
-    @Test
-    void verifyShouldRefuseTheOldPurposelessFormat() throws Exception {
-        // A v1 payload (no purpose letter), correctly MACed with the same key: no longer a token.
-        String payload = "v1|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486";
+    /** An old-format token: {@code payload}, MACed as the signer does with the test's key (16 bytes of HMAC-SHA256). */
+    private static String maced(String payload) throws Exception {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
         java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-        String v1 = b64.encodeToString(payload.getBytes(StandardCharsets.US_ASCII)) + "." + b64.encodeToString(java.util.Arrays.copyOf(full, 16));
+        return b64.encodeToString(payload.getBytes(StandardCharsets.US_ASCII)) + "." + b64.encodeToString(java.util.Arrays.copyOf(full, 16));
+    }
+
+    @Test
+    void verifyShouldRefuseTheOldPurposelessFormat() throws Exception {
+        // A v1 payload (no purpose letter), correctly MACed with the same key: no longer a token.
+        String payload = "v1|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486";
+        String v1 = maced(payload);
 
         assertThat(signer.verify(v1)).isNull();
     }
@@ -74,11 +79,7 @@ class TrackerSignerTest {
     void verifyShouldRefuseFormatV2WithoutAReplicaAndFormatOfSaysWhy() throws Exception {
         // A v2 payload (purpose, no replica id), correctly MACed with the same key: refused since format v3.
         String payload = "v2|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486";
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        byte[] full = mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
-        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-        String v2 = b64.encodeToString(payload.getBytes(StandardCharsets.US_ASCII)) + "." + b64.encodeToString(java.util.Arrays.copyOf(full, 16));
+        String v2 = maced(payload);
 
         assertThat(signer.verify(v2)).isNull();
         assertThat(TrackerSigner.formatOf(v2)).isEqualTo("v2");
