@@ -47,9 +47,14 @@ class FrequencyCapHttpTest {
     private final AtomicLong clock = new AtomicLong(NOW);
 
     private Catalog cappedCatalog() throws Exception {
+        return catalog("adGroups", CAPPED);
+    }
+
+    /** The sample catalog with 2 impressions a day on one ad group or campaign. */
+    private Catalog catalog(String list, long id) throws Exception {
         ObjectNode root = (ObjectNode) JSON.readTree(CONFIG_DIR.resolve("sample-catalog.json").toFile());
-        for (JsonNode g : root.get("adGroups")) {
-            if (g.get("id").asLong() == CAPPED) {
+        for (JsonNode g : root.get(list)) {
+            if (g.get("id").asLong() == id) {
                 ((ObjectNode) g).putArray("frequencyCaps").addObject().put("event", "IMPRESSION").put("max", 2).put("windowSeconds", 86_400);
             }
         }
@@ -106,6 +111,46 @@ class FrequencyCapHttpTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).path("explain").path("adGroup").path("reason").asText();
+    }
+
+    /** The groups of one answer of {@code count} ads on an ad space, each with its impression tracker URL. */
+    private static java.util.Map<Long, String> serveMany(Engine engine, String gaid, long adSpace, int count) throws Exception {
+        ObjectNode body = request(gaid, b -> b.put("adSpaceId", adSpace).put("count", count));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.publicPort() + "/v1/ads"))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        java.util.Map<Long, String> ads = new java.util.HashMap<>();
+        if (r.statusCode() == 200) {
+            JSON.readTree(r.body()).get("ads").forEach(ad -> ads.put(ad.get("adGroupId").asLong(), ad.get("impressionTrackers").get(0).asText()));
+        }
+        return ads;
+    }
+
+    private static void show(Engine engine, String trackerUrl) throws Exception {
+        HttpResponse<String> imp = HTTP.send(HttpRequest.newBuilder(URI.create(trackerUrl.replaceFirst("^https?://[^/]+",
+                "http://127.0.0.1:" + engine.publicPort()))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(imp.statusCode()).as(imp.body()).isEqualTo(204);
+        engine.events().orElseThrow().drain();
+    }
+
+    @Test
+    void aCampaignCapCountsTheImpressionsOfAllItsGroups() throws Exception {
+        // Campaign 20 (group 200 on the feed, group 201 on banners, 18:00-23:00 local at UTC+5) capped at 2 impressions a
+        // day: one impression of each uses it up.
+        clock.set(NOW + 12_600_000);
+        try (Engine engine = start(catalog("campaigns", 20))) {
+            java.util.Map<Long, String> feed = serveMany(engine, USER_A, 101, 3);
+            assertThat(feed).containsKey(200L);
+            show(engine, feed.get(200L));
+            clock.addAndGet(60_000);
+            java.util.Map<Long, String> banner = serveMany(engine, USER_A, 102, 3);
+            assertThat(banner).containsKey(201L);
+            show(engine, banner.get(201L));
+            clock.addAndGet(60_000);
+            assertThat(serveMany(engine, USER_A, 101, 3)).as("group 200 after one impression of each group").doesNotContainKey(200L);
+            assertThat(serveMany(engine, USER_A, 102, 3)).as("group 201").doesNotContainKey(201L);
+            assertThat(serveMany(engine, USER_B, 101, 3)).as("another user").containsKey(200L);
+            assertThat(serveMany(engine, USER_B, 102, 3)).containsKey(201L);
+        }
     }
 
     @Test
