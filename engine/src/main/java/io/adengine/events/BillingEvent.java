@@ -48,6 +48,8 @@ public final class BillingEvent {
     long expiresEpochSeconds;
     /** ISO country of the request, two ASCII letters packed, 0 unknown. */
     short country;
+    /** The user's frequency key (from the token, or the decision for a served event) when the ad is capped; 0 otherwise. */
+    long userKey;
     /** Set by the journal thread (and journaled): why a tracker event does not count. */
     InvalidReason invalidReason = InvalidReason.NONE;
 
@@ -78,6 +80,7 @@ public final class BillingEvent {
         reservedMicros = 0;
         expiresEpochSeconds = 0;
         country = 0;
+        userKey = 0;
         invalidReason = InvalidReason.NONE;
         ack = null;
         status = null;
@@ -105,6 +108,7 @@ public final class BillingEvent {
         reservedMicros = o.reservedMicros;
         expiresEpochSeconds = o.expiresEpochSeconds;
         country = o.country;
+        userKey = o.userKey;
         invalidReason = o.invalidReason;
     }
 
@@ -123,6 +127,7 @@ public final class BillingEvent {
     public long reservedMicros() { return reservedMicros; }
     public long expiresEpochSeconds() { return expiresEpochSeconds; }
     public short country() { return country; }
+    public long userKey() { return userKey; }
     public InvalidReason invalidReason() { return invalidReason; }
     public Status status() { return status; }
     public long chargedMicros() { return chargedMicros; }

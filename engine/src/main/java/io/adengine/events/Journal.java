@@ -11,16 +11,18 @@ import java.util.function.Consumer;
 
 /**
  * The event journal: billing events in a {@link RecordLog} of files {@code journal-NNNNNNNNNNNNNNNNNNNN.log}
- * in one folder. Each payload is {@value #PAYLOAD_BYTES} bytes: version 1, type, billing model, country,
- * then the event's longs (see {@link #encode}). Written by the journal handler's thread:
+ * in one folder. Each payload is {@value #PAYLOAD_BYTES} bytes: version 2, type, billing model, country,
+ * then the event's longs (see {@link #encode}); version 2 added the last long, the user's frequency key. Version 1
+ * records ({@value #V1_PAYLOAD_BYTES} bytes) still replay, with no frequency key. Written by the journal handler's thread:
  * {@link #append} buffers, {@link #commit} writes and forces (group commit); a file past the size limit
  * is closed and a new one started. {@link #replay} reads every file in order and cuts a torn or corrupt
  * tail off (later files are still read: each holds acknowledged events).
  */
 public final class Journal implements AutoCloseable {
 
-    static final int VERSION = 1;
-    static final int PAYLOAD_BYTES = 5 + 13 * 8;
+    static final int VERSION = 2;
+    static final int V1_PAYLOAD_BYTES = 5 + 13 * 8;
+    static final int PAYLOAD_BYTES = V1_PAYLOAD_BYTES + 8;
     static final int RECORD_BYTES = RecordLog.HEADER_BYTES + PAYLOAD_BYTES;
     static final RecordLog.Naming NAMING = new RecordLog.Naming("journal-", ".log");
 
@@ -69,7 +71,7 @@ public final class Journal implements AutoCloseable {
                 .putLong(e.timeMillis).putLong(e.impressionHi).putLong(e.impressionLo).putLong(e.adSpaceId)
                 .putLong(e.publisherId).putLong(e.campaignId).putLong(e.adGroupId).putLong(e.accountId)
                 .putLong(e.creativeId).putLong(e.chargePerUnit).putLong(e.reservedMicros).putLong(e.expiresEpochSeconds)
-                .putLong(e.invalidReason.code);
+                .putLong(e.invalidReason.code).putLong(e.userKey);
     }
 
     /** Decodes a payload; {@code false} (event untouched) for an unknown version, type or billing model. */
@@ -77,7 +79,7 @@ public final class Journal implements AutoCloseable {
         int version = b.get();
         EventType type = EventType.ofCode(b.get());
         int billing = b.get();
-        if (version != VERSION || type == null || type == EventType.TICK || type == EventType.CHECKPOINT || billing < 0
+        if (version < 1 || version > VERSION || type == null || type == EventType.TICK || type == EventType.CHECKPOINT || billing < 0
                 || billing >= BidModel.values().length) {
             return false;
         }
@@ -103,6 +105,7 @@ public final class Journal implements AutoCloseable {
             return false;
         }
         e.invalidReason = reason;
+        e.userKey = version >= 2 ? b.getLong() : 0;
         return true;
     }
 
@@ -123,7 +126,7 @@ public final class Journal implements AutoCloseable {
     public static ReplayResult replay(Path dir, java.util.function.LongConsumer onFile, Consumer<BillingEvent> consumer) throws IOException {
         BillingEvent e = new BillingEvent();
         RecordLog.Replay r = RecordLog.replay(dir, NAMING, PAYLOAD_BYTES, RecordLog.AfterCut.READ_LATER_SEGMENTS, onFile, (bytes, offset, length) -> {
-            if (length != PAYLOAD_BYTES || !decode(ByteBuffer.wrap(bytes, offset, length), e)) {
+            if (length != (bytes[offset] == 1 ? V1_PAYLOAD_BYTES : PAYLOAD_BYTES) || !decode(ByteBuffer.wrap(bytes, offset, length), e)) {
                 return false;
             }
             consumer.accept(e);

@@ -16,6 +16,10 @@ import java.util.Set;
  *                     counts for this group (default {@value #CONVERSION_WINDOW_DEFAULT_SECONDS}, at most
  *                     {@value #CONVERSION_WINDOW_MAX_SECONDS})
  * @param viewThroughConversions whether a conversion after an impression without a click counts too
+ * @param frequencyCaps per-user caps of this group's own events ({@link FrequencyCap}; at most {@value FrequencyCap#MAX_CAPS})
+ * @param capUnknownUsers whether a capped group (by its own caps or its campaign's) may serve a request without a usable
+ *                     user id (no GAID, the all-zero GAID, limited ad tracking, or privacy signals that forbid user data),
+ *                     whom no cap can count; default false
  */
 public record AdGroup(
         long id,
@@ -35,7 +39,9 @@ public record AdGroup(
         String rejectReason,
         boolean deliveryOn,
         long conversionWindowSeconds,
-        boolean viewThroughConversions) {
+        boolean viewThroughConversions,
+        java.util.List<FrequencyCap> frequencyCaps,
+        boolean capUnknownUsers) {
 
     /** Seven days: the click-through window most measurement partners default to. */
     public static final long CONVERSION_WINDOW_DEFAULT_SECONDS = 7 * 86_400L;
@@ -52,11 +58,27 @@ public record AdGroup(
                 review, rejectReason, deliveryOn, CONVERSION_WINDOW_DEFAULT_SECONDS, false);
     }
 
+    /** A group without frequency caps. */
+    public AdGroup(long id, long version, long campaignId, String name, PromotedApp app, InstallStateTarget installState,
+                   Set<PlacementType> placements, Set<Long> adSpaceIds, Set<Long> publisherIds, Targeting targeting, Schedule schedule,
+                   Budget budget, Bid bid, ReviewStatus review, String rejectReason, boolean deliveryOn, long conversionWindowSeconds,
+                   boolean viewThroughConversions) {
+        this(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule, budget, bid,
+                review, rejectReason, deliveryOn, conversionWindowSeconds, viewThroughConversions, java.util.List.of(), false);
+    }
+
+    /** This group with other frequency caps. */
+    public AdGroup withFrequencyCaps(java.util.List<FrequencyCap> caps, boolean capUnknown) {
+        return new AdGroup(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule,
+                budget, bid, review, rejectReason, deliveryOn, conversionWindowSeconds, viewThroughConversions, caps, capUnknown);
+    }
+
     public AdGroup {
         if (conversionWindowSeconds < CONVERSION_WINDOW_MIN_SECONDS || conversionWindowSeconds > CONVERSION_WINDOW_MAX_SECONDS) {
             throw new IllegalArgumentException("conversionWindowSeconds must be " + CONVERSION_WINDOW_MIN_SECONDS + ".."
                     + CONVERSION_WINDOW_MAX_SECONDS);
         }
+        frequencyCaps = FrequencyCap.checked(frequencyCaps);
         placements = Set.copyOf(placements);
         adSpaceIds = Set.copyOf(adSpaceIds);
         publisherIds = Set.copyOf(publisherIds);

@@ -471,6 +471,9 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             g.writeNumberField("knownUsers", e.knownUsers());
             g.writeNumberField("maxDailyUsers", e.maxDailyUsers());
             g.writeNumberField("maxDailyImpressions", e.maxDailyImpressions());
+            if (!spec.frequencyCaps().isEmpty() && Reach.impressionsPerUserPerDay(spec.frequencyCaps()) != Long.MAX_VALUE) {
+                g.writeNumberField("frequencyCapImpressionsPerUserPerDay", Reach.impressionsPerUserPerDay(spec.frequencyCaps()));
+            }
             g.writeStringField("basis", e.basis().name());
             g.writeStringField("basisDetail", switch (e.basis()) {
                 case PRIOR -> "prior (fewer than " + audiences.get().config().reachMinObservedUsers() + " known users observed): "
@@ -533,7 +536,35 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         if ((app == null) != (state == null)) {
             throw new IllegalArgumentException("app and installState go together");
         }
-        return new Reach.Spec(include, exclude, genders, age, app, state);
+        return new Reach.Spec(include, exclude, genders, age, app, state, frequencyCaps(root));
+    }
+
+    /** {@code frequencyCaps: [{"event", "max", "windowSeconds"}]} as on an ad group; IllegalArgumentException names the field. */
+    private static java.util.List<io.adengine.model.FrequencyCap> frequencyCaps(JsonNode root) {
+        JsonNode list = root.path("frequencyCaps");
+        if (list.isMissingNode() || list.isNull()) {
+            return java.util.List.of();
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("frequencyCaps: must be an array of {event, max, windowSeconds}");
+        }
+        java.util.List<io.adengine.model.FrequencyCap> caps = new java.util.ArrayList<>();
+        for (JsonNode c : list) {
+            if (!c.path("max").isIntegralNumber() || !c.path("windowSeconds").isIntegralNumber() || !c.path("event").isTextual()) {
+                throw new IllegalArgumentException("frequencyCaps: each cap needs event (IMPRESSION or CLICK), max and windowSeconds");
+            }
+            try {
+                caps.add(new io.adengine.model.FrequencyCap(io.adengine.model.FrequencyCap.Event.valueOf(c.get("event").asText()),
+                        c.get("max").asInt(), c.get("windowSeconds").asLong()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("frequencyCaps: " + e.getMessage());
+            }
+        }
+        try {
+            return io.adengine.model.FrequencyCap.checked(caps);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("frequencyCaps: " + e.getMessage());
+        }
     }
 
     private static Set<Long> ids(JsonNode root, String field, String what) {
