@@ -124,7 +124,8 @@ class IndexedMatcherProperties {
     /**
      * Frequency caps on random groups and campaigns, random counts per request (0..3 against maxes of 1..3), and requests
      * with and without a usable id (and with privacy signals that forbid user data): the decider equals the reference,
-     * which checks each group's caps and its campaign's against the same counts, on full builds and patched snapshots.
+     * which checks each group's caps and its campaign's against the same counts (on full builds; a delta carries caps the
+     * same way, as a segment built from the changed groups and their campaigns).
      */
     @Test
     void frequencyCappedDecisionEqualsReference() {
