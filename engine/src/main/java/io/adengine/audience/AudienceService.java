@@ -120,6 +120,120 @@ public final class AudienceService implements AutoCloseable {
         return imported;
     }
 
+    /**
+     * What a profile upload did: its lines and records, the records applied by kind, the distinct users they
+     * named (known to the dictionary before, or new: given ids now), the refused lines, and whether the
+     * whole feed had to be re-read (see {@link #importProfiles}).
+     */
+    public record ProfileImport(long lines, long applied, long profiles, long installs, long uninstalls,
+                                long users, long known, long created, long refused, java.util.List<String> firstRefused,
+                                boolean reread) {
+    }
+
+    /**
+     * Applies a parsed profile upload while serving: users new to the dictionary get ids (the dictionary's
+     * writer path; raw GAIDs are hashed, the upper-case alias indexed), the upload is written to the store
+     * ({@link AudienceStore#saveProfileUpload}, so a restart applies it again), and a new {@link UserData}
+     * with the new demographics and the touched apps' install histories and state is published with one
+     * volatile write. Install events merge into the compacted histories
+     * ({@link InstallHistory#withEvents}); where a back-dated event cannot be ordered against a compacted
+     * summary, the whole feed (profiles.csv and every upload, this one included) is re-read instead, as a
+     * restart would. Nothing is published unless the upload was written; the upload file is removed again
+     * when the re-read fails.
+     */
+    public synchronized ProfileImport importProfiles(ProfileUpload.Parsed parsed) throws IOException {
+        UserDictionary users = store.dictionary();
+        int before = users.size();
+        int n = parsed.records();
+        RoaringBitmap named = new RoaringBitmap();
+        ProfileFeed.Line line = new ProfileFeed.Line();
+        int[] profileUsers = new int[n];
+        byte[] genders = new byte[n];
+        byte[] ages = new byte[n];
+        int nProfiles = 0;
+        long installs = 0;
+        java.util.Map<String, long[]> events = new java.util.HashMap<>();
+        java.util.Map<String, Integer> eventCounts = new java.util.HashMap<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                parsed.line(i, line);
+                int id = line.raw ? users.idOrAssignRaw(line.lower, line.upper) : users.idOrAssign(line.lower);
+                named.add(id);
+                if (line.kind == ProfileFeed.PROFILE) {
+                    profileUsers[nProfiles] = id;
+                    genders[nProfiles] = (byte) line.gender;
+                    ages[nProfiles] = (byte) line.age;
+                    nProfiles++;
+                } else {
+                    boolean install = line.kind == ProfileFeed.INSTALL;
+                    installs += install ? 1 : 0;
+                    long[] a = events.computeIfAbsent(line.app, k -> new long[16]);
+                    int c = eventCounts.getOrDefault(line.app, 0);
+                    if (c == a.length) {
+                        a = java.util.Arrays.copyOf(a, c * 2);
+                        events.put(line.app, a);
+                    }
+                    a[c] = InstallHistory.packEvent(id, line.day, install);
+                    eventCounts.put(line.app, c + 1);
+                }
+            }
+        } finally {
+            users.releaseFile();
+        }
+        long created = before >= users.size() ? 0 : named.rangeCardinality(before, users.size());
+        int profiles = nProfiles;
+        int size = users.size();
+        boolean[] reread = new boolean[1];
+        try {
+            holder.update(d -> {
+                java.util.Map<String, InstallHistory> changed = new java.util.HashMap<>();
+                boolean exact = true;
+                for (var e : events.entrySet()) {
+                    int c = eventCounts.get(e.getKey());
+                    InstallHistory h = d.histories().get(e.getKey());
+                    InstallHistory next = h == null
+                            ? InstallHistory.ofPacked(java.util.Arrays.copyOf(e.getValue(), c), c).from(d.epochDay() - 1)
+                            : h.withEvents(e.getValue(), c);
+                    if (next == null) {
+                        exact = false;
+                        break;
+                    }
+                    changed.put(e.getKey(), next);
+                }
+                java.nio.file.Path written;
+                try {
+                    written = store.saveProfileUpload(parsed);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (exact) {
+                    return d.withProfiles(d.demographics().with(profileUsers, genders, ages, profiles, size), changed);
+                }
+                reread[0] = true;
+                try {
+                    ProfileFeed.Contents all = store.readProfiles(d.epochDay());
+                    return d.withAllProfiles(all.demographics(), all.apps());
+                } catch (IOException | AudienceFileException | RuntimeException e) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(written);
+                    } catch (IOException gone) {
+                        e.addSuppressed(gone);
+                    }
+                    throw new IllegalStateException("the profile feed could not be re-read: " + e.getMessage(), e);
+                } finally {
+                    users.releaseFile();
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        LOG.info("profile upload applied: {} records ({} profiles, {} installs, {} uninstalls) for {} users ({} new), {} lines refused{}",
+                n, profiles, installs, n - profiles - installs, named.getLongCardinality(), created, parsed.refused(),
+                reread[0] ? ", whole feed re-read" : "");
+        return new ProfileImport(parsed.lines(), n, profiles, installs, n - profiles - installs, named.getLongCardinality(),
+                named.getLongCardinality() - created, created, parsed.refused(), parsed.firstRefused(), reread[0]);
+    }
+
     /** One audience as the listing shows it; {@code matched} and {@code created} are -1 when no counts were kept. */
     public record Listed(long id, long users, long matched, long created) {
     }

@@ -4,16 +4,26 @@ import org.roaringbitmap.RoaringBitmap;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,6 +34,8 @@ import java.util.Map;
  * DIR/audiences/ID.roaring      one audience, RoaringBitmap portable format over user ids
  * DIR/audiences/ID.match        its last upload's match counts, one line "matched new" (decimal)
  * DIR/profiles.csv              the profile feed ({@link ProfileFeed}), optional
+ * DIR/profile-uploads/N.csv     the profile feed uploads applied through the admin API, in order (N =
+ *                               000000001, …), same format, users as the MD5 hex of their key only
  * </pre>
  * Audience files are replaced atomically (written beside, then moved), so a reader sees the old or the
  * new version. Bitmaps are {@code validate()}d when loaded.
@@ -33,19 +45,33 @@ public final class AudienceStore implements AutoCloseable {
     public static final String DICTIONARY = "users.cm";
     public static final String AUDIENCES = "audiences";
     public static final String PROFILES = "profiles.csv";
+    public static final String PROFILE_UPLOADS = "profile-uploads";
 
     private final Path dir;
     private final UserDictionary dictionary;
+    // The sequence number of the last profile upload written (writer side: the audience service's lock).
+    private long lastUpload;
 
-    private AudienceStore(Path dir, UserDictionary dictionary) {
+    private AudienceStore(Path dir, UserDictionary dictionary) throws IOException {
         this.dir = dir;
         this.dictionary = dictionary;
+        for (Path f : profileUploads()) {
+            String name = f.getFileName().toString();
+            lastUpload = Math.max(lastUpload, Long.parseLong(name.substring(0, name.length() - ".csv".length())));
+        }
     }
 
     /** Opens (creating when absent) the folder and its dictionary. */
     public static AudienceStore open(Path dir, long maxUsers) throws IOException {
         Files.createDirectories(dir.resolve(AUDIENCES));
-        return new AudienceStore(dir, UserDictionary.open(dir.resolve(DICTIONARY), maxUsers));
+        Files.createDirectories(dir.resolve(PROFILE_UPLOADS));
+        UserDictionary dictionary = UserDictionary.open(dir.resolve(DICTIONARY), maxUsers);
+        try {
+            return new AudienceStore(dir, dictionary);
+        } catch (IOException | RuntimeException e) {
+            dictionary.close();
+            throw e;
+        }
     }
 
     public UserDictionary dictionary() {
@@ -174,13 +200,80 @@ public final class AudienceStore implements AutoCloseable {
     /** Everything in the folder, with install state computed for {@code epochDay}. */
     public UserData load(int epochDay) throws IOException, AudienceFileException {
         Map<Long, RoaringBitmap> audiences = readAudiences();
-        Path profiles = dir.resolve(PROFILES);
-        if (!Files.isRegularFile(profiles)) {
+        List<Path> feed = profileFiles();
+        if (feed.isEmpty()) {
             return new UserData(dictionary, audiences, Demographics.NONE, Map.of(), epochDay);
         }
-        // Serving only moves forward from the day it opened on, so install histories are compacted to that.
-        ProfileFeed.Contents feed = ProfileFeed.read(profiles, dictionary, epochDay);
-        return new UserData(dictionary, audiences, feed.demographics(), feed.apps(), epochDay);
+        ProfileFeed.Contents contents = readProfiles(epochDay);
+        return new UserData(dictionary, audiences, contents.demographics(), contents.apps(), epochDay);
+    }
+
+    /**
+     * The whole profile feed (profiles.csv, then every upload in order), install histories compacted to the
+     * day before {@code epochDay}: serving only moves forward from the day it opened on, and events dated
+     * that day or later (the live feed's) then merge into the compacted histories exactly
+     * ({@link InstallHistory#withEvents}).
+     */
+    public ProfileFeed.Contents readProfiles(int epochDay) throws IOException, AudienceFileException {
+        return ProfileFeed.read(profileFiles(), dictionary, epochDay - 1);
+    }
+
+    /** The feed files in the order they apply: profiles.csv (when present), then the uploads by number. */
+    public List<Path> profileFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        Path profiles = dir.resolve(PROFILES);
+        if (Files.isRegularFile(profiles)) {
+            files.add(profiles);
+        }
+        files.addAll(profileUploads());
+        return files;
+    }
+
+    private List<Path> profileUploads() throws IOException {
+        List<Path> files = new ArrayList<>();
+        Path uploads = dir.resolve(PROFILE_UPLOADS);
+        if (!Files.isDirectory(uploads)) {
+            return files;
+        }
+        try (DirectoryStream<Path> list = Files.newDirectoryStream(uploads, "*.csv")) {
+            for (Path f : list) {
+                if (f.getFileName().toString().matches("[0-9]{9,18}\\.csv")) {
+                    files.add(f);
+                }
+            }
+        }
+        // Fixed-width numbers: the name order is the upload order.
+        files.sort(Comparator.comparing(f -> f.getFileName().toString()));
+        return files;
+    }
+
+    /**
+     * Writes the records of an applied upload as the next {@code profile-uploads/N.csv} (written beside,
+     * forced to disk, then moved in atomically, so a restart reads all of it or none), users as the MD5
+     * hex of their key: the raw GAID is never written. Returns the file.
+     */
+    public Path saveProfileUpload(ProfileUpload.Parsed parsed) throws IOException {
+        long number = lastUpload + 1;
+        Path uploads = dir.resolve(PROFILE_UPLOADS);
+        Files.createDirectories(uploads);
+        Path target = uploads.resolve(String.format(Locale.ROOT, "%09d.csv", number));
+        Path tmp = uploads.resolve(String.format(Locale.ROOT, "%09d.csv.tmp", number));
+        ProfileFeed.Line line = new ProfileFeed.Line();
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+             Writer out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16)) {
+            out.write("# profile feed upload " + number + ", " + parsed.records() + " records (admin API)\n");
+            for (int i = 0; i < parsed.records(); i++) {
+                parsed.line(i, line);
+                out.write(ProfileFeed.format(line));
+                out.write('\n');
+            }
+            out.flush();
+            channel.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        lastUpload = number;
+        return target;
     }
 
     @Override

@@ -31,13 +31,24 @@ public final class InstallHistory {
     private final RoaringBitmap everFrom;
     /** Summarised users not installed at {@link #fromDay} with their last uninstall day, packed, when it can still count. */
     private final long[] recentUninstalls;
+    /**
+     * Kept users whose events start with one that stands for a summary ({@link #withEvents}): exact for
+     * later events, not for back-dated ones.
+     */
+    private final RoaringBitmap standIns;
 
     private InstallHistory(long[] events, int fromDay, RoaringBitmap installedFrom, RoaringBitmap everFrom, long[] recentUninstalls) {
+        this(events, fromDay, installedFrom, everFrom, recentUninstalls, new RoaringBitmap());
+    }
+
+    private InstallHistory(long[] events, int fromDay, RoaringBitmap installedFrom, RoaringBitmap everFrom, long[] recentUninstalls,
+                           RoaringBitmap standIns) {
         this.events = events;
         this.fromDay = fromDay;
         this.installedFrom = installedFrom;
         this.everFrom = everFrom;
         this.recentUninstalls = recentUninstalls;
+        this.standIns = standIns;
     }
 
     /** Builds a full history from parallel arrays of {@code count} events in any order (users are ids, >= 0). */
@@ -95,7 +106,8 @@ public final class InstallHistory {
 
     /** Heap bytes of the arrays and bitmaps. */
     public long sizeInBytes() {
-        return 8L * events.length + 8L * recentUninstalls.length + installedFrom.getLongSizeInBytes() + everFrom.getLongSizeInBytes();
+        return 8L * events.length + 8L * recentUninstalls.length + installedFrom.getLongSizeInBytes() + everFrom.getLongSizeInBytes()
+                + standIns.getLongSizeInBytes();
     }
 
     /**
@@ -152,6 +164,117 @@ public final class InstallHistory {
         installed.runOptimize();
         ever.runOptimize();
         return new InstallHistory(Arrays.copyOf(kept, nKept), day, installed, ever, Arrays.copyOf(recent, nRecent));
+    }
+
+    /** The first day {@link #on} may be asked for ({@link Integer#MIN_VALUE} for a full history). */
+    public int fromDay() {
+        return fromDay;
+    }
+
+    /**
+     * This history with {@code count} more events made by {@link #packEvent} (any order; the array is not
+     * kept), answering {@link #on} for the same days as this one; or {@code null} when a compacted summary
+     * cannot order the new events with the ones it summarised, so that only a re-read of the full history
+     * answers exactly. That is the case for a summarised user (no event after {@link #fromDay}) whose
+     * latest new event dated on or before {@link #fromDay} is an uninstall while the summary says installed
+     * (the summary does not keep the install's day), or an install dated more than
+     * {@value AppInstalls#WINDOW_DAYS} days before {@link #fromDay} while the summary says uninstalled that
+     * long ago. Every event dated after {@link #fromDay} merges exactly: a summarised user it touches
+     * becomes a kept one, its summary replaced by one equivalent event (install on {@link #fromDay}, or its
+     * last uninstall on its day, or on {@code fromDay - 91} when that is too old to count). Such a user
+     * stays unable to take back-dated events: any later event of theirs dated on or before
+     * {@link #fromDay} answers {@code null} too.
+     */
+    public InstallHistory withEvents(long[] added, int count) {
+        long[] add = Arrays.copyOf(added, count);
+        Arrays.sort(add);
+        if (fromDay == Integer.MIN_VALUE) {
+            return new InstallHistory(merge(events, add, NO_LONGS, 0), Integer.MIN_VALUE, installedFrom, everFrom, NO_LONGS);
+        }
+        RoaringBitmap touched = new RoaringBitmap();
+        long[] synthetic = new long[16];
+        int nSynthetic = 0;
+        RoaringBitmap stoodIn = standIns.clone();
+        int i = 0;
+        while (i < add.length) {
+            int user = user(add[i]);
+            touched.add(user);
+            long latestEarly = -1;
+            for (; i < add.length && user(add[i]) == user; i++) {
+                if (day(add[i]) <= fromDay) {
+                    latestEarly = add[i];
+                }
+            }
+            if (standIns.contains(user) && latestEarly >= 0) {
+                return null;
+            }
+            if (!everFrom.contains(user)) {
+                continue;
+            }
+            long summary;
+            if (installedFrom.contains(user)) {
+                if (latestEarly >= 0 && !install(latestEarly)) {
+                    return null;
+                }
+                summary = packEvent(user, fromDay, true);
+            } else {
+                int recent = recentUninstall(user);
+                if (recent != Integer.MIN_VALUE) {
+                    summary = packEvent(user, recent, false);
+                } else {
+                    if (latestEarly >= 0 && install(latestEarly) && day(latestEarly) < fromDay - AppInstalls.WINDOW_DAYS) {
+                        return null;
+                    }
+                    summary = packEvent(user, fromDay - AppInstalls.WINDOW_DAYS - 1, false);
+                }
+            }
+            if (nSynthetic == synthetic.length) {
+                synthetic = Arrays.copyOf(synthetic, nSynthetic * 2);
+            }
+            synthetic[nSynthetic++] = summary;
+            stoodIn.add(user);
+        }
+        RoaringBitmap installed = RoaringBitmap.andNot(installedFrom, touched);
+        RoaringBitmap ever = RoaringBitmap.andNot(everFrom, touched);
+        installed.runOptimize();
+        ever.runOptimize();
+        long[] recent = new long[recentUninstalls.length];
+        int nRecent = 0;
+        for (long r : recentUninstalls) {
+            if (!touched.contains(user(r))) {
+                recent[nRecent++] = r;
+            }
+        }
+        stoodIn.runOptimize();
+        return new InstallHistory(merge(events, add, synthetic, nSynthetic), fromDay, installed, ever, Arrays.copyOf(recent, nRecent),
+                stoodIn);
+    }
+
+    /** The day of a summarised user's last uninstall when it still counts, else {@link Integer#MIN_VALUE}. */
+    private int recentUninstall(int user) {
+        int lo = 0;
+        int hi = recentUninstalls.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int u = user(recentUninstalls[mid]);
+            if (u < user) {
+                lo = mid + 1;
+            } else if (u > user) {
+                hi = mid - 1;
+            } else {
+                return day(recentUninstalls[mid]);
+            }
+        }
+        return Integer.MIN_VALUE;
+    }
+
+    private static long[] merge(long[] a, long[] b, long[] c, int nc) {
+        long[] all = new long[a.length + b.length + nc];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        System.arraycopy(c, 0, all, a.length + b.length, nc);
+        Arrays.sort(all);
+        return all;
     }
 
     /**

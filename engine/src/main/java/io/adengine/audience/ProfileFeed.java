@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,7 @@ import java.util.Map;
  * </pre>
  * USER is a raw GAID (8-4-4-4-12 hex, hashed on read) or its MD5 (32 hex). The last profile line of a
  * user wins. Users new to the dictionary get ids. The first malformed line rejects the feed, naming it.
+ * The same lines arrive through the admin API ({@link ProfileUpload}), parsed by {@link #parse}.
  */
 public final class ProfileFeed {
 
@@ -44,69 +46,57 @@ public final class ProfileFeed {
      * the full histories are never all held at once.
      */
     public static Contents read(Path file, UserDictionary users, int fromDay) throws IOException, AudienceFileException {
+        return read(List.of(file), users, fromDay);
+    }
+
+    /**
+     * Reads several feed files in order as one feed (a later file's profile line of a user wins over an
+     * earlier one's; install events of all files are merged), histories compacted as {@link #read(Path,
+     * UserDictionary, int)}. {@code lines} counts the lines of all files.
+     */
+    public static Contents read(List<Path> files, UserDictionary users, int fromDay) throws IOException, AudienceFileException {
         GaidKey gaids = new GaidKey();
-        byte[] key = new byte[16];
-        byte[] upper = new byte[16];
+        Line parsed = new Line();
         byte[] genders = new byte[1024];
         byte[] ages = new byte[1024];
         Arrays.fill(genders, (byte) Demographics.UNKNOWN);
         Arrays.fill(ages, (byte) Demographics.UNKNOWN);
         Map<String, Events> apps = new HashMap<>();
-        long number = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (number == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                String[] f = t.split(",", -1);
-                String where = file.getFileName() + " line " + number + ": ";
-                if (f.length != 4) {
-                    throw new AudienceFileException(where + "expected 4 comma-separated fields, found " + f.length);
-                }
-                String user = f[1].strip();
-                boolean md5 = user.length() == 32;
-                boolean ok = md5 ? GaidKey.ofMd5Hex(user, key) : gaids.ofGaidBothCases(user, key, upper);
-                if (!ok) {
-                    throw new AudienceFileException(where + "field 2 is not a GAID or a GAID MD5");
-                }
-                // A raw GAID also indexes its upper-case MD5 alias, so upper-case-hashed audiences find the user.
-                int id = md5 ? users.idOrAssign(key) : users.idOrAssignRaw(key, upper);
-                switch (f[0].strip()) {
-                    case "profile" -> {
+        long lines = 0;
+        for (Path file : files) {
+            long number = 0;
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    number++;
+                    if (number == 1 && line.startsWith("\uFEFF")) {
+                        line = line.substring(1);
+                    }
+                    String t = line.strip();
+                    if (t.isEmpty() || t.startsWith("#")) {
+                        continue;
+                    }
+                    try {
+                        parse(t, gaids, parsed);
+                    } catch (BadLine e) {
+                        throw new AudienceFileException(file.getFileName() + " line " + number + ": " + e.getMessage());
+                    }
+                    // A raw GAID also indexes its upper-case MD5 alias, so upper-case-hashed audiences find the user.
+                    int id = parsed.raw ? users.idOrAssignRaw(parsed.lower, parsed.upper) : users.idOrAssign(parsed.lower);
+                    if (parsed.kind == PROFILE) {
                         if (id >= genders.length) {
                             int size = Math.max(id + 1, genders.length * 2);
                             genders = grow(genders, size);
                             ages = grow(ages, size);
                         }
-                        genders[id] = (byte) gender(f[2].strip(), where);
-                        ages[id] = (byte) age(f[3].strip(), where);
+                        genders[id] = (byte) parsed.gender;
+                        ages[id] = (byte) parsed.age;
+                    } else {
+                        apps.computeIfAbsent(parsed.app, k -> new Events()).add(InstallHistory.packEvent(id, parsed.day, parsed.kind == INSTALL));
                     }
-                    case "install", "uninstall" -> {
-                        String app = f[2].strip();
-                        if (app.isEmpty() || app.length() > 255) {
-                            throw new AudienceFileException(where + "field 3 must be an app package name (1..255 characters)");
-                        }
-                        int day;
-                        try {
-                            day = (int) LocalDate.parse(f[3].strip()).toEpochDay();
-                        } catch (DateTimeParseException e) {
-                            throw new AudienceFileException(where + "field 4 must be a date YYYY-MM-DD");
-                        }
-                        try {
-                            apps.computeIfAbsent(app, k -> new Events()).add(InstallHistory.packEvent(id, day, f[0].strip().equals("install")));
-                        } catch (IllegalArgumentException e) {
-                            throw new AudienceFileException(where + "field 4: " + e.getMessage());
-                        }
-                    }
-                    default -> throw new AudienceFileException(where + "field 1 must be profile, install or uninstall");
                 }
             }
+            lines += number;
         }
         int size = users.size();
         Map<String, InstallHistory> histories = new HashMap<>();
@@ -117,7 +107,103 @@ public final class ProfileFeed {
             it.remove();
             histories.put(app.getKey(), fromDay == Integer.MIN_VALUE ? full : full.from(fromDay));
         }
-        return new Contents(new Demographics(grow(genders, size), grow(ages, size)), Map.copyOf(histories), number);
+        return new Contents(new Demographics(grow(genders, size), grow(ages, size)), Map.copyOf(histories), lines);
+    }
+
+    /** Record kinds of a {@link Line}. */
+    static final int PROFILE = 0;
+    static final int INSTALL = 1;
+    static final int UNINSTALL = 2;
+
+    /** Longest accepted app package name. */
+    static final int MAX_PACKAGE = 255;
+
+    /**
+     * Why a line was refused: the field (1..4) and, in {@link #getMessage}, what is wrong with it, never its
+     * content (it may be a raw GAID). {@code structural}: the line is not a feed record at all (field count,
+     * record type), as opposed to a record with a bad value.
+     */
+    static final class BadLine extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        final int field;
+        final boolean structural;
+
+        BadLine(int field, boolean structural, String message) {
+            super(message, null, false, false);
+            this.field = field;
+            this.structural = structural;
+        }
+    }
+
+    /** One parsed record before its user has an id; a scratch instance the parser fills. */
+    static final class Line {
+        int kind;
+        /** The user's dictionary key (MD5 of the lower-case GAID, or the MD5 the line gave). */
+        final byte[] lower = new byte[16];
+        /** MD5 of the upper-case GAID, when {@link #raw}. */
+        final byte[] upper = new byte[16];
+        /** The line named the user by a raw GAID (so {@link #upper} is its alias). */
+        boolean raw;
+        int gender;
+        int age;
+        String app;
+        int day;
+    }
+
+    /** A record as a feed line, the user as the MD5 hex of its key (never a raw GAID). */
+    static String format(Line line) {
+        String user = GaidKey.hex(line.lower);
+        return switch (line.kind) {
+            case PROFILE -> "profile," + user + "," + switch (line.gender) {
+                case Demographics.UNKNOWN -> "U";
+                default -> line.gender == Gender.MALE.ordinal() ? "M" : "F";
+            } + "," + (line.age == Demographics.UNKNOWN ? "" : Integer.toString(line.age));
+            case INSTALL -> "install," + user + "," + line.app + "," + LocalDate.ofEpochDay(line.day);
+            default -> "uninstall," + user + "," + line.app + "," + LocalDate.ofEpochDay(line.day);
+        };
+    }
+
+    /** Parses one stripped, non-blank, non-comment line into {@code out}. */
+    static void parse(String t, GaidKey gaids, Line out) throws BadLine {
+        String[] f = t.split(",", -1);
+        if (f.length != 4) {
+            throw new BadLine(0, true, "expected 4 comma-separated fields, found " + f.length);
+        }
+        out.kind = switch (f[0].strip()) {
+            case "profile" -> PROFILE;
+            case "install" -> INSTALL;
+            case "uninstall" -> UNINSTALL;
+            default -> throw new BadLine(1, true, "field 1 must be profile, install or uninstall");
+        };
+        String user = f[1].strip();
+        out.raw = user.length() != 32;
+        boolean ok = out.raw ? gaids.ofGaidBothCases(user, out.lower, out.upper) : GaidKey.ofMd5Hex(user, out.lower);
+        if (!ok) {
+            throw new BadLine(2, false, "field 2 is not a GAID or a GAID MD5");
+        }
+        if (out.kind == PROFILE) {
+            out.gender = gender(f[2].strip());
+            out.age = age(f[3].strip());
+            out.app = null;
+            return;
+        }
+        String app = f[2].strip();
+        if (app.isEmpty() || app.length() > MAX_PACKAGE) {
+            throw new BadLine(3, false, "field 3 must be an app package name (1.." + MAX_PACKAGE + " characters)");
+        }
+        int day;
+        try {
+            day = (int) LocalDate.parse(f[3].strip()).toEpochDay();
+            InstallHistory.packEvent(0, day, true);
+        } catch (DateTimeParseException e) {
+            throw new BadLine(4, false, "field 4 must be a date YYYY-MM-DD");
+        } catch (IllegalArgumentException e) {
+            throw new BadLine(4, false, "field 4: " + e.getMessage());
+        }
+        out.app = app;
+        out.day = day;
     }
 
     private static byte[] grow(byte[] a, int size) {
@@ -128,16 +214,16 @@ public final class ProfileFeed {
         return b;
     }
 
-    private static int gender(String v, String where) throws AudienceFileException {
+    private static int gender(String v) throws BadLine {
         return switch (v) {
             case "M", "m" -> Gender.MALE.ordinal();
             case "F", "f" -> Gender.FEMALE.ordinal();
             case "U", "u", "" -> Demographics.UNKNOWN;
-            default -> throw new AudienceFileException(where + "field 3 (gender) must be M, F or U");
+            default -> throw new BadLine(3, false, "field 3 (gender) must be M, F or U");
         };
     }
 
-    private static int age(String v, String where) throws AudienceFileException {
+    private static int age(String v) throws BadLine {
         if (v.isEmpty()) {
             return Demographics.UNKNOWN;
         }
@@ -149,7 +235,7 @@ public final class ProfileFeed {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw new AudienceFileException(where + "field 4 (age) must be 0..200 or empty");
+        throw new BadLine(4, false, "field 4 (age) must be 0..200 or empty");
     }
 
     /** One app's events as they are read, packed ({@link InstallHistory#packEvent}). */

@@ -1,6 +1,7 @@
 package io.adengine.audience;
 
 import io.adengine.model.AgeRange;
+import io.adengine.model.FrequencyCap;
 import io.adengine.model.Gender;
 import io.adengine.model.InstallStateTarget;
 import org.roaringbitmap.FastAggregation;
@@ -28,12 +29,41 @@ import java.util.Set;
  *
  * <p>From configured priors until then: daily users = users × dailyActivePercent / 100, impressions =
  * daily users × requestsPerActiveUserPerDay.
+ *
+ * <p>Frequency caps: with impression caps in the spec (the group's own and its campaign's), a user sees at most
+ * {@link #impressionsPerUserPerDay} of them a day (the strictest cap: {@code max × ceil(1 day / window)} for a window
+ * under a day, {@code max} for a day or longer and for a lifetime cap), so {@code maxDailyImpressions} is at most
+ * {@code maxDailyUsers} times that. Click caps do not bound impressions.
  */
 public final class Reach {
 
     /** What to size. An empty set or {@link AgeRange#ANY} does not restrict; {@code app == null}: no install rule. */
     public record Spec(Set<Long> includeAudiences, Set<Long> excludeAudiences, Set<Gender> genders, AgeRange age,
-                       String app, InstallStateTarget installState) {
+                       String app, InstallStateTarget installState, List<FrequencyCap> frequencyCaps) {
+
+        public Spec {
+            frequencyCaps = List.copyOf(frequencyCaps);
+        }
+
+        /** A spec without frequency caps. */
+        public Spec(Set<Long> includeAudiences, Set<Long> excludeAudiences, Set<Gender> genders, AgeRange age, String app,
+                    InstallStateTarget installState) {
+            this(includeAudiences, excludeAudiences, genders, age, app, installState, List.of());
+        }
+    }
+
+    /** The most impressions a user can see in a day under these caps; {@link Long#MAX_VALUE} when no impression cap. */
+    public static long impressionsPerUserPerDay(List<FrequencyCap> caps) {
+        long most = Long.MAX_VALUE;
+        for (FrequencyCap c : caps) {
+            if (c.event() != FrequencyCap.Event.IMPRESSION) {
+                continue;
+            }
+            long w = c.windowSeconds();
+            long perDay = w == FrequencyCap.LIFETIME || w >= 86_400 ? c.max() : c.max() * ((86_400 + w - 1) / w);
+            most = Math.min(most, perDay);
+        }
+        return most;
     }
 
     /** Where the daily figures come from. */
@@ -59,6 +89,16 @@ public final class Reach {
      */
     public record Estimate(long users, long knownUsers, long maxDailyUsers, long maxDailyImpressions, Basis basis,
                            long observedUsers, long observedRequests) {
+
+        /** This estimate with its impressions bounded by the spec's frequency caps. */
+        Estimate capped(List<FrequencyCap> caps) {
+            long perUser = impressionsPerUserPerDay(caps);
+            if (perUser == Long.MAX_VALUE) {
+                return this;
+            }
+            long bound = maxDailyUsers > Long.MAX_VALUE / perUser ? Long.MAX_VALUE : maxDailyUsers * perUser;
+            return new Estimate(users, knownUsers, maxDailyUsers, Math.min(maxDailyImpressions, bound), basis, observedUsers, observedRequests);
+        }
     }
 
     /** The reach priors and the least traffic that replaces them. */
@@ -142,12 +182,13 @@ public final class Reach {
         long active = observed == null ? 0 : observed.active().getLongCardinality();
         if (observed == null || active == 0 || active < priors.minObservedUsers()) {
             long daily = users * priors.dailyActivePercent() / 100;
-            return new Estimate(users, known, daily, daily * priors.requestsPerActiveUserPerDay(), Basis.PRIOR, 0, 0);
+            return new Estimate(users, known, daily, daily * priors.requestsPerActiveUserPerDay(), Basis.PRIOR, 0, 0)
+                    .capped(spec.frequencyCaps());
         }
         long reachable = RoaringBitmap.andCardinality(accepted, observed.active());
         long requests = observed.knownRequests(adSpaces);
         double perActiveUserPerDay = (double) requests / active * ((double) DAY_MILLIS / observed.observedMillis());
         return new Estimate(users, known, reachable, Math.round(reachable * perActiveUserPerDay),
-                observed.complete() ? Basis.OBSERVED_DAY : Basis.OBSERVED_PARTIAL_DAY, active, requests);
+                observed.complete() ? Basis.OBSERVED_DAY : Basis.OBSERVED_PARTIAL_DAY, active, requests).capped(spec.frequencyCaps());
     }
 }

@@ -84,6 +84,23 @@ public final class UserData {
         return new UserData(dictionary, next, demographics, histories, epochDay, installs);
     }
 
+    /**
+     * A copy with new demographics and some apps' install histories added or replaced ({@code changed});
+     * only those apps' install state is recomputed, the others' is shared.
+     */
+    public UserData withProfiles(Demographics nextDemographics, Map<String, InstallHistory> changed) {
+        Map<String, InstallHistory> nextHistories = new HashMap<>(histories);
+        nextHistories.putAll(changed);
+        Map<String, AppInstalls> nextInstalls = new HashMap<>(installs);
+        changed.forEach((app, h) -> nextInstalls.put(app, h.on(epochDay)));
+        return new UserData(dictionary, audiences, nextDemographics, nextHistories, epochDay, Map.copyOf(nextInstalls));
+    }
+
+    /** A copy with all demographics and install histories replaced (a re-read of the whole feed). */
+    public UserData withAllProfiles(Demographics nextDemographics, Map<String, InstallHistory> nextHistories) {
+        return new UserData(dictionary, audiences, nextDemographics, nextHistories, epochDay);
+    }
+
     /** A copy with the install state recomputed for another day. */
     public UserData onDay(int day) {
         return new UserData(dictionary, audiences, demographics, histories, day);

@@ -26,6 +26,7 @@ import io.adengine.model.CreativeFormat;
 import io.adengine.model.Currency;
 import io.adengine.model.Dimension;
 import io.adengine.model.Eligibility;
+import io.adengine.model.FrequencyCap;
 import io.adengine.model.Gender;
 import io.adengine.model.HoursOfWeek;
 import io.adengine.model.IncludeExclude;
@@ -167,7 +168,38 @@ public final class CatalogJson {
         return new Campaign(n.id(), n.version(), n.requiredLong("accountId"), n.text("name", ""),
                 n.enumValue("objective", Objective.class, Objective.PERFORMANCE),
                 n.enumValue("promotion", PromotionTarget.class, PromotionTarget.NON_DOWNLOAD),
-                n.bool("enabled", true), n.canonicalText("advertiserDomain", AdvertiserDomain::normalize, DOMAIN));
+                n.bool("enabled", true), n.canonicalText("advertiserDomain", AdvertiserDomain::normalize, DOMAIN),
+                frequencyCaps(n));
+    }
+
+    /** {@code frequencyCaps: [{"event": "IMPRESSION"|"CLICK", "max": N, "windowSeconds": S}]}, at most four. */
+    private static List<FrequencyCap> frequencyCaps(JsonFields n) {
+        List<FrequencyCap> caps = n.list("frequencyCaps", c -> new FrequencyCap(c.enumValue("event", FrequencyCap.Event.class, null),
+                (int) c.range("max", 1, FrequencyCap.MAX_COUNT),
+                checkWindow(c, c.range("windowSeconds", 0, FrequencyCap.MAX_WINDOW_SECONDS))));
+        try {
+            return FrequencyCap.checked(caps);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogFormatException(n.path("frequencyCaps"), e.getMessage());
+        }
+    }
+
+    private static long checkWindow(JsonFields c, long window) {
+        if (window != FrequencyCap.LIFETIME && window < FrequencyCap.MIN_WINDOW_SECONDS) {
+            throw new CatalogFormatException(c.path("windowSeconds"), "must be 0 (lifetime) or " + FrequencyCap.MIN_WINDOW_SECONDS + ".."
+                    + FrequencyCap.MAX_WINDOW_SECONDS);
+        }
+        return window;
+    }
+
+    private static void writeFrequencyCaps(ObjectNode o, List<FrequencyCap> caps) {
+        if (caps.isEmpty()) {
+            return;
+        }
+        ArrayNode list = o.putArray("frequencyCaps");
+        for (FrequencyCap c : caps) {
+            list.addObject().put("event", c.event().name()).put("max", c.max()).put("windowSeconds", c.windowSeconds());
+        }
     }
 
 
@@ -192,7 +224,8 @@ public final class CatalogJson {
                 n.text("rejectReason", null), n.bool("deliveryOn", true),
                 n.range("conversionWindowSeconds", AdGroup.CONVERSION_WINDOW_MIN_SECONDS, AdGroup.CONVERSION_WINDOW_MAX_SECONDS,
                         AdGroup.CONVERSION_WINDOW_DEFAULT_SECONDS),
-                n.bool("viewThroughConversions", false), conversionEvents(n));
+                n.bool("viewThroughConversions", false), frequencyCaps(n), n.bool("capUnknownUsers", false),
+                conversionEvents(n));
     }
 
     /** The goal event names: each as a postback's {@code event}, at most {@link AdGroup#CONVERSION_EVENTS_MAX}, no repeats. */
@@ -449,6 +482,7 @@ public final class CatalogJson {
         if (c.advertiserDomain() != null) {
             o.put("advertiserDomain", c.advertiserDomain());
         }
+        writeFrequencyCaps(o, c.frequencyCaps());
     }
 
     private static void writeAdSpace(ObjectNode o, AdSpace s) {
@@ -551,6 +585,10 @@ public final class CatalogJson {
         o.put("deliveryOn", g.deliveryOn());
         o.put("conversionWindowSeconds", g.conversionWindowSeconds());
         o.put("viewThroughConversions", g.viewThroughConversions());
+        writeFrequencyCaps(o, g.frequencyCaps());
+        if (g.capUnknownUsers()) {
+            o.put("capUnknownUsers", true);
+        }
         g.conversionEvents().forEach(o.putArray("conversionEvents")::add);
     }
 

@@ -406,7 +406,7 @@ public record EngineConfig(
     private static EventsConfig readEvents(Reader e, Path base) {
         checkKeys(e, Set.of("journalDir", "ringSize", "waitStrategy", "fullRingPolicy", "fsync", "journalFileBytes",
                 "dedupWindowSeconds", "dedupCapacity", "reservationSeconds", "pacing", "pacingPeriodMillis", "kafka",
-                "minClickDelayMillis", "conversionSourceCapacity", "checkpointIntervalSeconds", "retentionDays"));
+                "minClickDelayMillis", "conversionSourceCapacity", "checkpointIntervalSeconds", "retentionDays", "frequencyMaxSlots"));
         Reader kafka = e.child("kafka");
         checkKeys(kafka, Set.of("enabled", "bootstrapServers", "topic"));
         String dir = e.text("journalDir", null);
@@ -440,7 +440,8 @@ public record EngineConfig(
                 new EventsConfig.Validity(e.longValue("minClickDelayMillis", 0, 3_600_000, EventsConfig.Validity.MIN_CLICK_DELAY_MILLIS_DEFAULT),
                         (int) e.longValue("conversionSourceCapacity", 1 << 10, 1 << 27, EventsConfig.Validity.CONVERSION_SOURCE_CAPACITY_DEFAULT)),
                 new EventsConfig.Retention(e.longValue("checkpointIntervalSeconds", 1, 86_400, EventsConfig.Retention.CHECKPOINT_INTERVAL_SECONDS_DEFAULT),
-                        e.longValue("retentionDays", EventsConfig.Retention.RETENTION_DAYS_MIN, 36_500, EventsConfig.Retention.RETENTION_DAYS_DEFAULT)));
+                        e.longValue("retentionDays", EventsConfig.Retention.RETENTION_DAYS_MIN, 36_500, EventsConfig.Retention.RETENTION_DAYS_DEFAULT)),
+                (int) e.longValue("frequencyMaxSlots", 1 << 10, 1 << 27, EventsConfig.FREQUENCY_MAX_SLOTS_DEFAULT));
     }
 
     private static SyncConfig syncConfig(Reader catalog, Path base) {

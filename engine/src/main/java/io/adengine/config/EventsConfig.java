@@ -23,6 +23,8 @@ import java.nio.file.Path;
  * @param kafkaTopic          topic the event stream is written to
  * @param validity            the event-validity rules' settings
  * @param retention           checkpoints and journal retention
+ * @param frequencyMaxSlots   the most (user, frequency-cap counter) slots the frequency counts may hold (48 bytes each; the
+ *                            table starts small and doubles as it fills to 70 %)
  */
 public record EventsConfig(
         Path journalDir,
@@ -40,7 +42,20 @@ public record EventsConfig(
         String kafkaBootstrap,
         String kafkaTopic,
         Validity validity,
-        Retention retention) {
+        Retention retention,
+        int frequencyMaxSlots) {
+
+    public static final int FREQUENCY_MAX_SLOTS_DEFAULT = 1 << 24;
+
+    /** With the default frequency table limit. */
+    public EventsConfig(Path journalDir, int ringSize, WaitStrategy waitStrategy, FullRingPolicy fullRingPolicy, Fsync fsync,
+                        long journalFileBytes, long dedupWindowSeconds, int dedupCapacity, long reservationSeconds, Pacing pacing,
+                        long pacingPeriodMillis, boolean kafkaEnabled, String kafkaBootstrap, String kafkaTopic, Validity validity,
+                        Retention retention) {
+        this(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds, dedupCapacity,
+                reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention,
+                FREQUENCY_MAX_SLOTS_DEFAULT);
+    }
 
     /**
      * Checkpoints and journal retention: every {@code checkpointIntervalSeconds} (and on a clean close) the ledger and
@@ -124,41 +139,46 @@ public record EventsConfig(
 
     public EventsConfig withJournalDir(Path dir) {
         return new EventsConfig(dir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, frequencyMaxSlots);
     }
 
     public EventsConfig withRingSize(int size) {
         return new EventsConfig(journalDir, size, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, frequencyMaxSlots);
     }
 
     public EventsConfig withDedupCapacity(int capacity) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+                capacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, frequencyMaxSlots);
     }
 
     public EventsConfig withPacing(Pacing p) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+                dedupCapacity, reservationSeconds, p, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, frequencyMaxSlots);
     }
 
     public EventsConfig withFsync(Fsync f) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, f, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, frequencyMaxSlots);
     }
 
     public EventsConfig withValidity(Validity v) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, v, retention);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, v, retention, frequencyMaxSlots);
     }
 
     public EventsConfig withRetention(Retention r) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, r);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, r, frequencyMaxSlots);
+    }
+
+    public EventsConfig withFrequencyMaxSlots(int slots) {
+        return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, journalFileBytes, dedupWindowSeconds,
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, slots);
     }
 
     public EventsConfig withJournalFileBytes(long bytes) {
         return new EventsConfig(journalDir, ringSize, waitStrategy, fullRingPolicy, fsync, bytes, dedupWindowSeconds,
-                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention);
+                dedupCapacity, reservationSeconds, pacing, pacingPeriodMillis, kafkaEnabled, kafkaBootstrap, kafkaTopic, validity, retention, frequencyMaxSlots);
     }
 }

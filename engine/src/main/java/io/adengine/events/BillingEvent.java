@@ -48,6 +48,8 @@ public final class BillingEvent {
     long expiresEpochSeconds;
     /** ISO country of the request, two ASCII letters packed, 0 unknown. */
     short country;
+    /** The user's frequency key (from the token, or the decision for a served event) when the ad is capped; 0 otherwise. */
+    long userKey;
     /** Set by the journal thread (and journaled): why a tracker event does not count. */
     InvalidReason invalidReason = InvalidReason.NONE;
     /** The most bytes of a conversion event name ({@link io.adengine.model.AdGroup#EVENT_NAME}). */
@@ -90,6 +92,7 @@ public final class BillingEvent {
         reservedMicros = 0;
         expiresEpochSeconds = 0;
         country = 0;
+        userKey = 0;
         invalidReason = InvalidReason.NONE;
         eventNameLength = 0;
         revenueMicros = 0;
@@ -120,6 +123,7 @@ public final class BillingEvent {
         reservedMicros = o.reservedMicros;
         expiresEpochSeconds = o.expiresEpochSeconds;
         country = o.country;
+        userKey = o.userKey;
         invalidReason = o.invalidReason;
         System.arraycopy(o.eventName, 0, eventName, 0, o.eventNameLength);
         eventNameLength = o.eventNameLength;
@@ -177,6 +181,7 @@ public final class BillingEvent {
     public long reservedMicros() { return reservedMicros; }
     public long expiresEpochSeconds() { return expiresEpochSeconds; }
     public short country() { return country; }
+    public long userKey() { return userKey; }
     public InvalidReason invalidReason() { return invalidReason; }
     public long revenueMicros() { return revenueMicros; }
     /** Whether a conversion is a goal of its ad group (true for every other type). */

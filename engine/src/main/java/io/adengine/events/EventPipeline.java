@@ -16,6 +16,7 @@ import io.adengine.budget.LedgerBudgetGate;
 import io.adengine.budget.SpendLedger;
 import io.adengine.config.EventsConfig;
 import io.adengine.index.AdSpaceEntry;
+import io.adengine.frequency.FrequencyCounts;
 import io.adengine.index.Snapshot;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.AdRequest;
@@ -53,6 +54,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
     private final SpendLedger ledger;
     private final LedgerBudgetGate gate;
     private final ReportRollups rollups;
+    private final FrequencyCounts frequency;
     private final EventMetrics metrics;
     private final Journal.ReplayResult replayed;
     private final Disruptor<BillingEvent> disruptor;
@@ -95,23 +97,17 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         TrackerDedup dedup = new TrackerDedup(config.dedupWindowSeconds() * 1000, config.dedupCapacity());
         EventValidity validity = new EventValidity(dedup, config.validity(), () -> snapshots.current().catalog());
         LedgerHandler ledgerHandler = new LedgerHandler(ledger, metrics, config.pacingPeriodMillis());
+        this.frequency = new FrequencyCounts(FREQUENCY_INITIAL_SLOTS, config.frequencyMaxSlots());
+        FrequencyCounting counting = new FrequencyCounting(frequency, snapshots, config.reservationSeconds() * 1000);
         long start = System.nanoTime();
         long covered = loadCheckpoint(config.journalDir(), ledger, rollups);
+        long frequencyCovered = loadFrequency(config.journalDir(), counting, frequency);
         int deleted = deleteExpired(config.journalDir(), covered, clock.getAsLong(), config.retention().retentionDays());
         long[] file = {0};
         this.replayed = Journal.replay(config.journalDir(), n -> file[0] = n, e -> {
             // Journaled events were all new when accepted; a table now full (smaller dedupCapacity) must not
             // drop their charges, so only a true repeat (a journal written twice) is skipped.
             if (e.type.deduplicated() && dedup.add(e.impressionHi, e.dedupLo(), e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
-                return;
-            }
-            if (file[0] < covered) {
-                // The checkpoint holds this file's charges and counts: it only rebuilds the dedup and validity tables.
-                if (e.invalidReason != InvalidReason.NONE) {
-                    dedup.remove(e.impressionHi, e.dedupLo(), e.type);
-                } else {
-                    validity.counted(e);
-                }
                 return;
             }
             if (e.invalidReason != InvalidReason.NONE) {
@@ -121,6 +117,13 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             } else {
                 e.status = BillingEvent.Status.ACCEPTED;
                 validity.counted(e);
+            }
+            if (file[0] >= frequencyCovered) {
+                counting.apply(e);
+            }
+            if (file[0] < covered) {
+                // The checkpoint holds this file's charges and counts: it only rebuilds the dedup and validity tables.
+                return;
             }
             ledgerHandler.apply(e, true);
             rollups.apply(e);
@@ -138,8 +141,15 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             t.setDaemon(true);
             return t;
         }, ProducerType.MULTI, waitStrategy(config.waitStrategy()));
+        EventHandler<BillingEvent> frequencyHandler = (e, seq, end) -> {
+            if (e.type == EventType.CHECKPOINT) {
+                writeFrequency(dir, counting, e.checkpointFile);
+            } else {
+                counting.apply(e);
+            }
+        };
         EventHandlerGroup<BillingEvent> chain = disruptor.handleEventsWith(journalHandler)
-                .then(ledgerHandler)
+                .then(ledgerHandler, frequencyHandler)
                 .then((e, seq, end) -> {
                     if (e.type == EventType.CHECKPOINT) {
                         finishCheckpoint(dir, e, rollups, retentionDays);
@@ -211,6 +221,11 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         return rollups;
     }
 
+    /** The per-user frequency-cap counts this pipeline feeds (read them on any thread). */
+    public FrequencyCounts frequencyCounts() {
+        return frequency;
+    }
+
     public EventMetrics metrics() {
         return metrics;
     }
@@ -253,7 +268,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         String country = request.value(Dimension.COUNTRY);
         for (int i = 0; i < impressions.count(); i++) {
             publishServed(snapshot, decision.ordinal(i), request.adSpaceId(), country, decision.chargePerUnit(i), decision.creative(i).id(),
-                    impressions.hi(i), impressions.lo(i), impressions.expiresEpochSeconds(), request.nowMillis());
+                    impressions.hi(i), impressions.lo(i), impressions.expiresEpochSeconds(), request.nowMillis(),
+                    TrackerMint.userKeyOf(snapshot, decision, i));
         }
     }
 
@@ -265,6 +281,13 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
      */
     public void publishServed(Snapshot snapshot, int ordinal, long adSpaceId, String country, long chargePerUnit, long creativeId,
                               long impressionHi, long impressionLo, long expiresEpochSeconds, long nowMillis) {
+        publishServed(snapshot, ordinal, adSpaceId, country, chargePerUnit, creativeId, impressionHi, impressionLo, expiresEpochSeconds,
+                nowMillis, 0);
+    }
+
+    /** As above, for a frequency-capped ad: {@code userKey} is the user's frequency key (0: none). */
+    public void publishServed(Snapshot snapshot, int ordinal, long adSpaceId, String country, long chargePerUnit, long creativeId,
+                              long impressionHi, long impressionLo, long expiresEpochSeconds, long nowMillis, long userKey) {
         AdGroup g = snapshot.group(ordinal);
         AdSpaceEntry space = snapshot.adSpace(adSpaceId);
         BidModel billing = g.bid().model();
@@ -294,6 +317,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         e.reservedMicros = reserved;
         e.expiresEpochSeconds = expiresEpochSeconds;
         e.country = BillingEvent.packCountry(country);
+        e.userKey = userKey;
         ring.publish(seq);
         metrics.served(true);
     }
@@ -337,6 +361,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         e.chargePerUnit = c.chargeMicros();
         e.expiresEpochSeconds = c.expiresEpochSeconds();
         e.country = country;
+        e.userKey = c.userKey();
         if (type == EventType.CONVERSION) {
             e.eventName(eventName);
             e.revenueMicros = revenueMicros;
@@ -386,6 +411,31 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
             ledger.clearState();
             rollups.clearState();
             return 0;
+        }
+    }
+
+    /** Slots the frequency table starts with (48 bytes each: 3 MiB); it doubles as it fills. */
+    static final int FREQUENCY_INITIAL_SLOTS = 1 << 16;
+
+    /** The first journal file the frequency checkpoint does not cover (0: none, replay every file into the counts). */
+    private static long loadFrequency(Path dir, FrequencyCounting counting, FrequencyCounts counts) {
+        try {
+            return counting.loadCheckpoint(dir, counts::emptyCopy);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("frequency checkpoint ignored, counting from every journal file kept: {}", e.toString());
+            return 0;
+        }
+    }
+
+    /** Frequency thread: the checkpoint event passed the journal; write the counts as of its position. */
+    private void writeFrequency(Path dir, FrequencyCounting counting, long firstUncovered) {
+        if (firstUncovered <= 0) {
+            return;
+        }
+        try {
+            counting.writeCheckpoint(dir, firstUncovered);
+        } catch (IOException ex) {
+            LOG.warn("frequency checkpoint failed (the next one retries): {}", ex.toString());
         }
     }
 

@@ -11,22 +11,24 @@ import java.util.function.Consumer;
 
 /**
  * The event journal: billing events in a {@link RecordLog} of files {@code journal-NNNNNNNNNNNNNNNNNNNN.log}
- * in one folder. Each payload is {@value #PAYLOAD_BYTES} bytes: version 1, type, billing model, country,
- * then the event's longs (see {@link #encode}); a conversion's is version 2, the same followed by its revenue
- * micros (long), whether it is a goal (byte 1 or 0), its event name's length (byte, 0 to 64) and the name's ASCII
- * bytes ({@value #CONVERSION_PAYLOAD_BYTES} bytes and the name). Version 1 conversions (older journals) read as
- * goals without a name or revenue. Written by the journal handler's thread:
+ * in one folder. Each payload is {@value #PAYLOAD_BYTES} bytes: version 2, type, billing model, country,
+ * then the event's longs (see {@link #encode}); version 2 added the last long, the user's frequency key. Version 1
+ * records ({@value #V1_PAYLOAD_BYTES} bytes) still replay, with no frequency key. A conversion's record is version 3:
+ * the version 2 fields followed by its revenue micros (long), whether it is a goal (byte 1 or 0), its event name's
+ * length (byte, 0 to 64) and the name's ASCII bytes ({@value #CONVERSION_PAYLOAD_BYTES} bytes and the name); version 1
+ * and 2 conversions (older journals) read as goals without a name or revenue. Written by the journal handler's thread:
  * {@link #append} buffers, {@link #commit} writes and forces (group commit); a file past the size limit
  * is closed and a new one started. {@link #replay} reads every file in order and cuts a torn or corrupt
  * tail off (later files are still read: each holds acknowledged events).
  */
 public final class Journal implements AutoCloseable {
 
-    static final int VERSION = 1;
-    /** The version of conversion records: the version 1 fields, then revenue, goal and event name. */
-    static final int CONVERSION_VERSION = 2;
-    static final int PAYLOAD_BYTES = 5 + 13 * 8;
+    static final int VERSION = 2;
+    static final int V1_PAYLOAD_BYTES = 5 + 13 * 8;
+    static final int PAYLOAD_BYTES = V1_PAYLOAD_BYTES + 8;
     static final int RECORD_BYTES = RecordLog.HEADER_BYTES + PAYLOAD_BYTES;
+    /** The version of conversion records: the version 2 fields, then revenue, goal and event name. */
+    static final int CONVERSION_VERSION = 3;
     /** A conversion record's payload without its name's bytes. */
     static final int CONVERSION_PAYLOAD_BYTES = PAYLOAD_BYTES + 8 + 1 + 1;
     static final int MAX_PAYLOAD_BYTES = CONVERSION_PAYLOAD_BYTES + BillingEvent.EVENT_NAME_MAX;
@@ -78,7 +80,7 @@ public final class Journal implements AutoCloseable {
                 .putLong(e.timeMillis).putLong(e.impressionHi).putLong(e.impressionLo).putLong(e.adSpaceId)
                 .putLong(e.publisherId).putLong(e.campaignId).putLong(e.adGroupId).putLong(e.accountId)
                 .putLong(e.creativeId).putLong(e.chargePerUnit).putLong(e.reservedMicros).putLong(e.expiresEpochSeconds)
-                .putLong(e.invalidReason.code);
+                .putLong(e.invalidReason.code).putLong(e.userKey);
         if (conversion) {
             b.putLong(e.revenueMicros).put((byte) (e.goal ? 1 : 0)).put((byte) e.eventNameLength).put(e.eventName, 0, e.eventNameLength);
         }
@@ -93,7 +95,8 @@ public final class Journal implements AutoCloseable {
         int version = b.get();
         EventType type = EventType.ofCode(b.get());
         int billing = b.get();
-        boolean known = version == VERSION ? length == PAYLOAD_BYTES
+        boolean known = version == 1 ? length == V1_PAYLOAD_BYTES
+                : version == VERSION ? length == PAYLOAD_BYTES
                 : version == CONVERSION_VERSION && type == EventType.CONVERSION && length >= CONVERSION_PAYLOAD_BYTES
                 && length <= MAX_PAYLOAD_BYTES;
         if (!known || type == null || type == EventType.TICK || type == EventType.CHECKPOINT || billing < 0
@@ -122,6 +125,7 @@ public final class Journal implements AutoCloseable {
             return false;
         }
         e.invalidReason = reason;
+        e.userKey = version >= 2 ? b.getLong() : 0;
         if (version == CONVERSION_VERSION) {
             e.revenueMicros = b.getLong();
             int goal = b.get();

@@ -46,9 +46,11 @@ public final class TrackerMint {
             Ascii.putHex16(id, 16, lo);
             Ascii.putHex16(id, 0, hi);
             long creative = decision.creative(i).id();
+            // Only a frequency-capped ad's trackers carry the user's (pseudonymous) frequency key: the pipeline counts it.
+            long userKey = userKeyOf(snapshot, decision, i);
             for (TrackerSigner.Purpose p : TRACKERS) {
                 out.tokenLengths[p.ordinal()][i] = signer.signInto(p, id, request.adSpaceId(), group.campaignId(), group.id(), creative,
-                        group.bid().model(), decision.chargePerUnit(i), expires, out.scratch, out.tokens[p.ordinal()][i]);
+                        group.bid().model(), decision.chargePerUnit(i), expires, userKey, out.scratch, out.tokens[p.ordinal()][i]);
             }
             // View-through groups may convert without a click: their answer carries a conversion token, valid for the
             // group's conversion window from now (the pipeline still requires the impression to have been counted).
@@ -56,11 +58,16 @@ public final class TrackerMint {
             out.tokenLengths[v][i] = group.viewThroughConversions()
                     ? signer.signInto(TrackerSigner.Purpose.CONVERSION, id, request.adSpaceId(), group.campaignId(), group.id(), creative,
                     group.bid().model(), decision.chargePerUnit(i), request.nowMillis() / 1000 + group.conversionWindowSeconds(),
-                    out.scratch, out.tokens[v][i])
+                    userKey, out.scratch, out.tokens[v][i])
                     : 0;
         }
         out.count = n;
         out.expiresEpochSeconds = expires;
         return out;
+    }
+
+    /** The frequency key slot i's events are counted under: the decision's, for a capped ad group; 0 otherwise. */
+    static long userKeyOf(Snapshot snapshot, Decision decision, int slot) {
+        return snapshot.capRules(decision.ordinal(slot)) == null ? 0 : decision.userKey();
     }
 }

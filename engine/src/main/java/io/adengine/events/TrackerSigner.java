@@ -11,20 +11,26 @@ import java.util.Base64;
 
 /**
  * Signs and verifies tracker tokens. A token is {@code base64url(payload) "." base64url(mac)} where the
- * payload is {@code v3|purpose|impressionId|adSpaceId|campaignId|adGroupId|creativeId|billing|chargeMicros|expiresEpochSeconds|replicaId}
+ * payload is {@code v4|purpose|impressionId|adSpaceId|campaignId|adGroupId|creativeId|billing|chargeMicros|expiresEpochSeconds|replicaId|userKey}
  * and the MAC is the first 16 bytes of HMAC-SHA256 over the payload bytes. The purpose ({@link Purpose}: one
  * letter) binds a token to one tracker: an impression token is not a click or a conversion token. The replica id
- * (format v3) names the replica that served the ad and alone counts its events (0: a single engine). Tokens of the
- * older formats (v1 purpose-less, v2 without the replica) are refused ({@link #formatOf} tells them apart).
+ * (format v3) names the replica that served the ad and alone counts its events (0: a single engine). The user key
+ * (format v4: 16 hex digits) is the user's frequency key ({@code audience.FrequencyKeys}, pseudonymous) when the ad is
+ * frequency-capped, so the pipeline can count the user's events; {@code 0000000000000000} otherwise and whenever the
+ * request's privacy signals forbid user data. v3 tokens (minted before v4, still in flight after an upgrade) are
+ * accepted with no user key; the older formats (v1 purpose-less, v2 without the replica) are refused
+ * ({@link #formatOf} tells them apart).
  * Thread-safe: each thread gets its own {@link Mac}.
  */
 public final class TrackerSigner {
 
     private static final int MAC_BYTES = 16;
-    /** The token format this signer writes and the only one it accepts. */
-    public static final String FORMAT = "v3";
-    /** Longest payload {@link #signInto} writes: "v3|", a purpose letter, a 32-digit id, six decimal longs, a billing model name, a replica id, ten bars. */
-    static final int MAX_PAYLOAD = 3 + 1 + 32 + 6 * 20 + 3 + 4 + 10;
+    /** The token format this signer writes. */
+    public static final String FORMAT = "v4";
+    /** The previous format, still accepted (with no user key). */
+    static final String FORMAT_V3 = "v3";
+    /** Longest payload {@link #signInto} writes: "v4|", a purpose letter, a 32-digit id, six decimal longs, a billing model name, a replica id, a 16-digit user key, eleven bars. */
+    static final int MAX_PAYLOAD = 3 + 1 + 32 + 6 * 20 + 3 + 4 + 16 + 11;
 
     /** What a token may be used for: the tracker endpoint that accepts it. */
     public enum Purpose {
@@ -94,7 +100,13 @@ public final class TrackerSigner {
      * events (0: a single engine).
      */
     public record Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
-                         String billing, long chargeMicros, long expiresEpochSeconds, int replicaId) {
+                         String billing, long chargeMicros, long expiresEpochSeconds, int replicaId, long userKey) {
+
+        /** Claims without a user key. */
+        public Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
+                      String billing, long chargeMicros, long expiresEpochSeconds, int replicaId) {
+            this(purpose, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expiresEpochSeconds, replicaId, 0);
+        }
 
         /** Claims of a single engine (replica id 0). */
         public Claims(Purpose purpose, String impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId,
@@ -104,14 +116,15 @@ public final class TrackerSigner {
 
         /** The same claims (owner included) for another purpose and expiry (the conversion token a counted click mints). */
         public Claims forPurpose(Purpose p, long expires) {
-            return new Claims(p, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expires, replicaId);
+            return new Claims(p, impressionId, adSpaceId, campaignId, adGroupId, creativeId, billing, chargeMicros, expires, replicaId, userKey);
         }
     }
 
     /** Signs the claims (with their own replica id) into a URL-safe token. */
     public String sign(Claims c) {
         String payload = FORMAT + "|" + (char) c.purpose().letter + '|' + c.impressionId() + '|' + c.adSpaceId() + '|' + c.campaignId() + '|' + c.adGroupId() + '|'
-                + c.creativeId() + '|' + c.billing() + '|' + c.chargeMicros() + '|' + c.expiresEpochSeconds() + '|' + c.replicaId();
+                + c.creativeId() + '|' + c.billing() + '|' + c.chargeMicros() + '|' + c.expiresEpochSeconds() + '|' + c.replicaId() + '|'
+                + String.format("%016x", c.userKey());
         byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
         return ENCODER.encodeToString(bytes) + '.' + ENCODER.encodeToString(mac(bytes));
     }
@@ -122,10 +135,10 @@ public final class TrackerSigner {
      * ({@link #SCRATCH_BYTES} bytes at least); {@code impressionId} is 32 lower-case hex digits.
      */
     public int signInto(Purpose purpose, byte[] impressionId, long adSpaceId, long campaignId, long adGroupId, long creativeId, BidModel billing,
-                        long chargeMicros, long expiresEpochSeconds, byte[] scratch, byte[] token) {
+                        long chargeMicros, long expiresEpochSeconds, long userKey, byte[] scratch, byte[] token) {
         int n = 0;
         scratch[n++] = 'v';
-        scratch[n++] = '3';
+        scratch[n++] = '4';
         scratch[n++] = '|';
         scratch[n++] = purpose.letter;
         scratch[n++] = '|';
@@ -149,6 +162,9 @@ public final class TrackerSigner {
         n = Ascii.putDecimal(scratch, n, expiresEpochSeconds);
         scratch[n++] = '|';
         n = Ascii.putDecimal(scratch, n, replicaId);
+        scratch[n++] = '|';
+        Ascii.putHex16(scratch, n, userKey);
+        n += 16;
         Mac mac = macs.get();
         mac.update(scratch, 0, n);
         try {
@@ -199,16 +215,17 @@ public final class TrackerSigner {
             return null;
         }
         String[] f = new String(payload, StandardCharsets.US_ASCII).split("\\|", -1);
-        if (f.length != 11 || !FORMAT.equals(f[0]) || Purpose.ofLetter(f[1]) == null) {
+        boolean v4 = f.length == 12 && FORMAT.equals(f[0]);
+        if (!v4 && !(f.length == 11 && FORMAT_V3.equals(f[0])) || Purpose.ofLetter(f[1]) == null) {
             return null;
         }
         try {
             int replica = Integer.parseInt(f[10]);
-            if (replica < 0 || replica > 9999) {
+            if (replica < 0 || replica > 9999 || v4 && !f[11].matches("[0-9a-f]{16}")) {
                 return null;
             }
             return new Claims(Purpose.ofLetter(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]),
-                    f[7], Long.parseLong(f[8]), Long.parseLong(f[9]), replica);
+                    f[7], Long.parseLong(f[8]), Long.parseLong(f[9]), replica, v4 ? Long.parseUnsignedLong(f[11], 16) : 0);
         } catch (NumberFormatException e) {
             return null;
         }

@@ -48,6 +48,9 @@ public final class Segment {
     final RoaringBitmap acceptsUnknownUser;
     final RoaringBitmap contextual;
     final String[] advertiserDomains;
+    // Per ordinal: its frequency caps and its campaign's (null: uncapped), and whether a capped group takes unknown users.
+    final FrequencyRule[][] capRules;
+    final boolean[] capUnknownUsers;
     // The schedule bitmaps of the two latest UTC quarter hours asked for, by quarter parity: the current one,
     // and the next one, computed ahead by the engine's clock task so no request pays for it at the boundary.
     private final LiveQuarter[] live = new LiveQuarter[2];
@@ -114,6 +117,12 @@ public final class Segment {
         for (int i = 0; i < groups.length; i++) {
             io.adengine.model.Campaign c = parts.brand().campaigns()[i];
             advertiserDomains[i] = c == null ? null : c.advertiserDomain();
+        }
+        this.capRules = new FrequencyRule[groups.length][];
+        this.capUnknownUsers = new boolean[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            capRules[i] = FrequencyRule.of(groups[i], parts.brand().campaigns()[i]);
+            capUnknownUsers[i] = groups[i].capUnknownUsers();
         }
     }
 
@@ -219,6 +228,16 @@ public final class Segment {
      */
     public RoaringBitmap contextual() {
         return contextual;
+    }
+
+    /** The frequency caps of an ordinal (its own, then its campaign's), or {@code null} when it has none. */
+    public FrequencyRule[] capRules(int ordinal) {
+        return capRules[ordinal];
+    }
+
+    /** Whether a capped ordinal may serve a request without a usable user id. */
+    public boolean capUnknownUsers(int ordinal) {
+        return capUnknownUsers[ordinal];
     }
 
     /** The advertiser domain of an ordinal's campaign, or {@code null} when it declares none. */

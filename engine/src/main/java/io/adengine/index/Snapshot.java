@@ -243,6 +243,18 @@ public final class Snapshot {
         return segments[i].contextual().contains(ordinal - offsets[i]);
     }
 
+    /** The frequency caps of an ordinal (its own, then its campaign's), or {@code null} when it has none. */
+    public FrequencyRule[] capRules(int ordinal) {
+        int i = segmentOf(ordinal);
+        return segments[i].capRules(ordinal - offsets[i]);
+    }
+
+    /** Whether a capped ordinal may serve a request without a usable user id ({@code capUnknownUsers}). */
+    public boolean capUnknownUsers(int ordinal) {
+        int i = segmentOf(ordinal);
+        return segments[i].capUnknownUsers(ordinal - offsets[i]);
+    }
+
     /** The advertiser domain of an ordinal's campaign, or {@code null}. */
     public String advertiserDomain(int ordinal) {
         int i = segmentOf(ordinal);

@@ -35,6 +35,7 @@ public final class AdDecider {
     private final BudgetGate budget;
     private final UserTargeting users;
     private final RateSource rateSource;
+    private final FrequencyGate frequency;
     // The learned rates of each segment for the request being decided (null: the placement's priors).
     private final SegmentRates[] segmentRates = new SegmentRates[Snapshot.MAX_SEGMENTS];
     // The ranked list: at most count + 1 entries (the extra one prices the last ad), one per campaign.
@@ -52,6 +53,10 @@ public final class AdDecider {
     private int user = UserTargeting.UNKNOWN_USER;
     // Whether the request's privacy signals allow contextual targeting only (see Privacy), set with the user.
     private boolean contextualOnly;
+    // The request's frequency key, computed the first time a capped candidate needs it (UNRESOLVED until then).
+    private static final long UNRESOLVED = Long.MIN_VALUE;
+    private long userKey = UNRESOLVED;
+    private AdRequest request;
 
     public AdDecider(BudgetGate budget, UserTargeting users) {
         this(budget, users, RateSource.PRIORS);
@@ -59,9 +64,15 @@ public final class AdDecider {
 
     /** A decider ranking with learned rates where {@code rates} has them. */
     public AdDecider(BudgetGate budget, UserTargeting users, RateSource rates) {
+        this(budget, users, rates, FrequencyGate.NONE);
+    }
+
+    /** A decider that also enforces frequency caps with {@code frequency}'s counts. */
+    public AdDecider(BudgetGate budget, UserTargeting users, RateSource rates, FrequencyGate frequency) {
         this.budget = budget;
         this.users = users;
         this.rateSource = rates;
+        this.frequency = frequency;
     }
 
     /** A decider with no spend tracking and no user data. */
@@ -86,7 +97,7 @@ public final class AdDecider {
         rankedLimit = request.count() + 1;
         resolveRates(snapshot, request);
         if (explain) {
-            rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain);
+            rankEveryCandidate(snapshot, filter(snapshot, request, entry, out.explain), entry, out.explain, request.nowMillis());
         } else {
             resolveUser(request, entry);
             for (int i = 0; i < snapshot.segmentCount(); i++) {
@@ -95,6 +106,11 @@ public final class AdDecider {
             }
         }
         price(snapshot, entry, request, out);
+        for (int i = 0; i < out.filled; i++) {
+            if (snapshot.capRules(out.ordinals[i]) != null) {
+                out.userKey = userKey(request);
+            }
+        }
         if (explain && request.explainAdGroupId() != 0) {
             out.explain.adGroup(request.explainAdGroupId(), reasonFor(snapshot, request, entry, out));
         }
@@ -131,6 +147,29 @@ public final class AdDecider {
     private void resolveUser(AdRequest request, AdSpaceEntry entry) {
         contextualOnly = !Privacy.allowsUserData(request, entry.space());
         user = contextualOnly ? UserTargeting.UNKNOWN_USER : users.userOf(request);
+        userKey = UNRESOLVED;
+        this.request = request;
+    }
+
+    /** The request's frequency key: none when its privacy signals forbid user data; computed once per decision. */
+    private long userKey(AdRequest request) {
+        if (userKey == UNRESOLVED) {
+            userKey = contextualOnly ? FrequencyGate.NO_USER : frequency.userKey(request);
+        }
+        return userKey;
+    }
+
+    /**
+     * Whether an ordinal's frequency caps (its own and its campaign's) let this request's user see it: always for an
+     * uncapped group; for a capped one, a user without a usable id only when the group allows unknown users.
+     */
+    private boolean capsAllow(Snapshot snapshot, int o, long nowMillis) {
+        io.adengine.index.FrequencyRule[] rules = snapshot.capRules(o);
+        if (rules == null) {
+            return true;
+        }
+        long key = userKey(request);
+        return key == FrequencyGate.NO_USER ? snapshot.capUnknownUsers(o) : frequency.allows(rules, key, nowMillis);
     }
 
     /** The candidate ordinals after every bitmap filter; a fresh bitmap the caller may modify. */
@@ -208,7 +247,7 @@ public final class AdDecider {
         RoaringBitmap entrants = new RoaringBitmap();
         resolveRates(snapshot, request);
         filter(snapshot, request, entry, null).forEach((int o) -> {
-            if (!belowFloor(snapshot, o, entry) && budget.allows(snapshot, o)) {
+            if (!belowFloor(snapshot, o, entry) && budget.allows(snapshot, o) && capsAllow(snapshot, o, request.nowMillis())) {
                 entrants.add(o);
             }
         });
@@ -297,7 +336,8 @@ public final class AdDecider {
                 if (anyHidden && hidden.contains(o) || tier != Snapshot.TIER_CPT && ecpm < floor) {
                     continue;
                 }
-                if (passesLazyFilters(snapshot, segment, offset, o) && budget.allows(snapshot, offset + o)) {
+                if (passesLazyFilters(snapshot, segment, offset, o) && budget.allows(snapshot, offset + o)
+                        && capsAllow(snapshot, offset + o, request.nowMillis())) {
                     offer(snapshot, offset + o, tier, ecpm);
                 }
             }
@@ -305,9 +345,10 @@ public final class AdDecider {
     }
 
     /** Explain needs exact counts per stage, so it looks at every candidate. */
-    private void rankEveryCandidate(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, Explain explain) {
+    private void rankEveryCandidate(Snapshot snapshot, RoaringBitmap candidates, AdSpaceEntry entry, Explain explain, long nowMillis) {
         long belowFloor = 0;
         long overBudget = 0;
+        long capped = 0;
         PeekableIntIterator it = candidates.getIntIterator();
         while (it.hasNext()) {
             int o = it.next();
@@ -319,11 +360,16 @@ public final class AdDecider {
                 overBudget++;
                 continue;
             }
+            if (!capsAllow(snapshot, o, nowMillis)) {
+                capped++;
+                continue;
+            }
             offer(snapshot, o, snapshot.tier(o), ecpm(snapshot, o, entry));
         }
         explain.removed(FilterStage.BELOW_FLOOR, belowFloor);
         explain.removed(FilterStage.BUDGET, overBudget);
-        explain.auctionCandidates(candidates.getLongCardinality() - belowFloor - overBudget);
+        explain.removed(FilterStage.FREQUENCY_CAP, capped);
+        explain.auctionCandidates(candidates.getLongCardinality() - belowFloor - overBudget - capped);
     }
 
     /**
@@ -494,6 +540,9 @@ public final class AdDecider {
                 ecpm(snapshot, o, entry));
         if (filtered != null) {
             return filtered;
+        }
+        if (!capsAllow(snapshot, o, request.nowMillis())) {
+            return NotServedReason.FREQUENCY_CAP;
         }
         for (int i = 0; i < out.filled; i++) {
             if (out.ordinals[i] == o) {

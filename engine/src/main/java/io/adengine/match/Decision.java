@@ -20,16 +20,26 @@ public final class Decision {
     final Creative[] creatives = new Creative[AdRequest.MAX_COUNT];
     final Explain explain = new Explain();
     boolean explained;
+    long userKey;
 
     void reset() {
         outcome = Outcome.NO_FILL;
         filled = 0;
+        userKey = FrequencyGate.NO_USER;
         explained = false;
         java.util.Arrays.fill(creatives, null);
     }
 
     public Outcome outcome() {
         return outcome;
+    }
+
+    /**
+     * The request's frequency key when one of the answer's ads is frequency-capped (its trackers carry it so the
+     * pipeline can count the user's events), else {@link FrequencyGate#NO_USER}.
+     */
+    public long userKey() {
+        return userKey;
     }
 
     /** Number of ads in the answer. */

@@ -15,5 +15,6 @@ public enum FilterStage {
     USER,
     SCHEDULE,
     BELOW_FLOOR,
-    BUDGET
+    BUDGET,
+    FREQUENCY_CAP
 }

@@ -18,6 +18,10 @@ import java.util.regex.Pattern;
  *                     counts for this group (default {@value #CONVERSION_WINDOW_DEFAULT_SECONDS}, at most
  *                     {@value #CONVERSION_WINDOW_MAX_SECONDS})
  * @param viewThroughConversions whether a conversion after an impression without a click counts too
+ * @param frequencyCaps per-user caps of this group's own events ({@link FrequencyCap}; at most {@value FrequencyCap#MAX_CAPS})
+ * @param capUnknownUsers whether a capped group (by its own caps or its campaign's) may serve a request without a usable
+ *                     user id (no GAID, the all-zero GAID, limited ad tracking, or privacy signals that forbid user data),
+ *                     whom no cap can count; default false
  * @param conversionEvents the conversion event names (a postback's {@code event}) that are this group's goal: charged
  *                     under CPA and counted as conversions (reports, learned conversion rates); other events are
  *                     journaled and reported as other conversions, never charged. Empty (the default): every
@@ -43,6 +47,8 @@ public record AdGroup(
         boolean deliveryOn,
         long conversionWindowSeconds,
         boolean viewThroughConversions,
+        java.util.List<FrequencyCap> frequencyCaps,
+        boolean capUnknownUsers,
         List<String> conversionEvents) {
 
     /** Seven days: the click-through window most measurement partners default to. */
@@ -56,15 +62,6 @@ public record AdGroup(
     /** What a conversion event name is made of: 1 to 64 ASCII letters, digits, '_', '.' or '-' (as a postback's event). */
     public static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    /** A group whose every conversion event is a goal (no {@code conversionEvents}). */
-    public AdGroup(long id, long version, long campaignId, String name, PromotedApp app, InstallStateTarget installState,
-                   Set<PlacementType> placements, Set<Long> adSpaceIds, Set<Long> publisherIds, Targeting targeting, Schedule schedule,
-                   Budget budget, Bid bid, ReviewStatus review, String rejectReason, boolean deliveryOn, long conversionWindowSeconds,
-                   boolean viewThroughConversions) {
-        this(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule, budget, bid,
-                review, rejectReason, deliveryOn, conversionWindowSeconds, viewThroughConversions, List.of());
-    }
-
     /** A group with the default conversion window and no view-through conversions. */
     public AdGroup(long id, long version, long campaignId, String name, PromotedApp app, InstallStateTarget installState,
                    Set<PlacementType> placements, Set<Long> adSpaceIds, Set<Long> publisherIds, Targeting targeting, Schedule schedule,
@@ -73,11 +70,37 @@ public record AdGroup(
                 review, rejectReason, deliveryOn, CONVERSION_WINDOW_DEFAULT_SECONDS, false);
     }
 
+    /** A group without frequency caps. */
+    public AdGroup(long id, long version, long campaignId, String name, PromotedApp app, InstallStateTarget installState,
+                   Set<PlacementType> placements, Set<Long> adSpaceIds, Set<Long> publisherIds, Targeting targeting, Schedule schedule,
+                   Budget budget, Bid bid, ReviewStatus review, String rejectReason, boolean deliveryOn, long conversionWindowSeconds,
+                   boolean viewThroughConversions) {
+        this(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule, budget, bid,
+                review, rejectReason, deliveryOn, conversionWindowSeconds, viewThroughConversions, java.util.List.of(), false);
+    }
+
+    /** A group whose every conversion event is a goal (no {@code conversionEvents}). */
+    public AdGroup(long id, long version, long campaignId, String name, PromotedApp app, InstallStateTarget installState,
+                   Set<PlacementType> placements, Set<Long> adSpaceIds, Set<Long> publisherIds, Targeting targeting, Schedule schedule,
+                   Budget budget, Bid bid, ReviewStatus review, String rejectReason, boolean deliveryOn, long conversionWindowSeconds,
+                   boolean viewThroughConversions, java.util.List<FrequencyCap> frequencyCaps, boolean capUnknownUsers) {
+        this(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule, budget, bid,
+                review, rejectReason, deliveryOn, conversionWindowSeconds, viewThroughConversions, frequencyCaps, capUnknownUsers, List.of());
+    }
+
+    /** This group with other frequency caps. */
+    public AdGroup withFrequencyCaps(java.util.List<FrequencyCap> caps, boolean capUnknown) {
+        return new AdGroup(id, version, campaignId, name, app, installState, placements, adSpaceIds, publisherIds, targeting, schedule,
+                budget, bid, review, rejectReason, deliveryOn, conversionWindowSeconds, viewThroughConversions, caps, capUnknown,
+                conversionEvents);
+    }
+
     public AdGroup {
         if (conversionWindowSeconds < CONVERSION_WINDOW_MIN_SECONDS || conversionWindowSeconds > CONVERSION_WINDOW_MAX_SECONDS) {
             throw new IllegalArgumentException("conversionWindowSeconds must be " + CONVERSION_WINDOW_MIN_SECONDS + ".."
                     + CONVERSION_WINDOW_MAX_SECONDS);
         }
+        frequencyCaps = FrequencyCap.checked(frequencyCaps);
         conversionEvents = List.copyOf(conversionEvents);
         if (conversionEvents.size() > CONVERSION_EVENTS_MAX) {
             throw new IllegalArgumentException("conversionEvents holds at most " + CONVERSION_EVENTS_MAX + " event names");

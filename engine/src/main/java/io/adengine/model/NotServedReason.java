@@ -29,6 +29,7 @@ public enum NotServedReason {
     USER("user targeting (audiences, gender, age or install state)"),
     SCHEDULE("outside its flight dates or dayparting hours"),
     BUDGET("its budget, pacing or the account's money does not allow another charge"),
+    FREQUENCY_CAP("a frequency cap of the ad group or its campaign: this user has had the most impressions or clicks the cap allows in its window, or the request has no usable user id and the group does not allow unknown users (capUnknownUsers)"),
     BELOW_FLOOR("its eCPM is below the ad space's floor"),
     SAME_CAMPAIGN("another ad group of its campaign ranked higher in this response"),
     SAME_ADVERTISER("an ad of the same advertiser domain ranked higher in this response (competitive exclusion)"),

@@ -8,6 +8,7 @@ import io.adengine.audience.AudienceFileException;
 import io.adengine.audience.AudienceService;
 import io.adengine.audience.AudienceStore;
 import io.adengine.audience.AudienceUpload;
+import io.adengine.audience.ProfileUpload;
 import io.adengine.audience.Reach;
 import io.adengine.model.AgeRange;
 import io.adengine.model.Gender;
@@ -47,6 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       answers the import report, or 400 with the reason the file was rejected.</li>
  *   <li>{@code POST /v1/admin/audiences/reach}: a JSON targeting spec; answers the audience size and the
  *       estimated maximum daily users and impressions.</li>
+ *   <li>{@code POST /v1/admin/profiles}: a text body in the profile feed's line format (demographics,
+ *       install and uninstall events; {@link ProfileUpload}); applied while serving and kept in the store;
+ *       answers what was applied and refused, or 400 naming the line and field that rejected it.</li>
  * </ul>
  * Parsing, importing and reach estimates run on the audience worker ({@code audienceWork}, one thread, so
  * an upload's chunks are parsed in order and the store keeps one writer), not on the admin event loop: the
@@ -59,6 +63,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
 
     static final String PREFIX = "/v1/admin/audiences";
+    static final String PROFILES = "/v1/admin/profiles";
     /** Bytes handed to the worker and not yet parsed above which the connection is not read. */
     static final int PAUSE_BYTES = 8 << 20;
     private static final int RESUME_BYTES = 2 << 20;
@@ -88,7 +93,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest request) {
             String path = Routes.path(request.uri());
-            ours = path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+            ours = path.equals(PREFIX) || path.startsWith(PREFIX + "/") || path.equals(PROFILES);
             passing = !ours;
             if (passing) {
                 ctx.fireChannelRead(msg);
@@ -135,6 +140,8 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             listing = true;
         } else if (!request.method().equals(HttpMethod.POST)) {
             pending = new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use POST (GET only for the listing, " + PREFIX + ")", null);
+        } else if (path.equals(PROFILES)) {
+            pending = startProfiles(request);
         } else if (path.equals(PREFIX + "/reach")) {
             reachBody = ctx.alloc().buffer(1024);
         } else {
@@ -171,6 +178,15 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             return tooLarge();
         }
         upload = new Upload(audienceId, new AudienceUpload(type.equals("gaid") ? AudienceUpload.KeyType.GAID : AudienceUpload.KeyType.MD5));
+        return null;
+    }
+
+    /** Checks a profile upload's declared length; null when it may start. */
+    private ApiError startProfiles(HttpRequest request) {
+        if (HttpUtil.getContentLength(request, -1L) > ProfileUpload.MAX_BYTES) {
+            return tooLarge();
+        }
+        upload = new Upload(new ProfileUpload());
         return null;
     }
 
@@ -256,10 +272,11 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
-    /** One upload: counted on the event loop, parsed on the worker. */
+    /** One upload (an audience, or a profile feed upload): counted on the event loop, parsed on the worker. */
     private final class Upload {
         final long audienceId;
         final AudienceUpload parser;
+        final ProfileUpload profiles;
         final AtomicLong queued = new AtomicLong();
         final byte[] chunk = new byte[64 * 1024];
         long received;
@@ -268,6 +285,17 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         Upload(long audienceId, AudienceUpload parser) {
             this.audienceId = audienceId;
             this.parser = parser;
+            this.profiles = null;
+        }
+
+        Upload(ProfileUpload profiles) {
+            this.audienceId = 0;
+            this.parser = null;
+            this.profiles = profiles;
+        }
+
+        private boolean accept(byte[] bytes, int offset, int length) {
+            return profiles != null ? profiles.accept(bytes, offset, length) : parser.accept(bytes, offset, length);
         }
 
         /** On the event loop: hands a retained chunk to the worker, pausing reads while too much waits. */
@@ -283,7 +311,7 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
                     while (data.isReadable() && ctx.channel().isActive()) {
                         int len = Math.min(chunk.length, data.readableBytes());
                         data.readBytes(chunk, 0, len);
-                        if (!parser.accept(chunk, 0, len)) {
+                        if (!accept(chunk, 0, len)) {
                             data.skipBytes(data.readableBytes());
                         }
                     }
@@ -306,6 +334,9 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
 
         /** On the worker: the end of the file, the import, the report. */
         FullHttpResponse finish(ChannelHandlerContext ctx) {
+            if (profiles != null) {
+                return finishProfiles(ctx);
+            }
             AudienceUpload.Parsed parsed;
             try {
                 parsed = parser.finish();
@@ -341,6 +372,52 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
                 out.release();
                 return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
                         "the import report could not be written", null));
+            }
+            return HttpResponses.json(HttpResponseStatus.OK, out);
+        }
+
+        /** On the worker: the end of a profile upload, applying it, the report. */
+        private FullHttpResponse finishProfiles(ChannelHandlerContext ctx) {
+            ProfileUpload.Parsed parsed;
+            try {
+                parsed = profiles.finish();
+            } catch (AudienceFileException e) {
+                if (profiles.tooLarge()) {
+                    return HttpResponses.error(ctx, tooLarge());
+                }
+                return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.BAD_REQUEST, "profiles_rejected", e.getMessage(),
+                        profiles.rejectedField()));
+            }
+            AudienceService.ProfileImport applied;
+            try {
+                applied = audiences.get().importProfiles(parsed);
+            } catch (IOException | RuntimeException e) {
+                return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                        "the profile upload could not be applied (nothing was published): " + e.getClass().getSimpleName(), null));
+            }
+            ByteBuf out = ctx.alloc().buffer(512);
+            try (JsonGenerator g = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
+                g.writeStartObject();
+                g.writeNumberField("lines", applied.lines());
+                g.writeNumberField("applied", applied.applied());
+                g.writeNumberField("profiles", applied.profiles());
+                g.writeNumberField("installs", applied.installs());
+                g.writeNumberField("uninstalls", applied.uninstalls());
+                g.writeNumberField("users", applied.users());
+                g.writeNumberField("known", applied.known());
+                g.writeNumberField("new", applied.created());
+                g.writeNumberField("refused", applied.refused());
+                g.writeArrayFieldStart("firstRefused");
+                for (String s : applied.firstRefused()) {
+                    g.writeString(s);
+                }
+                g.writeEndArray();
+                g.writeBooleanField("reread", applied.reread());
+                g.writeEndObject();
+            } catch (IOException | RuntimeException e) {
+                out.release();
+                return HttpResponses.error(ctx, new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                        "the profile upload report could not be written", null));
             }
             return HttpResponses.json(HttpResponseStatus.OK, out);
         }
@@ -394,6 +471,9 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
             g.writeNumberField("knownUsers", e.knownUsers());
             g.writeNumberField("maxDailyUsers", e.maxDailyUsers());
             g.writeNumberField("maxDailyImpressions", e.maxDailyImpressions());
+            if (!spec.frequencyCaps().isEmpty() && Reach.impressionsPerUserPerDay(spec.frequencyCaps()) != Long.MAX_VALUE) {
+                g.writeNumberField("frequencyCapImpressionsPerUserPerDay", Reach.impressionsPerUserPerDay(spec.frequencyCaps()));
+            }
             g.writeStringField("basis", e.basis().name());
             g.writeStringField("basisDetail", switch (e.basis()) {
                 case PRIOR -> "prior (fewer than " + audiences.get().config().reachMinObservedUsers() + " known users observed): "
@@ -456,7 +536,35 @@ final class AudienceAdminHandler extends ChannelInboundHandlerAdapter {
         if ((app == null) != (state == null)) {
             throw new IllegalArgumentException("app and installState go together");
         }
-        return new Reach.Spec(include, exclude, genders, age, app, state);
+        return new Reach.Spec(include, exclude, genders, age, app, state, frequencyCaps(root));
+    }
+
+    /** {@code frequencyCaps: [{"event", "max", "windowSeconds"}]} as on an ad group; IllegalArgumentException names the field. */
+    private static java.util.List<io.adengine.model.FrequencyCap> frequencyCaps(JsonNode root) {
+        JsonNode list = root.path("frequencyCaps");
+        if (list.isMissingNode() || list.isNull()) {
+            return java.util.List.of();
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("frequencyCaps: must be an array of {event, max, windowSeconds}");
+        }
+        java.util.List<io.adengine.model.FrequencyCap> caps = new java.util.ArrayList<>();
+        for (JsonNode c : list) {
+            if (!c.path("max").isIntegralNumber() || !c.path("windowSeconds").isIntegralNumber() || !c.path("event").isTextual()) {
+                throw new IllegalArgumentException("frequencyCaps: each cap needs event (IMPRESSION or CLICK), max and windowSeconds");
+            }
+            try {
+                caps.add(new io.adengine.model.FrequencyCap(io.adengine.model.FrequencyCap.Event.valueOf(c.get("event").asText()),
+                        c.get("max").asInt(), c.get("windowSeconds").asLong()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("frequencyCaps: " + e.getMessage());
+            }
+        }
+        try {
+            return io.adengine.model.FrequencyCap.checked(caps);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("frequencyCaps: " + e.getMessage());
+        }
     }
 
     private static Set<Long> ids(JsonNode root, String field, String what) {

@@ -10,6 +10,9 @@ import io.adengine.cluster.CatalogLog;
 import io.adengine.config.EdgeConfig;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.EventPipeline;
+import io.adengine.frequency.FrequencyCounts;
+import io.adengine.audience.FrequencyKeys;
+import io.adengine.match.FrequencyGate;
 import io.adengine.events.KafkaEventSink;
 import io.adengine.events.ServedAds;
 import io.adengine.events.TrackerMint;
@@ -154,7 +157,8 @@ public final class Engine implements AutoCloseable {
                 sync.map(s -> started(started, new CatalogAdminHandler(s.store(),
                         catalogLog.<CatalogWriter>map(l -> l).orElse(CatalogWriter.local(s.store())), config.sync().adminWorkers()))),
                 () -> catalogLog.flatMap(CatalogLog::notReady),
-                learned.<RateSource>map(l -> l).orElse(RateSource.PRIORS));
+                learned.<RateSource>map(l -> l).orElse(RateSource.PRIORS),
+                frequencyGate(new FrequencyKeys(config.trackers().hmacKey()), events.map(EventPipeline::frequencyCounts)));
 
         // Per-snapshot caches are filled by the publishing thread before each swap, not by the first request after it.
         events.ifPresent(e -> holder.beforePublish(e.budgetGate()::prepare));
@@ -205,6 +209,26 @@ public final class Engine implements AutoCloseable {
                 snapshot.version(), snapshot.size(), snapshot.eligible().getCardinality(),
                 pub.localAddress(), admin.localAddress(), epoll ? "epoll" : "nio");
         return new Engine(holder, metrics, events, sync, audiences, catalogLog, pub, admin, started);
+    }
+
+    /**
+     * Frequency caps on the serving path: the request's frequency key, and the pipeline's counts (without the events
+     * pipeline nothing is counted: caps then only keep capped groups from users without a usable id, as budgets are
+     * not enforced either).
+     */
+    static FrequencyGate frequencyGate(FrequencyKeys keys, Optional<FrequencyCounts> counts) {
+        FrequencyCounts c = counts.orElse(null);
+        return new FrequencyGate() {
+            @Override
+            public long userKey(io.adengine.match.AdRequest request) {
+                return keys.of(request.gaid());
+            }
+
+            @Override
+            public int count(long userKey, io.adengine.index.FrequencyRule rule, long nowMillis) {
+                return c == null ? 0 : c.count(userKey, rule, nowMillis);
+            }
+        };
     }
 
     /** The limits are only a defence if the process can open that many sockets: say so at start when it cannot. */

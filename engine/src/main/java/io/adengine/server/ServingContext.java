@@ -6,6 +6,7 @@ import io.adengine.events.ServedAds;
 import io.adengine.events.TrackerMint;
 import io.adengine.index.SnapshotHolder;
 import io.adengine.match.AdDecider;
+import io.adengine.match.FrequencyGate;
 import io.adengine.match.RateSource;
 import io.adengine.match.AdRequest;
 import io.adengine.match.BudgetGate;
@@ -49,14 +50,15 @@ final class ServingContext {
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
                    Optional<CatalogAdminHandler> catalogAdmin) {
         this(snapshots, metrics, mint, writer, served, clock, seeds, maxBodyBytes, adminToken, budget, users, audiences, trackers,
-                reports, catalogAdmin, Optional::empty, RateSource.PRIORS);
+                reports, catalogAdmin, Optional::empty, RateSource.PRIORS, FrequencyGate.NONE);
     }
 
     /** As above, with the cluster's readiness and the learned rates ({@link RateSource#PRIORS}: none). */
     ServingContext(SnapshotHolder snapshots, ServingMetrics metrics, TrackerMint mint, AdResponseWriter writer, ServedAds served,
                    LongSupplier clock, LongSupplier seeds, int maxBodyBytes, String adminToken, BudgetGate budget, UserTargeting users,
                    Optional<AudienceService> audiences, Optional<TrackerEndpoints> trackers, Optional<ReportsApi> reports,
-                   Optional<CatalogAdminHandler> catalogAdmin, Supplier<Optional<String>> notReady, RateSource rates) {
+                   Optional<CatalogAdminHandler> catalogAdmin, Supplier<Optional<String>> notReady, RateSource rates,
+                   FrequencyGate frequency) {
         this.notReady = notReady;
         this.snapshots = snapshots;
         this.metrics = metrics;
@@ -75,7 +77,7 @@ final class ServingContext {
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
-                return new Scratch(new AdDecider(budget, users, rates), maxBodyBytes);
+                return new Scratch(new AdDecider(budget, users, rates, frequency), maxBodyBytes);
             }
         };
     }

@@ -121,4 +121,64 @@ class InstallHistoryTest {
         assertThat(compact.events()).isEqualTo(2);
         assertSame(compact.on(D0 + 5), oracle(events, 4, D0 + 5), "day 5");
     }
+
+    private static long[] packed(List<Event> events) {
+        long[] p = new long[events.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = InstallHistory.packEvent(events.get(i).user(), events.get(i).day(), events.get(i).install());
+        }
+        return p;
+    }
+
+    @Test
+    void withEventsShouldMatchTheDefinitionOverAllEventsOrAnswerNullOnlyForABackDatedEventOfASummarisedUser() {
+        int merged = 0;
+        int refusedMerges = 0;
+        for (int seed = 0; seed < 150; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            int users = 30;
+            List<Event> base = givenEvents(r, users, 120);
+            InstallHistory compact = full(base).from(D0);
+            List<Event> all = new ArrayList<>(base);
+            // Several uploads in a row: mostly live events (on or after D0 + 1), sometimes back-dated ones.
+            for (int round = 0; round < 4; round++) {
+                List<Event> added = new ArrayList<>();
+                boolean backDated = r.nextInt(3) == 0;
+                for (int i = 0, n = 1 + r.nextInt(25); i < n; i++) {
+                    int day = backDated && r.nextBoolean() ? D0 - r.nextInt(200) : D0 + 1 + r.nextInt(120);
+                    added.add(new Event(r.nextInt(users), day, r.nextInt(3) != 0));
+                }
+                InstallHistory next = compact.withEvents(packed(added), added.size());
+                all.addAll(added);
+                if (next == null) {
+                    refusedMerges++;
+                    assertThat(added).as("seed " + seed + ": null only with a back-dated event").anyMatch(e -> e.day() <= D0);
+                    // What the engine does then: re-read the whole history.
+                    next = full(all).from(D0);
+                } else {
+                    merged++;
+                }
+                compact = next;
+                assertThat(compact.fromDay()).isEqualTo(D0);
+                for (int day = D0; day <= D0 + 250; day += 5) {
+                    assertSame(compact.on(day), oracle(all, users, day), "seed " + seed + " round " + round + " day " + day);
+                }
+            }
+        }
+        // The draw must exercise both outcomes.
+        assertThat(merged).isGreaterThan(200);
+        assertThat(refusedMerges).isPositive();
+    }
+
+    @Test
+    void withEventsShouldMergeLiveEventsIntoAFullHistoryToo() {
+        List<Event> base = List.of(new Event(1, D0 - 10, true), new Event(2, D0 - 400, true));
+        List<Event> added = List.of(new Event(1, D0 + 2, false), new Event(2, D0 - 500, false), new Event(3, D0, true));
+        List<Event> all = new ArrayList<>(base);
+        all.addAll(added);
+        InstallHistory next = full(base).withEvents(packed(added), added.size());
+        for (int day = D0 - 600; day <= D0 + 100; day += 5) {
+            assertSame(next.on(day), oracle(all, 4, day), "day " + day);
+        }
+    }
 }

@@ -88,6 +88,43 @@ class ObservedReachTest {
     }
 
     @Test
+    void frequencyCapsShouldBoundTheDailyImpressionsByWhatEachUserMaySee() {
+        SplittableRandom r = new SplittableRandom(2);
+        RoaringBitmap audience = givenAudience(r);
+        UserData data = givenUserData(audience);
+        ObservedTraffic traffic = new ObservedTraffic(USERS, DAY_START);
+        givenTraffic(traffic, new Oracle(), r, 40_000, DAY_START, DAY_START + DAY - 1);
+        traffic.rollOver(DAY_START + DAY + 60_000);
+        ObservedTraffic.Window window = traffic.window(DAY_START + DAY + 120_000);
+        Reach.Priors priors = new Reach.Priors(30, 20, 100);
+        Reach.Estimate free = Reach.estimate(data, include(1), Set.of(), window, priors);
+        io.adengine.model.FrequencyCap.Event imp = io.adengine.model.FrequencyCap.Event.IMPRESSION;
+        io.adengine.model.FrequencyCap.Event click = io.adengine.model.FrequencyCap.Event.CLICK;
+        // Each: the caps, and the most impressions a user may see in a day (windows tiling the day, each holding max).
+        Object[][] cases = {
+            {java.util.List.of(new io.adengine.model.FrequencyCap(imp, 2, 86_400)), 2L},
+            {java.util.List.of(new io.adengine.model.FrequencyCap(imp, 3, 3_600)), 72L},
+            {java.util.List.of(new io.adengine.model.FrequencyCap(imp, 1, 7_000)), 13L},
+            {java.util.List.of(new io.adengine.model.FrequencyCap(imp, 5, 0)), 5L},
+            {java.util.List.of(new io.adengine.model.FrequencyCap(imp, 3, 3_600), new io.adengine.model.FrequencyCap(imp, 10, 7 * 86_400L)), 10L},
+            {java.util.List.of(new io.adengine.model.FrequencyCap(click, 1, 86_400)), null},
+        };
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            java.util.List<io.adengine.model.FrequencyCap> caps = (java.util.List<io.adengine.model.FrequencyCap>) c[0];
+            Reach.Spec spec = new Reach.Spec(Set.of(1L), Set.of(), Set.of(), AgeRange.ANY, null, null, caps);
+            Reach.Estimate e = Reach.estimate(data, spec, Set.of(), window, priors);
+            long expected = c[1] == null ? free.maxDailyImpressions() : Math.min(free.maxDailyImpressions(), free.maxDailyUsers() * (Long) c[1]);
+            assertThat(e.maxDailyImpressions()).as("%s", caps).isEqualTo(expected);
+            assertThat(e.maxDailyUsers()).isEqualTo(free.maxDailyUsers());
+        }
+        assertThat(Reach.estimate(data, new Reach.Spec(Set.of(1L), Set.of(), Set.of(), AgeRange.ANY, null, null,
+                java.util.List.of(new io.adengine.model.FrequencyCap(imp, 1, 86_400))), Set.of(), window, priors).maxDailyImpressions())
+                .as("the observed rate is above one a day per user, so a daily cap of 1 binds").isEqualTo(free.maxDailyUsers())
+                .isLessThan(free.maxDailyImpressions());
+    }
+
+    @Test
     void estimateShouldUseTheLastCompleteDayWhenEnoughUsersWereObserved() {
         SplittableRandom r = new SplittableRandom(1);
         RoaringBitmap audience = givenAudience(r);

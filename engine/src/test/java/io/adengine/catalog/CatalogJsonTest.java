@@ -75,6 +75,45 @@ class CatalogJsonTest {
         throw new AssertionError("no creative " + id);
     }
 
+    /** The sample with {@code caps} (JSON) set as the first ad group's and the first campaign's frequencyCaps. */
+    private static String withCaps(String groupCaps, String campaignCaps) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(SAMPLE.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("adGroups").get(0)).set("frequencyCaps", json.readTree(groupCaps));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("campaigns").get(0)).set("frequencyCaps", json.readTree(campaignCaps));
+        return json.writeValueAsString(tree);
+    }
+
+    @Test
+    void frequencyCapsShouldRoundTripAndEveryBadCapShouldNameItsField() throws Exception {
+        String caps = withCaps("[{\"event\":\"IMPRESSION\",\"max\":2,\"windowSeconds\":86400},{\"event\":\"CLICK\",\"max\":1,\"windowSeconds\":0}]",
+                "[{\"event\":\"IMPRESSION\",\"max\":10,\"windowSeconds\":604800}]");
+        Catalog original = CatalogJson.read(new ByteArrayInputStream(caps.getBytes(StandardCharsets.UTF_8)));
+        io.adengine.model.AdGroup group = original.adGroups().iterator().next();
+        assertThat(group.frequencyCaps()).containsExactly(
+                new io.adengine.model.FrequencyCap(io.adengine.model.FrequencyCap.Event.IMPRESSION, 2, 86_400),
+                new io.adengine.model.FrequencyCap(io.adengine.model.FrequencyCap.Event.CLICK, 1, 0));
+        assertThat(group.capUnknownUsers()).isFalse();
+        assertThat(original.campaigns().iterator().next().frequencyCaps()).hasSize(1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CatalogJson.write(original, out);
+        Catalog copy = CatalogJson.read(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(copy.adGroups()).containsExactlyElementsOf(original.adGroups());
+        assertThat(copy.campaigns()).containsExactlyElementsOf(original.campaigns());
+
+        String ok = "{\"event\":\"IMPRESSION\",\"max\":2,\"windowSeconds\":86400}";
+        assertError(withCaps("[{\"event\":\"VIEW\",\"max\":2,\"windowSeconds\":86400}]", "[]"), "adGroups[0].frequencyCaps[0].event",
+                "unknown value \"VIEW\"");
+        assertError(withCaps("[{\"event\":\"CLICK\",\"max\":0,\"windowSeconds\":86400}]", "[]"), "adGroups[0].frequencyCaps[0].max",
+                "1..10000");
+        assertError(withCaps("[" + ok + ",{\"event\":\"CLICK\",\"max\":1,\"windowSeconds\":30}]", "[]"),
+                "adGroups[0].frequencyCaps[1].windowSeconds", "0 (lifetime) or 60..31536000");
+        assertError(withCaps("[{\"event\":\"CLICK\",\"max\":1}]", "[]"), "adGroups[0].frequencyCaps[0].windowSeconds", "required");
+        assertError(withCaps("[" + ok + "," + ok.replace("2", "3") + "]", "[]"), "adGroups[0].frequencyCaps", "over the same window");
+        assertError(withCaps("[]", "[" + ok + "," + ok.replace("86400", "3600") + "," + ok.replace("86400", "60") + ","
+                + ok.replace("86400", "0") + "," + ok.replace("86400", "600") + "]"), "campaigns[0].frequencyCaps", "at most 4");
+    }
+
     @Test
     void readShouldNameTheFieldPathWhenATypeIsWrong() throws Exception {
         String sample = Files.readString(SAMPLE);

@@ -252,34 +252,36 @@ class GoalConversionsTest {
 
     @Test
     void aJournalWrittenBeforeConversionsHadNamesShouldReplayThemAsChargedGoals() throws Exception {
-        // Version 1 records, as the engine wrote them before: an impression, its click and a conversion of a CPA ad.
-        TrackerSigner.Claims c = BillingFixture.claims("CPA", BID, EXPIRES);
-        long hi = Long.parseUnsignedLong(c.impressionId().substring(0, 16), 16);
-        long lo = Long.parseUnsignedLong(c.impressionId().substring(16), 16);
+        // Records as the engine wrote them before: an impression, its click and a conversion of a CPA ad, one ad's in
+        // version 1 (109 bytes), another's in version 2 (117 bytes, with the frequency key).
+        TrackerSigner.Claims[] ads = {BillingFixture.claims("CPA", BID, EXPIRES), BillingFixture.claims("CPA", BID, EXPIRES)};
         Files.createDirectories(dir);
         try (RecordLog log = RecordLog.open(dir, Journal.NAMING, 0, 1 << 20, false, 1 << 16)) {
-            EventType[] types = {EventType.IMPRESSION, EventType.CLICK, EventType.CONVERSION};
-            for (int t = 0; t < types.length; t++) {
-                BillingEvent e = new BillingEvent();
-                e.clear();
-                e.type = types[t];
-                e.timeMillis = NOW + t * 2_000L;
-                e.impressionHi = hi;
-                e.impressionLo = lo;
-                e.adSpaceId = BillingFixture.AD_SPACE;
-                e.publisherId = PUBLISHER;
-                e.campaignId = BillingFixture.CAMPAIGN;
-                e.adGroupId = GROUP;
-                e.accountId = ACCOUNT;
-                e.creativeId = BillingFixture.CREATIVE;
-                e.billing = io.adengine.model.BidModel.CPA;
-                e.chargePerUnit = BID;
-                e.expiresEpochSeconds = EXPIRES;
-                ByteBuffer b = ByteBuffer.allocate(Journal.MAX_PAYLOAD_BYTES);
-                Journal.encode(e, b);
-                // Version 1: the same first 114 bytes, the version byte 1, nothing after the invalid reason.
-                b.put(0, (byte) 1);
-                log.append(b.array(), 0, Journal.PAYLOAD_BYTES);
+            for (int version = 1; version <= 2; version++) {
+                TrackerSigner.Claims c = ads[version - 1];
+                EventType[] types = {EventType.IMPRESSION, EventType.CLICK, EventType.CONVERSION};
+                for (int t = 0; t < types.length; t++) {
+                    BillingEvent e = new BillingEvent();
+                    e.clear();
+                    e.type = types[t];
+                    e.timeMillis = NOW + t * 2_000L;
+                    e.impressionHi = Long.parseUnsignedLong(c.impressionId().substring(0, 16), 16);
+                    e.impressionLo = Long.parseUnsignedLong(c.impressionId().substring(16), 16);
+                    e.adSpaceId = BillingFixture.AD_SPACE;
+                    e.publisherId = PUBLISHER;
+                    e.campaignId = BillingFixture.CAMPAIGN;
+                    e.adGroupId = GROUP;
+                    e.accountId = ACCOUNT;
+                    e.creativeId = BillingFixture.CREATIVE;
+                    e.billing = io.adengine.model.BidModel.CPA;
+                    e.chargePerUnit = BID;
+                    e.expiresEpochSeconds = EXPIRES;
+                    ByteBuffer b = ByteBuffer.allocate(Journal.MAX_PAYLOAD_BYTES);
+                    Journal.encode(e, b);
+                    // The same leading fields, the older version byte, nothing after that version's last long.
+                    b.put(0, (byte) version);
+                    log.append(b.array(), 0, version == 1 ? Journal.V1_PAYLOAD_BYTES : Journal.PAYLOAD_BYTES);
+                }
             }
             log.commit();
         }
@@ -287,14 +289,16 @@ class GoalConversionsTest {
         AtomicLong clock = new AtomicLong(NOW + 10_000);
         try (EventPipeline p = BillingFixture.start(dir, holder, clock)) {
             assertThat(p.replayResult().problems()).isEmpty();
-            assertThat(p.replayResult().records()).isEqualTo(3);
-            assertThat(p.ledger().group(GROUP).totalSpent()).isEqualTo(BID);
-            assertThat(reported(p, BID)).isEqualTo(new Totals(1, 0, 0, 0, BID));
-            // Its dedup key is the nameless conversion's, as before: a repeat without a name is a duplicate; a named one is new.
-            assertThat(convert(p, c, "", 0, clock.addAndGet(1_000))).isEqualTo(BillingEvent.Status.DUPLICATE);
-            assertThat(convert(p, c, "purchase", 10, clock.addAndGet(1_000))).isEqualTo(BillingEvent.Status.ACCEPTED);
-            p.drain();
+            assertThat(p.replayResult().records()).isEqualTo(6);
             assertThat(p.ledger().group(GROUP).totalSpent()).isEqualTo(2 * BID);
+            assertThat(reported(p, 2 * BID)).isEqualTo(new Totals(2, 0, 0, 0, 2 * BID));
+            // Their dedup key is the nameless conversion's, as before: a repeat without a name is a duplicate; a named one is new.
+            for (TrackerSigner.Claims c : ads) {
+                assertThat(convert(p, c, "", 0, clock.addAndGet(1_000))).isEqualTo(BillingEvent.Status.DUPLICATE);
+                assertThat(convert(p, c, "purchase", 10, clock.addAndGet(1_000))).isEqualTo(BillingEvent.Status.ACCEPTED);
+            }
+            p.drain();
+            assertThat(p.ledger().group(GROUP).totalSpent()).isEqualTo(4 * BID);
         }
     }
 

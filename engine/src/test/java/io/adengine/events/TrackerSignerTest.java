@@ -88,12 +88,37 @@ class TrackerSignerTest {
     }
 
     @Test
+    void formatV3TokensStillInFlightAfterTheUpgradeAreAcceptedWithNoUserKey() throws Exception {
+        // A v3 payload (replica id, no user key), correctly MACed: minted before v4, accepted as an uncapped ad's token.
+        String v3 = maced("v3|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0");
+
+        assertThat(signer.verify(v3)).isEqualTo(claims);
+        assertThat(signer.verify(v3).userKey()).isZero();
+        // A v3 payload with a fourth-format field, or a v4 payload without one, is not a token.
+        assertThat(signer.verify(maced("v3|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0|0000000000000001")))
+                .isNull();
+        assertThat(signer.verify(maced("v4|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0"))).isNull();
+        assertThat(signer.verify(maced("v4|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0|00000000000000G1")))
+                .isNull();
+    }
+
+    @Test
+    void aTokenCarriesTheUserKeyAndAnotherPurposeKeepsIt() {
+        TrackerSigner.Claims capped = new TrackerSigner.Claims(TrackerSigner.Purpose.IMPRESSION, claims.impressionId(), 101, 10, 100, 1000,
+                "CPM", 5, 1_795_923_486, 0, 0x8000_0000_0000_0001L);
+
+        assertThat(signer.verify(signer.sign(capped)).userKey()).isEqualTo(0x8000_0000_0000_0001L);
+        assertThat(signer.verify(signer.sign(capped.forPurpose(TrackerSigner.Purpose.CONVERSION, 1_795_999_999))).userKey())
+                .isEqualTo(0x8000_0000_0000_0001L);
+    }
+
+    @Test
     void aReplicasTokensNameItAsTheirOwnerAndAnotherPurposeKeepsTheOwner() {
         TrackerSigner replica = new TrackerSigner("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), 3);
         byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
         byte[] token = new byte[TrackerSigner.MAX_TOKEN];
         int n = replica.signInto(TrackerSigner.Purpose.CLICK, claims.impressionId().getBytes(StandardCharsets.US_ASCII), 101, 10, 100, 1000,
-                io.adengine.model.BidModel.CPC, 147_500, 1_795_923_486, scratch, token);
+                io.adengine.model.BidModel.CPC, 147_500, 1_795_923_486, 0, scratch, token);
         TrackerSigner.Claims got = signer.verify(new String(token, 0, n, StandardCharsets.US_ASCII));
 
         assertThat(got.replicaId()).isEqualTo(3);
@@ -103,7 +128,7 @@ class TrackerSignerTest {
         // The longest token fits the buffers.
         int m = new TrackerSigner("a-key-of-sixteen-bytes!".getBytes(StandardCharsets.UTF_8), 9999).signInto(TrackerSigner.Purpose.CONVERSION,
                 claims.impressionId().getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
-                io.adengine.model.BidModel.CPM, Long.MAX_VALUE, Long.MAX_VALUE, scratch, token);
+                io.adengine.model.BidModel.CPM, Long.MAX_VALUE, Long.MAX_VALUE, -1L, scratch, token);
         assertThat(m).isLessThanOrEqualTo(TrackerSigner.MAX_TOKEN);
     }
 
@@ -138,8 +163,10 @@ class TrackerSignerTest {
             }
             io.adengine.model.BidModel billing = io.adengine.model.BidModel.values()[r.nextInt(io.adengine.model.BidModel.values().length)];
             TrackerSigner.Purpose purpose = TrackerSigner.Purpose.values()[r.nextInt(TrackerSigner.Purpose.values().length)];
-            TrackerSigner.Claims c = new TrackerSigner.Claims(purpose, id, v[0], v[1], v[2], v[3], billing.name(), v[4], v[5]);
-            int n = signer.signInto(purpose, id.getBytes(StandardCharsets.US_ASCII), v[0], v[1], v[2], v[3], billing, v[4], v[5], scratch, token);
+            long userKey = r.nextInt(3) == 0 ? 0 : r.nextLong();
+            TrackerSigner.Claims c = new TrackerSigner.Claims(purpose, id, v[0], v[1], v[2], v[3], billing.name(), v[4], v[5], 0, userKey);
+            int n = signer.signInto(purpose, id.getBytes(StandardCharsets.US_ASCII), v[0], v[1], v[2], v[3], billing, v[4], v[5], userKey,
+                    scratch, token);
             assertThat(new String(token, 0, n, StandardCharsets.US_ASCII)).as("seed %d, try %d", seed, i).isEqualTo(signer.sign(c));
             assertThat(signer.verify(new String(token, 0, n, StandardCharsets.US_ASCII))).as("seed %d, try %d", seed, i).isEqualTo(c);
         }

@@ -122,6 +122,77 @@ class IndexedMatcherProperties {
     }
 
     /**
+     * Frequency caps on random groups and campaigns, random counts per request (0..3 against maxes of 1..3), and requests
+     * with and without a usable id (and with privacy signals that forbid user data): the decider equals the reference,
+     * which checks each group's caps and its campaign's against the same counts, on full builds and patched snapshots.
+     */
+    @Test
+    void frequencyCappedDecisionEqualsReference() {
+        Property.forAll(1_000, gen -> {
+            Random random = gen.random();
+            Catalog catalog = RandomCatalogs.withRandomCaps(RandomCatalogs.catalog(random), random);
+            EngineConfig.AuctionConfig auction = randomAuction(random);
+            Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
+            checkRequests(catalog, snapshot, auction, RandomUsers.users(random), random, gen.seed(), null, new RandomCounts(catalog));
+        });
+    }
+
+    /**
+     * A frequency counter drawn anew for each request: a usable id or none, and a count of 0..3 per cap. The decider reads
+     * it by counter ({@link FrequencyGate}); the reference by owner, event and window ({@link ReferenceMatcher.Counts}).
+     */
+    static final class RandomCounts implements FrequencyGate, ReferenceMatcher.Counts {
+        private final Map<Long, String> ownerOfCounter = new java.util.HashMap<>();
+        private final Map<String, Integer> counts = new java.util.HashMap<>();
+        private long userKey;
+
+        RandomCounts(Catalog catalog) {
+            for (AdGroup g : catalog.adGroups()) {
+                io.adengine.model.Campaign k = catalog.campaign(g.campaignId());
+                io.adengine.index.FrequencyRule[] rules = io.adengine.index.FrequencyRule.of(g, k);
+                for (int i = 0; rules != null && i < rules.length; i++) {
+                    boolean own = i < g.frequencyCaps().size();
+                    io.adengine.model.FrequencyCap cap = own ? g.frequencyCaps().get(i) : k.frequencyCaps().get(i - g.frequencyCaps().size());
+                    ownerOfCounter.put(rules[i].counter(), key(!own, own ? g.id() : k.id(), cap));
+                }
+            }
+        }
+
+        private static String key(boolean campaign, long owner, io.adengine.model.FrequencyCap cap) {
+            return (campaign ? "campaign " : "group ") + owner + " " + cap.event() + " " + cap.windowSeconds();
+        }
+
+        void draw(Random r) {
+            userKey = r.nextInt(4) == 0 ? NO_USER : r.nextLong() | 1;
+            counts.clear();
+            for (String owner : ownerOfCounter.values()) {
+                counts.put(owner, r.nextInt(4));
+            }
+        }
+
+        @Override
+        public long userKey(AdRequest request) {
+            return userKey;
+        }
+
+        @Override
+        public int count(long key, io.adengine.index.FrequencyRule rule, long nowMillis) {
+            assertThat(key).isEqualTo(userKey).isNotEqualTo(NO_USER);
+            return counts.get(ownerOfCounter.get(rule.counter()));
+        }
+
+        @Override
+        public boolean usableId() {
+            return userKey != NO_USER;
+        }
+
+        @Override
+        public int count(boolean campaign, long ownerId, io.adengine.model.FrequencyCap cap) {
+            return counts.get(key(campaign, ownerId, cap));
+        }
+    }
+
+    /**
      * A base built from one catalog with patches laid over it decides exactly as the reference does on the
      * patched catalog: first one delta (hidden base ordinals, an overlay catalog), then twice a newest
      * delta over the kept first one (ordinals hidden in both earlier segments). The later catalogs mix the
@@ -199,7 +270,13 @@ class IndexedMatcherProperties {
 
     private static void checkRequests(Catalog catalog, Snapshot snapshot, EngineConfig.AuctionConfig auction, RandomUsers.Users users,
                                       Random random, long seed, LearnedRates rates) {
-        AdDecider decider = rates == null ? new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()))
+        checkRequests(catalog, snapshot, auction, users, random, seed, rates, null);
+    }
+
+    private static void checkRequests(Catalog catalog, Snapshot snapshot, EngineConfig.AuctionConfig auction, RandomUsers.Users users,
+                                      Random random, long seed, LearnedRates rates, RandomCounts caps) {
+        AdDecider decider = caps != null ? new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()), RateSource.PRIORS, caps)
+                : rates == null ? new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()))
                 : new AdDecider(BudgetGate.UNLIMITED, new AudienceTargeting(users.holder()), rates);
         AdRequest request = new AdRequest();
         Decision decision = new Decision();
@@ -216,8 +293,11 @@ class IndexedMatcherProperties {
             } else if (pick == 7) {
                 request.gaid("not-a-gaid");
             }
+            if (caps != null) {
+                caps.draw(random);
+            }
             ReferenceMatcher.Result expected = ReferenceMatcher.match(catalog, auction, request, facts,
-                    rates == null ? null : rates.reference(request));
+                    rates == null ? null : rates.reference(request), caps);
 
             Set<Long> entrants = new TreeSet<>();
             RoaringBitmap bitmap = decider.auctionEntrants(snapshot, request);

@@ -73,6 +73,39 @@ public final class RandomCatalogs {
     private RandomCatalogs() {
     }
 
+    /** Frequency-cap windows drawn: lifetime, a minute, an hour, a day, a week. */
+    static final long[] CAP_WINDOWS = {0, 60, 3_600, 86_400, 7 * 86_400L};
+
+    /**
+     * The catalog with random frequency caps: about a third of the groups and a fifth of the campaigns get one or two caps
+     * (max 1..3, so random counts often reach them), and some capped groups allow unknown users.
+     */
+    static Catalog withRandomCaps(Catalog c, Random r) {
+        List<Campaign> campaigns = new ArrayList<>();
+        for (Campaign k : c.campaigns()) {
+            campaigns.add(r.nextInt(5) == 0 ? new Campaign(k.id(), k.version(), k.accountId(), k.name(), k.objective(), k.promotion(),
+                    k.enabled(), k.advertiserDomain(), randomCaps(r)) : k);
+        }
+        List<AdGroup> groups = new ArrayList<>();
+        for (AdGroup g : c.adGroups()) {
+            groups.add(r.nextInt(3) == 0 ? g.withFrequencyCaps(randomCaps(r), r.nextInt(3) == 0) : g);
+        }
+        return new Catalog(c.version(), c.accounts(), campaigns, groups, c.creatives(), c.adSpaces());
+    }
+
+    private static List<io.adengine.model.FrequencyCap> randomCaps(Random r) {
+        List<io.adengine.model.FrequencyCap> caps = new ArrayList<>();
+        for (int i = 0, n = 1 + r.nextInt(2); i < n; i++) {
+            io.adengine.model.FrequencyCap.Event e = r.nextBoolean() ? io.adengine.model.FrequencyCap.Event.IMPRESSION
+                    : io.adengine.model.FrequencyCap.Event.CLICK;
+            long w = CAP_WINDOWS[r.nextInt(CAP_WINDOWS.length)];
+            if (caps.stream().noneMatch(x -> x.event() == e && x.windowSeconds() == w)) {
+                caps.add(new io.adengine.model.FrequencyCap(e, 1 + r.nextInt(3), w));
+            }
+        }
+        return caps;
+    }
+
     public static Catalog catalog(Random r) {
         List<Account> accounts = new ArrayList<>();
         int accountCount = 1 + r.nextInt(4);

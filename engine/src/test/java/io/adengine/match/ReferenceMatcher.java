@@ -66,8 +66,27 @@ final class ReferenceMatcher {
         return match(catalog, auction, request, user, null);
     }
 
+    /**
+     * What the frequency counter knows of the request's user: whether it has a usable id, and its count of one cap of an
+     * ad group or campaign.
+     */
+    interface Counts {
+        boolean usableId();
+
+        int count(boolean campaign, long ownerId, io.adengine.model.FrequencyCap cap);
+    }
+
     /** The answer when every ad group ranks with {@code rates} ({@code null}: the placement priors). */
     static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request, RandomUsers.Facts user, Rates rates) {
+        return match(catalog, auction, request, user, rates, null);
+    }
+
+    /**
+     * The answer with frequency caps checked against {@code counts} ({@code null}: nobody has a usable id, so capped
+     * groups serve only where they allow unknown users).
+     */
+    static Result match(Catalog catalog, EngineConfig.AuctionConfig auction, AdRequest request, RandomUsers.Facts user, Rates rates,
+                        Counts counts) {
         AdSpace space = catalog.adSpace(request.adSpaceId());
         if (space == null) {
             return new Result(Set.of(), List.of());
@@ -79,7 +98,7 @@ final class ReferenceMatcher {
         for (AdGroup g : catalog.adGroups()) {
             Campaign campaign = catalog.campaign(g.campaignId());
             Account account = catalog.account(campaign.accountId());
-            if (!passes(catalog, account, campaign, g, space, request, user)) {
+            if (!passes(catalog, account, campaign, g, space, request, user) || !capsAllow(campaign, g, space, request, counts)) {
                 continue;
             }
             EngineConfig.Prior prior = rates == null ? placementPrior : prior(rates.of(g.id(), space.placement()));
@@ -203,6 +222,30 @@ final class ReferenceMatcher {
             return false;
         }
         return live(g.schedule(), r.nowMillis());
+    }
+
+    /**
+     * Frequency caps: an uncapped group always passes; a capped one (its own caps or its campaign's) needs a usable user id
+     * the privacy signals let us use, and every cap's count below its max, unless it allows unknown users and there is none.
+     */
+    private static boolean capsAllow(Campaign campaign, AdGroup g, AdSpace space, AdRequest r, Counts counts) {
+        if (g.frequencyCaps().isEmpty() && campaign.frequencyCaps().isEmpty()) {
+            return true;
+        }
+        if (counts == null || !counts.usableId() || !userDataAllowed(r, space)) {
+            return g.capUnknownUsers();
+        }
+        for (io.adengine.model.FrequencyCap cap : g.frequencyCaps()) {
+            if (counts.count(false, g.id(), cap) >= cap.max()) {
+                return false;
+            }
+        }
+        for (io.adengine.model.FrequencyCap cap : campaign.frequencyCaps()) {
+            if (counts.count(true, campaign.id(), cap) >= cap.max()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A creative in a category the space blocks, itself or through its tier-1 parent ({@code IAB7} blocks {@code IAB7-12}). */

@@ -55,6 +55,14 @@ public class DecisionBenchmark {
     @Param({"false"})
     public boolean learned;
 
+    /**
+     * Percent of ad groups with frequency caps (issue 13: 3 impressions a day and 10 a week), with the real frequency keys
+     * (an HMAC per request reaching a capped group) and a real counts table in which each request's user has already seen
+     * its first answer's capped ads 1 to 3 times, so caps bind and the walk goes past them. 0 (the suite's F1): no caps.
+     */
+    @Param({"0"})
+    public int cappedPercent;
+
     private DecisionFixture fixture;
     private AdRequest[] requests;
     private AdRequest[] tenAds;
@@ -64,13 +72,51 @@ public class DecisionBenchmark {
 
     @Setup
     public void setUp() {
-        fixture = new DecisionFixture(size, seed, REQUESTS);
+        fixture = new DecisionFixture(size, seed, REQUESTS, cappedPercent);
         requests = fixture.requests();
         // The VAST and OpenRTB paths ask the same decider for AdRequest.MAX_COUNT ads and keep the best that fits.
         tenAds = fixture.tenAdRequests();
         if (learned) {
             decider = new AdDecider(io.adengine.match.BudgetGate.UNLIMITED, io.adengine.match.UserTargeting.UNKNOWN_USERS, learnedRates(fixture));
         }
+        if (cappedPercent > 0) {
+            decider = cappedDecider(fixture, requests, learned ? learnedRates(fixture) : io.adengine.match.RateSource.PRIORS);
+        }
+    }
+
+    /** A decider enforcing caps from a counts table filled by replaying each request's first answer as 1..3 impressions. */
+    static AdDecider cappedDecider(DecisionFixture fixture, AdRequest[] requests, io.adengine.match.RateSource rates) {
+        io.adengine.audience.FrequencyKeys keys = new io.adengine.audience.FrequencyKeys("bench-key-of-sixteen-bytes".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        io.adengine.frequency.FrequencyCounts counts = new io.adengine.frequency.FrequencyCounts(1 << 16, 1 << 24);
+        io.adengine.match.FrequencyGate gate = new io.adengine.match.FrequencyGate() {
+            @Override
+            public long userKey(AdRequest request) {
+                return keys.of(request.gaid());
+            }
+
+            @Override
+            public int count(long userKey, io.adengine.index.FrequencyRule rule, long nowMillis) {
+                return counts.count(userKey, rule, nowMillis);
+            }
+        };
+        AdDecider d = new AdDecider(io.adengine.match.BudgetGate.UNLIMITED, io.adengine.match.UserTargeting.UNKNOWN_USERS, rates, gate);
+        Decision out = new Decision();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (AdRequest request : requests) {
+            d.decide(fixture.snapshot(), request, out);
+            for (int i = 0; i < out.filled(); i++) {
+                io.adengine.index.FrequencyRule[] rules = fixture.snapshot().capRules(out.ordinal(i));
+                if (rules != null && out.userKey() != 0) {
+                    for (int k = 0, n = 1 + r.nextInt(3); k < n; k++) {
+                        for (io.adengine.index.FrequencyRule rule : rules) {
+                            counts.count(out.userKey(), rule, DecisionFixture.NOW_MILLIS - 60_000, false);
+                        }
+                    }
+                }
+            }
+        }
+        return d;
     }
 
     static io.adengine.learn.LearnedRates learnedRates(DecisionFixture fixture) {

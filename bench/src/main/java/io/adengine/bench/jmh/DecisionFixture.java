@@ -30,10 +30,18 @@ public final class DecisionFixture {
 
     /** Generates the workload and {@code requestCount} (a power of two) requests. */
     public DecisionFixture(WorkloadSize size, long seed, int requestCount) {
+        this(size, seed, requestCount, 0);
+    }
+
+    /**
+     * As above, with frequency caps on {@code cappedPercent} % of the ad groups (chosen by a hash of their id): 3
+     * impressions a day and 10 a week, unknown users not allowed.
+     */
+    public DecisionFixture(WorkloadSize size, long seed, int requestCount, int cappedPercent) {
         if (Integer.bitCount(requestCount) != 1) {
             throw new IllegalArgumentException("requestCount must be a power of two, was " + requestCount);
         }
-        this.catalog = new CatalogGenerator(size, seed).generate();
+        this.catalog = withCaps(new CatalogGenerator(size, seed).generate(), cappedPercent);
         this.snapshot = new SnapshotBuilder(EngineYaml.auction()).build(catalog);
         RequestGenerator generator = new RequestGenerator(size, seed);
         this.requests = new AdRequest[requestCount];
@@ -46,6 +54,21 @@ public final class DecisionFixture {
 
     public Catalog catalog() {
         return catalog;
+    }
+
+    static final java.util.List<io.adengine.model.FrequencyCap> CAPS = java.util.List.of(
+            new io.adengine.model.FrequencyCap(io.adengine.model.FrequencyCap.Event.IMPRESSION, 3, 86_400),
+            new io.adengine.model.FrequencyCap(io.adengine.model.FrequencyCap.Event.IMPRESSION, 10, 7 * 86_400L));
+
+    private static Catalog withCaps(Catalog c, int percent) {
+        if (percent <= 0) {
+            return c;
+        }
+        java.util.List<io.adengine.model.AdGroup> groups = new java.util.ArrayList<>();
+        for (io.adengine.model.AdGroup g : c.adGroups()) {
+            groups.add(Long.remainderUnsigned(io.adengine.match.AdDecider.mix(g.id()), 100) < percent ? g.withFrequencyCaps(CAPS, false) : g);
+        }
+        return new Catalog(c.version(), c.accounts(), c.campaigns(), groups, c.creatives(), c.adSpaces());
     }
 
     public Snapshot snapshot() {
