@@ -224,7 +224,28 @@ public final class CatalogJson {
                 n.text("rejectReason", null), n.bool("deliveryOn", true),
                 n.range("conversionWindowSeconds", AdGroup.CONVERSION_WINDOW_MIN_SECONDS, AdGroup.CONVERSION_WINDOW_MAX_SECONDS,
                         AdGroup.CONVERSION_WINDOW_DEFAULT_SECONDS),
-                n.bool("viewThroughConversions", false), frequencyCaps(n), n.bool("capUnknownUsers", false));
+                n.bool("viewThroughConversions", false), frequencyCaps(n), n.bool("capUnknownUsers", false),
+                conversionEvents(n));
+    }
+
+    /** The goal event names: each as a postback's {@code event}, at most {@link AdGroup#CONVERSION_EVENTS_MAX}, no repeats. */
+    private static List<String> conversionEvents(JsonFields n) {
+        List<String> events = n.stringList("conversionEvents");
+        if (events.size() > AdGroup.CONVERSION_EVENTS_MAX) {
+            throw new CatalogFormatException(n.path("conversionEvents"), "must hold at most " + AdGroup.CONVERSION_EVENTS_MAX
+                    + " event names, had " + events.size());
+        }
+        for (int i = 0; i < events.size(); i++) {
+            String e = events.get(i);
+            if (!AdGroup.EVENT_NAME.matcher(e).matches()) {
+                throw new CatalogFormatException(n.path("conversionEvents") + "[" + i + "]",
+                        "must be 1 to 64 letters, digits, '_', '.' or '-', was \"" + (e.length() > 80 ? e.substring(0, 80) + "…" : e) + "\"");
+            }
+            if (events.indexOf(e) < i) {
+                throw new CatalogFormatException(n.path("conversionEvents") + "[" + i + "]", "repeats \"" + e + "\"");
+            }
+        }
+        return events;
     }
 
     private static Targeting targeting(JsonFields n) {
@@ -568,6 +589,7 @@ public final class CatalogJson {
         if (g.capUnknownUsers()) {
             o.put("capUnknownUsers", true);
         }
+        g.conversionEvents().forEach(o.putArray("conversionEvents")::add);
     }
 
     /** The text form of an encoded OS version ("12.1.0" style, trailing zero parts dropped). */

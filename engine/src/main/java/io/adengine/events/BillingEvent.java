@@ -52,6 +52,18 @@ public final class BillingEvent {
     long userKey;
     /** Set by the journal thread (and journaled): why a tracker event does not count. */
     InvalidReason invalidReason = InvalidReason.NONE;
+    /** The most bytes of a conversion event name ({@link io.adengine.model.AdGroup#EVENT_NAME}). */
+    public static final int EVENT_NAME_MAX = 64;
+    /** CONVERSION events: the event name in ASCII, {@code eventName[0..eventNameLength)}; empty for a conversion without one. */
+    final byte[] eventName = new byte[EVENT_NAME_MAX];
+    int eventNameLength;
+    /** CONVERSION events: the revenue the partner reported, account-currency micros (0: none). */
+    long revenueMicros;
+    /**
+     * CONVERSION events: whether the event is a goal of its ad group (set by the journal thread, journaled): charged
+     * and counted as a conversion; otherwise an other conversion, reported but never charged.
+     */
+    boolean goal = true;
 
     Acknowledger ack;
     Status status;
@@ -82,6 +94,9 @@ public final class BillingEvent {
         country = 0;
         userKey = 0;
         invalidReason = InvalidReason.NONE;
+        eventNameLength = 0;
+        revenueMicros = 0;
+        goal = true;
         ack = null;
         status = null;
         chargedMicros = 0;
@@ -110,6 +125,45 @@ public final class BillingEvent {
         country = o.country;
         userKey = o.userKey;
         invalidReason = o.invalidReason;
+        System.arraycopy(o.eventName, 0, eventName, 0, o.eventNameLength);
+        eventNameLength = o.eventNameLength;
+        revenueMicros = o.revenueMicros;
+        goal = o.goal;
+    }
+
+    /**
+     * Sets the conversion event name (ASCII letters, digits, '_', '.', '-'; checked by the caller); {@code null} or
+     * empty: none.
+     */
+    void eventName(String name) {
+        int n = name == null ? 0 : Math.min(name.length(), EVENT_NAME_MAX);
+        for (int i = 0; i < n; i++) {
+            eventName[i] = (byte) name.charAt(i);
+        }
+        eventNameLength = n;
+    }
+
+    /** The conversion event name ("" when none): allocates, for reports and tests, not for the handlers. */
+    public String eventName() {
+        return new String(eventName, 0, eventNameLength, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The low half of the id the dedup table keys this event by: the impression's, and for a named conversion that
+     * mixed with the name's hash, so that an install and a purchase of one click are two events and two installs one.
+     * A conversion without a name keys as conversions always did (old journals dedup the same on replay).
+     */
+    long dedupLo() {
+        if (type != EventType.CONVERSION || eventNameLength == 0) {
+            return impressionLo;
+        }
+        // FNV-1a over the name, then a finaliser: names differing in one byte land far apart.
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < eventNameLength; i++) {
+            h = (h ^ (eventName[i] & 0xff)) * 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+        return impressionLo ^ (h ^ (h >>> 33));
     }
 
     public EventType type() { return type; }
@@ -129,6 +183,9 @@ public final class BillingEvent {
     public short country() { return country; }
     public long userKey() { return userKey; }
     public InvalidReason invalidReason() { return invalidReason; }
+    public long revenueMicros() { return revenueMicros; }
+    /** Whether a conversion is a goal of its ad group (true for every other type). */
+    public boolean goal() { return goal; }
     public Status status() { return status; }
     public long chargedMicros() { return chargedMicros; }
     public long unchargedMicros() { return unchargedMicros; }

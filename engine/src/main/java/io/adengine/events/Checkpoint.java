@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * into the ledger and rollups (older files, while kept, still rebuild the dedup and validity tables). Taken by a
  * CHECKPOINT event that passes the handlers like any other, so each handler captures its own state at the same
  * ring position: the journal handler starts a new file, the ledger handler writes its state, the rollup handler
- * adds its own and writes the file. Format: {@code "ADCK", int version 2, long firstUncovered, long takenAtMillis,
+ * adds its own and writes the file. Format: {@code "ADCK", int version 3, long firstUncovered, long takenAtMillis,
  * int ledger bytes, ledger state, int rollup bytes, rollup state, int CRC32C of all before}; written to a temporary
  * file, forced, renamed over the old one. A file that fails any check is ignored (WARN): the full journal is replayed.
  */
@@ -30,10 +30,13 @@ final class Checkpoint {
     static final String NAME = "checkpoint.bin";
     private static final int MAGIC = 0x4144434b;
     // 2: rollup cells carry 15 counters (the video playback counters); a version 1 file is ignored, the journal replayed.
-    private static final int VERSION = 2;
+    // 3: rollup cells carry 18 counters (other conversions, goal and other revenue); a version 2 file is still read,
+    // its cells' new counters 0 (its journal files may be gone: replaying them instead could lose their charges).
+    private static final int VERSION = 3;
+    private static final int OLDEST_READ = 2;
 
-    /** A loaded checkpoint. */
-    record Loaded(long firstUncovered, long takenAtMillis, byte[] ledger, byte[] rollups) {
+    /** A loaded checkpoint; {@code rollupCounters}: how many counters each of its rollup cells holds. */
+    record Loaded(long firstUncovered, long takenAtMillis, byte[] ledger, byte[] rollups, int rollupCounters) {
     }
 
     private Checkpoint() {
@@ -87,8 +90,9 @@ final class Checkpoint {
             throw new IOException(NAME + " fails its checksum");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 4));
-        if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-            throw new IOException(NAME + " is not a version " + VERSION + " checkpoint");
+        int version = in.readInt() == MAGIC ? in.readInt() : -1;
+        if (version < OLDEST_READ || version > VERSION) {
+            throw new IOException(NAME + " is not a version " + OLDEST_READ + " to " + VERSION + " checkpoint");
         }
         long first = in.readLong();
         long taken = in.readLong();
@@ -96,7 +100,7 @@ final class Checkpoint {
         in.readFully(ledger);
         byte[] rollups = new byte[in.readInt()];
         in.readFully(rollups);
-        return Optional.of(new Loaded(first, taken, ledger, rollups));
+        return Optional.of(new Loaded(first, taken, ledger, rollups, version == 2 ? RollupTable.COUNTERS_V2 : RollupTable.COUNTERS));
     }
 
     static DataInputStream input(byte[] bytes) {

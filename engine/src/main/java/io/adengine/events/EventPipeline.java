@@ -107,12 +107,12 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         this.replayed = Journal.replay(config.journalDir(), n -> file[0] = n, e -> {
             // Journaled events were all new when accepted; a table now full (smaller dedupCapacity) must not
             // drop their charges, so only a true repeat (a journal written twice) is skipped.
-            if (e.type.deduplicated() && dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
+            if (e.type.deduplicated() && dedup.add(e.impressionHi, e.dedupLo(), e.type, e.timeMillis) == TrackerDedup.Result.DUPLICATE) {
                 return;
             }
             if (e.invalidReason != InvalidReason.NONE) {
                 // As when it was journaled: an invalid event holds no dedup key (a valid retry may still count).
-                dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                dedup.remove(e.impressionHi, e.dedupLo(), e.type);
                 e.status = BillingEvent.Status.INVALID;
             } else {
                 e.status = BillingEvent.Status.ACCEPTED;
@@ -329,6 +329,17 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
      */
     public boolean publishTracker(EventType type, TrackerSigner.Claims c, long impressionHi, long impressionLo, long accountId,
                                   long publisherId, short country, long nowMillis, BillingEvent.Acknowledger ack) {
+        return publishTracker(type, c, impressionHi, impressionLo, accountId, publisherId, country, nowMillis, null, 0, ack);
+    }
+
+    /**
+     * As {@link #publishTracker(EventType, TrackerSigner.Claims, long, long, long, long, short, long, BillingEvent.Acknowledger)}
+     * for a conversion with its event name ({@code null}: none; else as {@link AdGroup#EVENT_NAME}, checked by the caller)
+     * and revenue micros (0: none). The journal thread decides whether the event is a goal of its ad group.
+     */
+    public boolean publishTracker(EventType type, TrackerSigner.Claims c, long impressionHi, long impressionLo, long accountId,
+                                  long publisherId, short country, long nowMillis, String eventName, long revenueMicros,
+                                  BillingEvent.Acknowledger ack) {
         long seq = claim(false);
         if (seq < 0) {
             metrics.tracker(type, EventMetrics.TrackerOutcome.SHED);
@@ -351,6 +362,10 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
         e.expiresEpochSeconds = c.expiresEpochSeconds();
         e.country = country;
         e.userKey = c.userKey();
+        if (type == EventType.CONVERSION) {
+            e.eventName(eventName);
+            e.revenueMicros = revenueMicros;
+        }
         e.ack = ack;
         ring.publish(seq);
         return true;
@@ -387,7 +402,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 return 0;
             }
             ledger.readState(Checkpoint.input(c.get().ledger()));
-            rollups.readState(Checkpoint.input(c.get().rollups()));
+            rollups.readState(Checkpoint.input(c.get().rollups()), c.get().rollupCounters());
             return c.get().firstUncovered();
         } catch (IOException | RuntimeException e) {
             // A half-read state could be in the ledger: that is a bug or a corrupt file the CRC missed; either way
@@ -534,7 +549,7 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                 }
             } else if (e.type != EventType.TICK) {
                 if (e.type.deduplicated()) {
-                    TrackerDedup.Result r = dedup.add(e.impressionHi, e.impressionLo, e.type, e.timeMillis);
+                    TrackerDedup.Result r = dedup.add(e.impressionHi, e.dedupLo(), e.type, e.timeMillis);
                     e.status = r == TrackerDedup.Result.NEW ? BillingEvent.Status.ACCEPTED
                             : r == TrackerDedup.Result.DUPLICATE ? BillingEvent.Status.DUPLICATE : BillingEvent.Status.REFUSED;
                     if (e.status == BillingEvent.Status.ACCEPTED) {
@@ -542,10 +557,12 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                         if (why != InvalidReason.NONE) {
                             // Journaled as invalid, but without its dedup key: a retry that has become valid (the
                             // impression arrived after all) still counts once.
-                            dedup.remove(e.impressionHi, e.impressionLo, e.type);
+                            dedup.remove(e.impressionHi, e.dedupLo(), e.type);
                             e.invalidReason = why;
                             e.status = BillingEvent.Status.INVALID;
                             metrics.invalid(e.type, why);
+                        } else if (e.type == EventType.CONVERSION) {
+                            e.goal = validity.goal(e);
                         }
                     }
                 } else {
@@ -671,7 +688,8 @@ public final class EventPipeline implements ServedAds, AutoCloseable {
                     yield BillingRules.impressionCost(e.billing, e.chargePerUnit, firstOfDay);
                 }
                 case CLICK -> BillingRules.clickCost(e.billing, e.chargePerUnit);
-                case CONVERSION -> BillingRules.conversionCost(e.billing, e.chargePerUnit);
+                // Only a goal of its ad group is charged: other conversion events are reported, never billed.
+                case CONVERSION -> e.goal ? BillingRules.conversionCost(e.billing, e.chargePerUnit) : 0;
                 case TICK, CHECKPOINT, VIDEO_START, VIDEO_FIRST_QUARTILE, VIDEO_MIDPOINT, VIDEO_THIRD_QUARTILE, VIDEO_COMPLETE,
                      VIDEO_SKIP, VIDEO_CLOSE -> 0;
             };

@@ -66,6 +66,15 @@ final class EventValidity {
     }
 
     /**
+     * Whether a valid conversion is a goal of its ad group ({@link AdGroup#isGoal}): charged and counted as a conversion.
+     * A group no longer in the catalog takes every event as a goal, as it did before it had goals.
+     */
+    boolean goal(BillingEvent e) {
+        AdGroup g = catalog.get().adGroup(e.adGroupId);
+        return g == null || g.isGoal(e.eventName, e.eventNameLength);
+    }
+
+    /**
      * An event was counted: clicks, and the impressions of view-through ad groups, become conversion sources.
      * Returns false when such a source could not be remembered (its generation is full: its conversions will be refused).
      */

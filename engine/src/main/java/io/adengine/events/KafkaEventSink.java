@@ -129,6 +129,12 @@ public final class KafkaEventSink implements EventPipeline.EventSink {
             g.writeBooleanField("overBudget", e.overBudget);
             g.writeNumberField("expiresEpochSeconds", e.expiresEpochSeconds);
             g.writeNumberField("replicaId", replicaId);
+            if (e.type == EventType.CONVERSION) {
+                // Optional properties of schema v1, on conversions only.
+                g.writeStringField("conversionEvent", e.eventName());
+                g.writeNumberField("revenueMicros", e.revenueMicros);
+                g.writeBooleanField("goal", e.goal);
+            }
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -171,6 +177,15 @@ public final class KafkaEventSink implements EventPipeline.EventSink {
             into.unchargedMicros = v.path("unchargedMicros").asLong();
             into.overBudget = v.path("overBudget").asBoolean();
             into.expiresEpochSeconds = v.path("expiresEpochSeconds").asLong();
+            if (into.type == EventType.CONVERSION) {
+                String name = v.path("conversionEvent").asText("");
+                if (!name.isEmpty() && !io.adengine.model.AdGroup.EVENT_NAME.matcher(name).matches()) {
+                    return false;
+                }
+                into.eventName(name);
+                into.revenueMicros = Math.max(0, v.path("revenueMicros").asLong());
+                into.goal = v.path("goal").asBoolean(true);
+            }
             return true;
         } catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
             return false;

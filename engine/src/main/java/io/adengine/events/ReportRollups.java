@@ -45,9 +45,19 @@ public final class ReportRollups {
      * One row of a report: its period start (epoch millis, 0 for total), dimension values, the currency its cost is
      * in (rows never add different currencies; {@code null} when the account is no longer in the catalog), and sums:
      * counted events, cost charged, cost that budgets had no room for (not charged), invalid events by reason.
+     * {@code conversions} counts the goal conversions (those of an event in the ad group's {@code conversionEvents}, or
+     * of any event when it has none): the ones CPA charges and CVR divides; the others are in {@code attribution}.
      */
     public record Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
-                      long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid, Video video) {
+                      long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid, Video video,
+                      Attribution attribution) {
+
+        /** A row without other conversions or revenue. */
+        public Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
+                   long conversions, long costMicros, long unchargedMicros, Map<InvalidReason, Long> invalid, Video video) {
+            this(periodStart, dims, currency, served, impressions, clicks, conversions, costMicros, unchargedMicros, invalid, video,
+                    Attribution.NONE);
+        }
 
         /** A row without video events. */
         public Row(long periodStart, Map<Dimension, Long> dims, Currency currency, long served, long impressions, long clicks,
@@ -85,6 +95,21 @@ public final class ReportRollups {
         }
     }
 
+    /**
+     * What the conversions beyond the goal count brought: counted conversions whose event is not a goal of their ad
+     * group (never charged), and the revenue micros reported with the goal and with the other conversions (in the
+     * account's currency, as the partner sent it).
+     */
+    public record Attribution(long otherConversions, long goalRevenueMicros, long otherRevenueMicros) {
+
+        static final Attribution NONE = new Attribution(0, 0, 0);
+
+        /** The revenue of every counted conversion, goal or not. */
+        public long revenueMicros() {
+            return goalRevenueMicros + otherRevenueMicros;
+        }
+    }
+
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final RollupTable cells = new RollupTable();
@@ -107,7 +132,7 @@ public final class ReportRollups {
             case SERVED -> RollupTable.SERVED;
             case IMPRESSION -> RollupTable.IMPRESSIONS;
             case CLICK -> RollupTable.CLICKS;
-            case CONVERSION -> RollupTable.CONVERSIONS;
+            case CONVERSION -> e.goal ? RollupTable.CONVERSIONS : RollupTable.OTHER_CONVERSIONS;
             case VIDEO_START -> RollupTable.VIDEO_STARTS;
             case VIDEO_FIRST_QUARTILE -> RollupTable.VIDEO_FIRST_QUARTILES;
             case VIDEO_MIDPOINT -> RollupTable.VIDEO_MIDPOINTS;
@@ -129,6 +154,10 @@ public final class ReportRollups {
             cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId, RollupTable.UNCHARGED,
                     e.unchargedMicros);
         }
+        if (e.type == EventType.CONVERSION && e.revenueMicros > 0) {
+            cells.add(hourCountry, e.accountId, e.campaignId, e.adGroupId, e.creativeId, e.adSpaceId, e.publisherId,
+                    e.goal ? RollupTable.GOAL_REVENUE : RollupTable.OTHER_REVENUE, e.revenueMicros);
+        }
     }
 
     /** The checkpoint's rollups part (rollup thread). */
@@ -144,6 +173,11 @@ public final class ReportRollups {
     /** Loads a checkpoint's rollups part (before the handlers start). */
     void readState(java.io.DataInputStream in) throws java.io.IOException {
         cells.readState(in);
+    }
+
+    /** As {@link #readState(java.io.DataInputStream)} for an older checkpoint's cells of {@code counters} counters. */
+    void readState(java.io.DataInputStream in, int counters) throws java.io.IOException {
+        cells.readState(in, counters);
     }
 
     /** The value of a dimension in slot i of a table generation. */
@@ -228,7 +262,8 @@ public final class ReportRollups {
                     s[RollupTable.SERVED], s[RollupTable.IMPRESSIONS], s[RollupTable.CLICKS], s[RollupTable.CONVERSIONS],
                     s[RollupTable.COST], s[RollupTable.UNCHARGED], invalid, new Video(s[RollupTable.VIDEO_STARTS],
                     s[RollupTable.VIDEO_FIRST_QUARTILES], s[RollupTable.VIDEO_MIDPOINTS], s[RollupTable.VIDEO_THIRD_QUARTILES],
-                    s[RollupTable.VIDEO_COMPLETIONS])));
+                    s[RollupTable.VIDEO_COMPLETIONS]), new Attribution(s[RollupTable.OTHER_CONVERSIONS], s[RollupTable.GOAL_REVENUE],
+                    s[RollupTable.OTHER_REVENUE])));
         }
         return rows;
     }

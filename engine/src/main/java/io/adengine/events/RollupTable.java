@@ -19,7 +19,9 @@ import java.lang.invoke.VarHandle;
 final class RollupTable {
 
     static final int KEY_LONGS = 7;
-    static final int COUNTERS = 15;
+    static final int COUNTERS = 18;
+    /** The counters of a cell in a version 2 checkpoint (before the other conversions and revenue). */
+    static final int COUNTERS_V2 = 15;
     static final int SERVED = 0;
     static final int IMPRESSIONS = 1;
     static final int CLICKS = 2;
@@ -35,6 +37,11 @@ final class RollupTable {
     static final int VIDEO_MIDPOINTS = 12;
     static final int VIDEO_THIRD_QUARTILES = 13;
     static final int VIDEO_COMPLETIONS = 14;
+    /** Counted conversions whose event is not a goal of their ad group (never charged; {@link #CONVERSIONS} holds the goals). */
+    static final int OTHER_CONVERSIONS = 15;
+    /** Revenue micros reported with the goal conversions, and with the other conversions. */
+    static final int GOAL_REVENUE = 16;
+    static final int OTHER_REVENUE = 17;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
@@ -147,13 +154,21 @@ final class RollupTable {
 
     /** Adds the cells {@link #writeState} wrote (before the writer starts). */
     void readState(java.io.DataInputStream in) throws java.io.IOException {
+        readState(in, COUNTERS);
+    }
+
+    /** As {@link #readState(java.io.DataInputStream)} for cells of {@code counters} counters (an older checkpoint: the first ones). */
+    void readState(java.io.DataInputStream in, int counters) throws java.io.IOException {
+        if (counters < 1 || counters > COUNTERS) {
+            throw new java.io.IOException("a rollup cell holds 1 to " + COUNTERS + " counters, not " + counters);
+        }
         int n = in.readInt();
         long[] k = new long[KEY_LONGS];
         for (int cell = 0; cell < n; cell++) {
             for (int j = 0; j < KEY_LONGS; j++) {
                 k[j] = in.readLong();
             }
-            for (int c = 0; c < COUNTERS; c++) {
+            for (int c = 0; c < counters; c++) {
                 long v = in.readLong();
                 if (v != 0) {
                     add(k[0], k[1], k[2], k[3], k[4], k[5], k[6], c, v);

@@ -6,7 +6,7 @@ import io.adengine.learn.LearnedRates;
 import io.adengine.learn.RateEstimator;
 
 /**
- * Feeds counted (journaled, deduplicated) impressions, clicks and conversions to the learned rates, on the
+ * Feeds counted (journaled, deduplicated) impressions, clicks and goal conversions to the learned rates, on the
  * event pipeline's last handler thread, before the next sink (Kafka, or none). Never on a serving thread.
  */
 final class LearningSink implements EventPipeline.EventSink {
@@ -29,7 +29,8 @@ final class LearningSink implements EventPipeline.EventSink {
             RateEstimator.Kind kind = switch (e.type()) {
                 case IMPRESSION -> RateEstimator.Kind.IMPRESSION;
                 case CLICK -> RateEstimator.Kind.CLICK;
-                case CONVERSION -> RateEstimator.Kind.CONVERSION;
+                // Only goal conversions teach the conversion rate CPA bids are priced by.
+                case CONVERSION -> e.goal() ? RateEstimator.Kind.CONVERSION : null;
                 default -> null;
             };
             if (kind != null) {

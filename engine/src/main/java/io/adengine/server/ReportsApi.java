@@ -106,6 +106,7 @@ final class ReportsApi {
                 sb.append(",invalid_").append(reasonName(reason));
             }
             sb.append(",videoStarts,videoFirstQuartiles,videoMidpoints,videoThirdQuartiles,videoCompletions,videoCompletionRate");
+            sb.append(",otherConversions,revenueMicros,goalRevenueMicros,otherRevenueMicros");
             sb.append('\n');
             for (ReportRollups.Row r : rows) {
                 sb.append(period(r.periodStart(), granularity));
@@ -125,6 +126,8 @@ final class ReportsApi {
                         .append(',').append(r.video().midpoints()).append(',').append(r.video().thirdQuartiles())
                         .append(',').append(r.video().completions())
                         .append(',').append(String.format(Locale.ROOT, "%.6f", r.video().completionRate()));
+                sb.append(',').append(r.attribution().otherConversions()).append(',').append(r.attribution().revenueMicros())
+                        .append(',').append(r.attribution().goalRevenueMicros()).append(',').append(r.attribution().otherRevenueMicros());
                 sb.append('\n');
             }
             ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), sb);
@@ -151,6 +154,10 @@ final class ReportsApi {
                 j.writeNumberField("impressions", r.impressions());
                 j.writeNumberField("clicks", r.clicks());
                 j.writeNumberField("conversions", r.conversions());
+                j.writeNumberField("otherConversions", r.attribution().otherConversions());
+                j.writeNumberField("revenueMicros", r.attribution().revenueMicros());
+                j.writeNumberField("goalRevenueMicros", r.attribution().goalRevenueMicros());
+                j.writeNumberField("otherRevenueMicros", r.attribution().otherRevenueMicros());
                 j.writeNumberField("costMicros", r.costMicros());
                 j.writeNumberField("ctr", r.ctr());
                 j.writeNumberField("cvr", r.cvr());
@@ -238,6 +245,8 @@ final class ReportsApi {
                 j.writeNumberField("impressions", r.impressions());
                 j.writeNumberField("clicks", r.clicks());
                 j.writeNumberField("conversions", r.conversions());
+                j.writeNumberField("otherConversions", r.attribution().otherConversions());
+                j.writeNumberField("revenueMicros", r.attribution().revenueMicros());
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -99,6 +99,8 @@ final class TrackerEndpoints {
             return true;
         }
         String token;
+        String eventName = null;
+        long revenueMicros = 0;
         if (method == HttpMethod.POST) {
             token = conversionToken(request.content());
             if (token == null) {
@@ -112,7 +114,8 @@ final class TrackerEndpoints {
                 QueryParameters q = QueryParameters.of(request.uri());
                 token = q.one(tokenParam);
                 if (tokenParam.equals("click_id") && token != null) {
-                    postbackEvent(q);
+                    eventName = postbackEvent(q);
+                    revenueMicros = q.number("revenue", 0, Money.MAX_AMOUNT_MICROS, 0);
                 }
             } catch (BadParameter e) {
                 events.metrics().tracker(type, TrackerOutcome.BAD_REQUEST);
@@ -176,7 +179,7 @@ final class TrackerEndpoints {
         EventType t = type;
         TrackerSigner.Claims c = claims;
         boolean published = events.publishTracker(type, claims, hi, lo, campaign == null ? 0 : campaign.accountId(),
-                space == null ? 0 : space.publisherId(), (short) (hi >>> 48), now,
+                space == null ? 0 : space.publisherId(), (short) (hi >>> 48), now, eventName, revenueMicros,
                 (status, reason) -> ctx.executor().execute(() -> answer(ctx, t, status, reason, c, creative, group, now, keepAlive)));
         if (!published) {
             HttpResponses.send(ctx, unavailable(ctx, "the event pipeline is full"), keepAlive);
@@ -234,16 +237,16 @@ final class TrackerEndpoints {
         };
     }
 
-    /** Checks a postback's {@code event} (required: a short name such as install) and {@code revenue} (optional micros). */
-    private static void postbackEvent(QueryParameters q) throws BadParameter {
+    /** A postback's {@code event}, checked (required: a short name such as install). */
+    private static String postbackEvent(QueryParameters q) throws BadParameter {
         String event = q.one("event");
         if (event == null) {
             throw new BadParameter("event", "is required: the conversion event's name, e.g. install");
         }
-        if (!event.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!AdGroup.EVENT_NAME.matcher(event).matches()) {
             throw new BadParameter("event", "must be 1 to 64 letters, digits, '_', '.' or '-'");
         }
-        q.number("revenue", 0, Money.MAX_AMOUNT_MICROS, 0);
+        return event;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.adengine.catalog;
 
+import io.adengine.model.AdGroup;
 import io.adengine.model.Catalog;
 import io.adengine.model.VideoAd;
 import io.adengine.model.VideoEvent;
@@ -124,6 +125,69 @@ class CatalogJsonTest {
         assertError(sample.replaceFirst("\"placements\": \\[\\s*\"FEED\",\\s*\"BANNER\"\\s*]", "\"placements\": []"),
                 "adGroups[0].placements", "at least one placement type");
         assertError(sample.replaceFirst("\"min\": \"9\"", "\"min\": \"nine\""), "adGroups[0].targeting.osVersion.min", "version");
+    }
+
+    @Test
+    void conversionEventsShouldBeReadWrittenAndDefaultToEveryEventAsTheGoal() throws Exception {
+        Catalog sample = CatalogJson.read(SAMPLE);
+        AdGroup cpa = sample.adGroup(101);
+        AdGroup cpc = sample.adGroup(100);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CatalogJson.write(sample, out);
+        Catalog copy = CatalogJson.read(new ByteArrayInputStream(out.toByteArray()));
+
+        assertThat(cpa.conversionEvents()).containsExactly("install");
+        assertThat(copy.adGroup(101).conversionEvents()).containsExactly("install");
+        assertThat(cpc.conversionEvents()).isEmpty();
+        assertThat(copy.adGroup(100).conversionEvents()).isEmpty();
+        assertThat(cpa.isGoal("install")).isTrue();
+        assertThat(cpa.isGoal("Install")).isFalse();
+        assertThat(cpa.isGoal("purchase")).isFalse();
+        assertThat(cpa.isGoal("")).as("a conversion without an event name").isTrue();
+        assertThat(cpc.isGoal("anything")).isTrue();
+        byte[] name = "install".getBytes(StandardCharsets.US_ASCII);
+        assertThat(cpa.isGoal(name, name.length)).isTrue();
+        assertThat(cpa.isGoal(name, name.length - 1)).isFalse();
+    }
+
+    @Test
+    void readShouldNameTheConversionEventThatIsRefused() throws Exception {
+        String sample = Files.readString(SAMPLE);
+        int cpa = groupIndex(sample, 101);
+        String field = "adGroups[" + cpa + "].conversionEvents";
+
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": [\"install\", \"buy now\"]"),
+                field + "[1]", "must be 1 to 64 letters");
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": [\"install\", \"\"]"),
+                field + "[1]", "must be 1 to 64 letters");
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": [\"" + "x".repeat(65) + "\"]"),
+                field + "[0]", "must be 1 to 64 letters");
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": [\"install\", \"install\"]"),
+                field + "[1]", "repeats \"install\"");
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": [7]"), field + "[0]", "must be a string");
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": \"install\""), field, "must be an array");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= AdGroup.CONVERSION_EVENTS_MAX; i++) {
+            many.append(i == 0 ? "" : ", ").append("\"e").append(i).append('"');
+        }
+        assertError(sample.replace("\"conversionEvents\": [\"install\"]", "\"conversionEvents\": [" + many + "]"), field,
+                "at most 20 event names, had 21");
+        // 64 characters of every allowed kind is accepted.
+        String longest = "Az09_.-" + "y".repeat(57);
+        Catalog ok = CatalogJson.read(new ByteArrayInputStream(sample.replace("\"conversionEvents\": [\"install\"]",
+                "\"conversionEvents\": [\"" + longest + "\"]").getBytes(StandardCharsets.UTF_8)));
+        assertThat(ok.adGroup(101).conversionEvents()).containsExactly(longest);
+    }
+
+    /** The index of the ad group of this id in the sample's adGroups array. */
+    private static int groupIndex(String sample, long id) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode groups = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sample).get("adGroups");
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).get("id").asLong() == id) {
+                return i;
+            }
+        }
+        throw new AssertionError("no ad group " + id);
     }
 
     @Test

@@ -82,6 +82,16 @@ class EventSchemaTest {
             e.unchargedMicros = gen.longs(0, Long.MAX_VALUE);
             e.overBudget = gen.oneIn(2);
             e.expiresEpochSeconds = gen.longs(0, Long.MAX_VALUE);
+            if (e.type == EventType.CONVERSION) {
+                String chars = "abcXYZ09_.-";
+                StringBuilder name = new StringBuilder();
+                for (int i = gen.ints(0, BillingEvent.EVENT_NAME_MAX); i > 0; i--) {
+                    name.append(chars.charAt(gen.ints(0, chars.length() - 1)));
+                }
+                e.eventName(name.toString());
+                e.revenueMicros = gen.longs(0, Long.MAX_VALUE);
+                e.goal = gen.oneIn(2);
+            }
             sink.accept(e, true);
 
             ProducerRecord<byte[], byte[]> r = sent(producer).get(0);
@@ -95,6 +105,10 @@ class EventSchemaTest {
                     "adSpaceId", "publisherId", "campaignId", "adGroupId", "accountId", "creativeId", "billing", "chargePerUnit",
                     "reservedMicros", "chargedMicros", "unchargedMicros", "overBudget", "expiresEpochSeconds").isEqualTo(e);
             assertThat(KafkaEventSink.replicaOf(r.value())).isEqualTo(replica);
+            assertThat(back.eventName()).isEqualTo(e.eventName());
+            assertThat(back.revenueMicros()).isEqualTo(e.revenueMicros());
+            assertThat(back.goal()).isEqualTo(e.goal());
+            assertThat(value.has("conversionEvent")).isEqualTo(e.type == EventType.CONVERSION);
         });
     }
 

@@ -302,7 +302,7 @@ class TrackerHttpTest {
         assertThat(csv.body()).startsWith("period,campaign,currency,served,impressions,clicks,conversions,costMicros,ctr,cvr,ecpmMicros,"
                 + "unchargedMicros,invalid_clickWithoutImpression,invalid_clickTooSoon,invalid_conversionWithoutClick,"
                 + "invalid_conversionOutsideWindow,videoStarts,videoFirstQuartiles,videoMidpoints,videoThirdQuartiles,videoCompletions,"
-                + "videoCompletionRate\n");
+                + "videoCompletionRate,otherConversions,revenueMicros,goalRevenueMicros,otherRevenueMicros\n");
         assertThat(get(engine.adminPort(), "/v1/admin/reports?groupBy=planet").statusCode()).isEqualTo(400);
 
         HttpResponse<String> account = get(engine.adminPort(), "/v1/admin/reports/account?accountId=1");
