@@ -302,7 +302,7 @@ public final class LearnedRates implements RateSource, AutoCloseable {
      * Expected clicks an asset option's CTR prior weighs (centred on the creative's pooled CTR for that kind). Weaker
      * than the levels' {@code priorClicks} (10): the options of a creative share one centre, so the prior only slows
      * telling them apart. Too weak locks in: with 2 clicks the sharpened leader stuck on a wrong option after a few
-     * unlucky early impressions for 2 of 12 seeds of {@code AssetBanditTest}; 3 and 5 did not.
+     * unlucky early impressions for 2 of 12 seeds of {@code AssetBanditTest}'s loop; 3 (8 seeds) and 5 (12 seeds) did not.
      */
     static final double ASSET_PRIOR_CLICKS = 3;
     /**
