@@ -51,10 +51,11 @@ import java.util.zip.CheckedOutputStream;
  *   <li><b>exploit</b>: each creative scored by a posterior draw of its pCTR per placement type (which creative a
  *       group shows is Thompson sampling, batched per generation); each ad group ranks and is priced with the
  *       posterior means (pCTR, pCVR) of its best-scored creative, the one it shows (where that creative does not
- *       fit an ad space, the group shows its best fitting one and ranked slightly optimistically); assets chosen
- *       by Thompson sampling too;</li>
+ *       fit an ad space, the group shows its best fitting one and ranked slightly optimistically); assets: each
+ *       kind's leader, a sharpened Thompson draw ({@link #chooseAssets});</li>
  *   <li><b>explore</b>: the same on one Thompson draw from each creative's posterior (seeded by generation and id:
- *       deterministic), so uncertain (new) ads sometimes rank and show high.</li>
+ *       deterministic), so uncertain (new) ads sometimes rank and show high; assets: one kind shows its challenger
+ *       (top-two Thompson sampling), the others their leader;</li>
  * </ul>
  * A request explores when its seed falls in the configured share ({@code explorationPermille}, at most half).
  * The serving path reads a volatile generation and a {@link SegmentCache} entry: no lock, no allocation. New
@@ -267,7 +268,9 @@ public final class LearnedRates implements RateSource, AutoCloseable {
                         // exploit variant still ranks and prices with the chosen creative's posterior mean.
                         double pick = c.sample(random)[0];
                         if (assetsToChoose) {
-                            // Assets are placement-free: chosen once, shrunk toward the creative on its first placement in use.
+                            // Assets are placement-free: chosen once per group and generation (their counts pool every
+                            // placement; the options' prior is centred on the creative's pooled CTR, this placement's
+                            // rate only stands in while the creative has no asset counts at all).
                             chooseAssets(creatives[k], c.ctr(), g, random, assetMean[o], assetDraw[o], k);
                         }
                         cMean[o][k] = ppm(pick);
@@ -296,33 +299,76 @@ public final class LearnedRates implements RateSource, AutoCloseable {
     }
 
     /**
-     * The bandit of one creative's assets: per kind (title, description, button, image), Thompson sampling among
-     * the tracked options: the option with the best posterior draw, one draw per option per generation and
-     * variant (the exploit and the explore variant draw independently).
+     * Expected clicks an asset option's CTR prior weighs (centred on the creative's pooled CTR for that kind). Weaker
+     * than the levels' {@code priorClicks} (10): the options of a creative share one centre, so the prior only slows
+     * telling them apart. Too weak locks in: with 2 clicks the sharpened leader stuck on a wrong option after a few
+     * unlucky early impressions for 2 of 12 seeds of {@code AssetBanditTest}'s loop; 3 (8 seeds) and 5 (12 seeds) did not.
+     */
+    static final double ASSET_PRIOR_CLICKS = 3;
+    /**
+     * How much sharper than the posterior the exploit variant's draw is: both Beta parameters times this, the same
+     * mean and a third of the variance. Plain Thompson sampling (1) keeps showing options that are merely not yet
+     * ruled out; 5 did worse than 3 in the simulator (bench/README.md "Learning simulator").
+     */
+    static final double ASSET_SHARPNESS = 3;
+
+    /**
+     * The bandit of one creative's assets, per kind (title, description, button, image) among the tracked options,
+     * every option's posterior ({@link RateEstimator#asset}) centred on the creative's own pooled CTR of that kind
+     * ({@link RateEstimator#assetPool}) with a weak prior:
+     * <ul>
+     *   <li><b>exploit</b> (most requests): the <em>leader</em>, the option with the best draw from its posterior
+     *       sharpened by {@link #ASSET_SHARPNESS} (Thompson sampling that settles sooner: an option clearly behind
+     *       stops being shown, while close ones still share);</li>
+     *   <li><b>explore</b> ({@code explorationPermille} of requests): top-two Thompson sampling, one kind at a time:
+     *       for one kind drawn per generation, the <em>challenger</em> (the best plain posterior draw among the
+     *       options other than the leader); every other kind shows its leader. Exploring traffic is never spent
+     *       re-confirming the leader, and the challenger is shown beside the same other options as the leader is,
+     *       so the per-option counts compare like with like (they are per option, not per combination: exploring
+     *       all kinds at once pairs every challenger with the other kinds' weaker options and biases it down).</li>
+     * </ul>
+     * One draw per option per generation and variant; deterministic (the generation's seeded random).
      */
     private void chooseAssets(Creative creative, double creativeCtr, Generation g, SplittableRandom random, int[] mean, int[] draw, int k) {
-        int[] m = new int[AssetChoice.KINDS];
-        int[] d = new int[AssetChoice.KINDS];
+        int[] leader = new int[AssetChoice.KINDS];
+        int[] challenger = new int[AssetChoice.KINDS];
+        int choosable = 0;
         for (int kind = 0; kind < AssetChoice.KINDS; kind++) {
             int options = Math.min(AssetChoice.options(creative, kind), AssetChoice.TRACKED);
-            double bestMean = -1;
-            double bestDraw = -1;
-            for (int i = 0; i < options && options > 1; i++) {
-                RateEstimator.Rate a = estimator.asset(creative.id(), kind, i, creativeCtr, g.atMillis());
-                double x = a.sample(random)[0];
-                double y = a.sample(random)[0];
-                if (y > bestMean) {
-                    bestMean = y;
-                    m[kind] = i;
+            if (options < 2) {
+                continue;
+            }
+            choosable++;
+            double centre = estimator.assetPool(creative.id(), kind, options, creativeCtr, ASSET_PRIOR_CLICKS, g.atMillis());
+            double bestLeader = -1;
+            double[] plain = new double[options];
+            for (int i = 0; i < options; i++) {
+                RateEstimator.Rate a = estimator.asset(creative.id(), kind, i, centre, ASSET_PRIOR_CLICKS, g.atMillis());
+                plain[i] = a.sampleCtr(random, 1);
+                double sharp = a.sampleCtr(random, ASSET_SHARPNESS);
+                if (sharp > bestLeader) {
+                    bestLeader = sharp;
+                    leader[kind] = i;
                 }
-                if (x > bestDraw) {
-                    bestDraw = x;
-                    d[kind] = i;
+            }
+            double bestChallenger = -1;
+            for (int i = 0; i < options; i++) {
+                if (i != leader[kind] && plain[i] > bestChallenger) {
+                    bestChallenger = plain[i];
+                    challenger[kind] = i;
                 }
             }
         }
-        mean[k] = AssetChoice.pack(m[0], m[1], m[2], m[3]);
-        draw[k] = AssetChoice.pack(d[0], d[1], d[2], d[3]);
+        // The explore variant challenges one kind (drawn uniformly among those with a choice); the others show their leader.
+        int explored = choosable == 0 ? -1 : random.nextInt(choosable);
+        int[] shown = leader.clone();
+        for (int kind = 0; kind < AssetChoice.KINDS; kind++) {
+            if (Math.min(AssetChoice.options(creative, kind), AssetChoice.TRACKED) > 1 && explored-- == 0) {
+                shown[kind] = challenger[kind];
+            }
+        }
+        mean[k] = AssetChoice.pack(leader[0], leader[1], leader[2], leader[3]);
+        draw[k] = AssetChoice.pack(shown[0], shown[1], shown[2], shown[3]);
     }
 
     private static int ppm(double rate) {

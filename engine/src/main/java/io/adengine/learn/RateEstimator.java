@@ -45,6 +45,14 @@ public final class RateEstimator {
         public double[] sample(SplittableRandom random) {
             return new double[] {Beta.sample(random, ctrAlpha, ctrBeta), Beta.sample(random, cvrAlpha, cvrBeta)};
         }
+
+        /**
+         * A draw of the CTR from the posterior sharpened by {@code sharpness}: the Beta with both parameters multiplied
+         * by it, the same mean and about {@code 1/sharpness} of the variance (1: plain Thompson sampling).
+         */
+        public double sampleCtr(SplittableRandom random, double sharpness) {
+            return Beta.sample(random, ctrAlpha * sharpness, ctrBeta * sharpness);
+        }
     }
 
     /** Decayed counts of one key, all referred to the instant {@code at}; plus the raw (undecayed) totals, for reports. */
@@ -135,10 +143,31 @@ public final class RateEstimator {
     }
 
     /**
-     * An asset's posterior CTR, shrunk toward {@code parentCtr} (the creative's) with the same prior weight as
-     * the levels above: the bandit compares the options of one kind by it.
+     * The pooled CTR of one kind of a creative's assets: the clicks of its first {@code options} options over their
+     * impressions (every tracked impression counts for exactly one option of each kind, so this is the creative's
+     * own placement-free CTR), shrunk toward {@code parentCtr} by a Beta prior weighing {@code priorClicks} expected
+     * clicks. The centre of the options' priors ({@link #asset}).
      */
-    public Rate asset(long creativeId, int assetKind, int index, double parentCtr, long now) {
+    public double assetPool(long creativeId, int assetKind, int options, double parentCtr, double priorClicks, long now) {
+        double i = 0;
+        double k = 0;
+        for (int index = 0; index < options; index++) {
+            Counts c = assets.get(assetKey(creativeId, assetKind, index));
+            if (c != null) {
+                double f = weight(now - c.at);
+                i += c.impressions * f;
+                k += c.clicks * f;
+            }
+        }
+        return (k + priorClicks) / (Math.max(i, k) + priorClicks / parentCtr);
+    }
+
+    /**
+     * An asset's posterior CTR: a Beta prior weighing {@code priorClicks} expected clicks at {@code centre} (the
+     * kind's pooled CTR, {@link #assetPool}), updated with the option's decayed impressions and clicks. The bandit
+     * compares the options of one kind by it.
+     */
+    public Rate asset(long creativeId, int assetKind, int index, double centre, double priorClicks, long now) {
         Counts c = assets.get(assetKey(creativeId, assetKind, index));
         double i = 0;
         double k = 0;
@@ -147,9 +176,9 @@ public final class RateEstimator {
             i = c.impressions * f;
             k = c.clicks * f;
         }
-        double s = impressionStrength / parentCtr;
-        double alpha = k + s * parentCtr;
-        double beta = Math.max(i, k) - k + s * (1 - parentCtr);
+        double s = priorClicks / centre;
+        double alpha = k + s * centre;
+        double beta = Math.max(i, k) - k + s * (1 - centre);
         return new Rate(alpha / (alpha + beta), 0, alpha, beta, 1, 1);
     }
 

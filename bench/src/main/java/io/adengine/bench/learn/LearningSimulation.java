@@ -98,6 +98,10 @@ public final class LearningSimulation implements Callable<Integer> {
     @Option(names = "--asset-sigma", description = "log-normal spread of each title/description/button/image's CTR factor (default: ${DEFAULT-VALUE})")
     double assetSigma = 0.3;
 
+    @Option(names = "--policies", split = ",", description = "policies to run, comma-separated (default: all; the figures against the"
+            + " oracle and the priors are printed only when they ran)")
+    Set<Policy> policies = EnumSet.allOf(Policy.class);
+
     @Option(names = "--out", description = "folder for learning-<size>.csv and the PNGs (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench/results");
 
@@ -237,9 +241,19 @@ public final class LearningSimulation implements Callable<Integer> {
         Snapshot snapshot = new SnapshotBuilder(auction).build(catalog);
         Truth truth = new Truth(catalog, auction.priors(), sigma, assetSigma, seed);
         Map<Policy, Run> runs = new java.util.EnumMap<>(Policy.class);
-        for (Policy p : Policy.values()) {
+        for (Policy p : policies) {
             runs.put(p, run(p, catalog, auction, snapshot, truth));
             System.out.printf(Locale.ROOT, "%s done in %.1f s%n", p, runs.get(p).wallSeconds);
+        }
+        if (runs.size() < Policy.values().length) {
+            // A partial run (tuning): the combinations line of each policy that ran, nothing against the others.
+            for (Map.Entry<Policy, Run> e : runs.entrySet()) {
+                Run r = e.getValue();
+                System.out.printf(Locale.ROOT, "%-8s combinations whole day %.1f%%, last 2 h %.1f%%; expected revenue %.2f USD, clicks %d%n", e.getKey(),
+                        100 * r.total(r.combinationRatio) / r.total(r.impressions), 100 * lastHours(r.combinationRatio, 4) / lastHoursLong(r.impressions, 4),
+                        r.total(r.expected) / 1e6, r.total(r.clicks));
+            }
+            return 0;
         }
         Run oracle = runs.get(Policy.ORACLE);
         System.out.printf(Locale.ROOT, "workload %s seed %d: %d ad groups, %d requests over a simulated day, true CTR log-normal sigma %.2f around the"
