@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * top-ranked feed group (210) capped at 2 impressions a day serves a user twice and then no more that day, while
  * another user still gets it; explain says FREQUENCY_CAP; served ads whose impressions have not come yet count until
  * the reservation hold ends; a request without a usable user id (no GAID, COPPA) does not get the capped group; the
- * count survives restarts (from the frequency checkpoint, and from the journal alone when the checkpoint is gone); the
+ * count survives restarts (from the frequency checkpoint, and from the journal alone when the checkpoint is corrupt or
+ * gone); the
  * next day the user gets it again.
  */
 class FrequencyCapHttpTest {
@@ -181,7 +182,15 @@ class FrequencyCapHttpTest {
         try (Engine engine = start(catalog)) {
             assertThat(serveGroup(engine, USER_A)).as("after a restart (frequency checkpoint)").isNotEqualTo(CAPPED);
         }
-        Files.delete(dir.resolve("journal").resolve("frequency.bin"));
+        // A corrupt frequency checkpoint (one byte flipped: the CRC fails) is ignored: the counts come from the journal.
+        Path checkpoint = dir.resolve("journal").resolve("frequency.bin");
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(checkpoint, bytes);
+        try (Engine engine = start(catalog)) {
+            assertThat(serveGroup(engine, USER_A)).as("after a restart with a corrupt checkpoint").isNotEqualTo(CAPPED);
+        }
+        Files.delete(checkpoint);
         try (Engine engine = start(catalog)) {
             assertThat(serveGroup(engine, USER_A)).as("after a restart without the checkpoint (journal replay)").isNotEqualTo(CAPPED);
             // A day after the first impression, plus the bucketing's seventh of the window.
