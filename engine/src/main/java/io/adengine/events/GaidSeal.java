@@ -16,8 +16,8 @@ import java.security.SecureRandom;
  * in the token. The raw GAID is never written into a URL, stored or logged: only the click redirect opens it, to
  * substitute it into the creative's own click URL.
  *
- * <p>Sealing costs a cipher initialisation (a few small objects: the GCM parameters and the cipher's own state),
- * paid only for an ad whose creative asks for {@code {gaid}} and whose request may carry it. Thread-safe: each
+ * <p>Sealing costs a cipher initialisation (the GCM parameters, the key schedule and the cipher's own state: about
+ * 1.3 KB a token measured on JDK 17, {@code TrackerMintGaidTest}), paid only for an ad whose creative asks for {@code {gaid}} and whose request may carry it. Thread-safe: each
  * thread has its own cipher, random source and buffers.
  */
 final class GaidSeal {
