@@ -23,6 +23,8 @@ public final class Impressions {
     final byte[][][] tokens = new byte[PURPOSES][AdRequest.MAX_COUNT][TrackerSigner.MAX_TOKEN];
     final int[][] tokenLengths = new int[PURPOSES][AdRequest.MAX_COUNT];
     final byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
+    /** The request's GAID as 16 bytes, while its click tokens are minted (never kept beyond: overwritten or unused). */
+    final byte[] gaid = new byte[16];
 
     /** How many impressions (the decision's filled slots). */
     public int count() {

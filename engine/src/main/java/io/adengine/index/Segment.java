@@ -50,6 +50,8 @@ public final class Segment {
     final String[] advertiserDomains;
     // Per ordinal: its frequency caps and its campaign's (null: uncapped), and whether a capped group takes unknown users.
     final FrequencyRule[][] capRules;
+    /** Per ordinal: whether one of its servable creatives holds the {@code {gaid}} click macro. */
+    final boolean[] gaidMacro;
     final boolean[] capUnknownUsers;
     // The schedule bitmaps of the two latest UTC quarter hours asked for, by quarter parity: the current one,
     // and the next one, computed ahead by the engine's clock task so no request pays for it at the boundary.
@@ -117,6 +119,12 @@ public final class Segment {
         for (int i = 0; i < groups.length; i++) {
             io.adengine.model.Campaign c = parts.brand().campaigns()[i];
             advertiserDomains[i] = c == null ? null : c.advertiserDomain();
+        }
+        this.gaidMacro = new boolean[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            for (Creative c : creatives[i] == null ? new Creative[0] : creatives[i]) {
+                gaidMacro[i] |= c.usesGaidMacro();
+            }
         }
         this.capRules = new FrequencyRule[groups.length][];
         this.capUnknownUsers = new boolean[groups.length];
@@ -233,6 +241,11 @@ public final class Segment {
     /** The frequency caps of an ordinal (its own, then its campaign's), or {@code null} when it has none. */
     public FrequencyRule[] capRules(int ordinal) {
         return capRules[ordinal];
+    }
+
+    /** Whether one of an ordinal's servable creatives holds the {@code {gaid}} click macro ({@link Creative#usesGaidMacro}). */
+    public boolean gaidMacro(int ordinal) {
+        return gaidMacro[ordinal];
     }
 
     /** Whether a capped ordinal may serve a request without a usable user id. */

@@ -249,6 +249,15 @@ public final class Snapshot {
         return segments[i].capRules(ordinal - offsets[i]);
     }
 
+    /**
+     * Whether one of an ordinal's servable creatives holds the {@code {gaid}} click macro, computed when its segment
+     * was built: false for nearly every group, so minting checks no creative's URLs.
+     */
+    public boolean gaidMacro(int ordinal) {
+        int i = segmentOf(ordinal);
+        return segments[i].gaidMacro(ordinal - offsets[i]);
+    }
+
     /** Whether a capped ordinal may serve a request without a usable user id ({@code capUnknownUsers}). */
     public boolean capUnknownUsers(int ordinal) {
         int i = segmentOf(ordinal);

@@ -65,4 +65,15 @@ public record Creative(
         impressionTrackers = List.copyOf(impressionTrackers);
         videoTrackers = List.copyOf(videoTrackers);
     }
+
+    /** The click macro that asks for the request's advertising id ({@code server.ClickMacros}). */
+    public static final String GAID_MACRO = "{gaid}";
+
+    /**
+     * Whether the click URL or the deeplink holds {@link #GAID_MACRO}: only then does a click token carry the
+     * (sealed) advertising id. Scans the two strings: the snapshot keeps the answer per ad group.
+     */
+    public boolean usesGaidMacro() {
+        return clickUrl != null && clickUrl.contains(GAID_MACRO) || deeplink != null && deeplink.contains(GAID_MACRO);
+    }
 }

@@ -11,8 +11,15 @@ import io.adengine.events.TrackerSigner;
  *   {click_id}       the conversion token of this click (URL-safe: base64url, '.'); empty for a click not counted
  *   {impression_id}  32 hex digits
  *   {campaign_id} {ad_group_id} {creative_id} {ad_space_id}   decimal ids
- *   {gaid}           always empty: trackers carry no user key, so no advertising id reaches the partner from here
+ *   {gaid}           the request's advertising id, canonical lower-case 8-4-4-4-12; empty when the request's privacy
+ *                    signals forbid user data (match.Privacy#allowsUserData: COPPA, child-directed ad space, LMT, GDPR
+ *                    without consent, US Privacy opt-out, unread GPP sections) or it had no valid GAID
  * </pre>
+ *
+ * The GAID travels from the ad request to here sealed in the click token (AES-GCM under a key derived from the
+ * tracker key, {@code events.TrackerSigner}), only for an ad whose creative's click URL or deeplink holds
+ * {@code {gaid}}: the answer's click tracker never shows it, and it is neither stored nor logged. The click id (the
+ * conversion token) never carries it.
  *
  * Every substituted value is made of URL-safe characters, so a URL that was valid stays valid. Unknown
  * {@code {…}} text is left as it is.
@@ -22,7 +29,8 @@ final class ClickMacros {
     private ClickMacros() {
     }
 
-    static String expand(String url, String clickId, TrackerSigner.Claims claims) {
+    /** Expands the macros of {@code url}; {@code gaid} is the canonical GAID the click token carried, or {@code ""}. */
+    static String expand(String url, String clickId, TrackerSigner.Claims claims, String gaid) {
         if (url.indexOf('{') < 0) {
             return url;
         }
@@ -32,6 +40,6 @@ final class ClickMacros {
                 .replace("{ad_group_id}", Long.toString(claims.adGroupId()))
                 .replace("{creative_id}", Long.toString(claims.creativeId()))
                 .replace("{ad_space_id}", Long.toString(claims.adSpaceId()))
-                .replace("{gaid}", "");
+                .replace("{gaid}", gaid);
     }
 }

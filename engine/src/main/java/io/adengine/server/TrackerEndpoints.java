@@ -206,13 +206,15 @@ final class TrackerEndpoints {
             String clickId = status == BillingEvent.Status.INVALID ? ""
                     : signer.sign(claims.forPurpose(TrackerSigner.Purpose.CONVERSION, now / 1000
                     + (group == null ? AdGroup.CONVERSION_WINDOW_DEFAULT_SECONDS : group.conversionWindowSeconds())));
+            // The GAID (opened from the click token, when it carries one) goes into the creative's URLs only.
+            String gaid = signer.gaidOf(claims);
             r = HttpResponses.empty(HttpResponseStatus.FOUND);
-            r.headers().set(HttpHeaderNames.LOCATION, ClickMacros.expand(creative.clickUrl(), clickId, claims));
+            r.headers().set(HttpHeaderNames.LOCATION, ClickMacros.expand(creative.clickUrl(), clickId, claims, gaid));
             if (!clickId.isEmpty()) {
                 r.headers().set("X-Conversion-Token", clickId);
             }
             if (creative.deeplink() != null) {
-                r.headers().set("X-Deeplink", ClickMacros.expand(creative.deeplink(), clickId, claims));
+                r.headers().set("X-Deeplink", ClickMacros.expand(creative.deeplink(), clickId, claims, gaid));
             }
         } else if (status == BillingEvent.Status.INVALID) {
             r = HttpResponses.error(ctx, new ApiError(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid_event",

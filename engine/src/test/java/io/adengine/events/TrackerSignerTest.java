@@ -132,6 +132,126 @@ class TrackerSignerTest {
         assertThat(m).isLessThanOrEqualTo(TrackerSigner.MAX_TOKEN);
     }
 
+    private static final String GAID = "38400000-8CF0-11BD-B23E-10B96E40000D";
+
+    /** A click token minted with the GAID sealed in, as the mint writes it. */
+    private String sealedClick(TrackerSigner by, String impressionId) {
+        byte[] gaid = new byte[16];
+        assertThat(TrackerSigner.parseGaid(GAID, gaid)).isTrue();
+        byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
+        byte[] token = new byte[TrackerSigner.MAX_TOKEN];
+        int n = by.signInto(TrackerSigner.Purpose.CLICK, impressionId.getBytes(StandardCharsets.US_ASCII), 101, 10, 100, 1000,
+                io.adengine.model.BidModel.CPC, 147_500, 1_795_923_486, 0, gaid, scratch, token);
+        return new String(token, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aClickTokenWithASealedGaidRoundTripsAndOpensToTheCanonicalGaid() {
+        String token = sealedClick(signer, claims.impressionId());
+        TrackerSigner.Claims got = signer.verify(token);
+
+        assertThat(got).isNotNull();
+        assertThat(got.sealedGaid()).hasSize(59);
+        assertThat(new TrackerSigner.Claims(got.purpose(), got.impressionId(), got.adSpaceId(), got.campaignId(), got.adGroupId(),
+                got.creativeId(), got.billing(), got.chargeMicros(), got.expiresEpochSeconds(), got.replicaId(), got.userKey())).isEqualTo(claims);
+        assertThat(signer.gaidOf(got)).isEqualTo("38400000-8cf0-11bd-b23e-10b96e40000d");
+        // sign() writes the same payload again from the claims.
+        assertThat(signer.verify(signer.sign(got))).isEqualTo(got);
+        // Neither the token nor its decoded payload shows the GAID, in any case or without its dashes.
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.US_ASCII);
+        for (String shown : new String[]{token, payload}) {
+            assertThat(shown.toLowerCase(java.util.Locale.ROOT)).doesNotContain("38400000").doesNotContain("10b96e40000d")
+                    .doesNotContain(GAID.replace("-", "").toLowerCase(java.util.Locale.ROOT));
+        }
+        assertThat(payload.split("\\|", -1)).hasSize(13);
+        // A fresh nonce per token: the same GAID seals differently each time.
+        assertThat(signer.verify(sealedClick(signer, claims.impressionId())).sealedGaid()).isNotEqualTo(got.sealedGaid());
+        // The longest token with a GAID fits the buffers.
+        assertThat(token.length()).isLessThanOrEqualTo(TrackerSigner.MAX_TOKEN);
+    }
+
+    @Test
+    void aTokenWithoutASealedGaidIsTheTwelveFieldV4TokenAndOpensToNothing() {
+        String token = signer.sign(claims);
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.US_ASCII);
+
+        assertThat(payload.split("\\|", -1)).hasSize(12);
+        assertThat(signer.verify(token).sealedGaid()).isNull();
+        assertThat(signer.gaidOf(signer.verify(token))).isEmpty();
+    }
+
+    @Test
+    void aTamperedSealedGaidIsRefusedAndASealOfAnotherKeyOrImpressionDoesNotOpen() {
+        String token = sealedClick(signer, claims.impressionId());
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            String tampered = token.substring(0, i) + (c == 'A' ? 'B' : 'A') + token.substring(i + 1);
+            assertThat(signer.verify(tampered)).as("position %d", i).isNull();
+        }
+        TrackerSigner.Claims got = signer.verify(token);
+        // Even with a valid MAC (say, a leaked tracker key's holder re-signing): altered seal bytes do not open.
+        char last = got.sealedGaid().charAt(20);
+        String altered = got.sealedGaid().substring(0, 20) + (last == 'A' ? 'B' : 'A') + got.sealedGaid().substring(21);
+        TrackerSigner.Claims forged = new TrackerSigner.Claims(got.purpose(), got.impressionId(), got.adSpaceId(), got.campaignId(),
+                got.adGroupId(), got.creativeId(), got.billing(), got.chargeMicros(), got.expiresEpochSeconds(), got.replicaId(), got.userKey(), altered);
+        assertThat(signer.gaidOf(signer.verify(signer.sign(forged)))).isEmpty();
+        // Moved onto another impression's claims.
+        TrackerSigner.Claims moved = new TrackerSigner.Claims(got.purpose(), "fedcba9876543210fedcba9876543210", got.adSpaceId(), got.campaignId(),
+                got.adGroupId(), got.creativeId(), got.billing(), got.chargeMicros(), got.expiresEpochSeconds(), got.replicaId(), got.userKey(),
+                got.sealedGaid());
+        assertThat(signer.gaidOf(signer.verify(signer.sign(moved)))).isEmpty();
+        // Sealed under another tracker key.
+        TrackerSigner other = new TrackerSigner("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
+        assertThat(other.gaidOf(other.verify(other.sign(got)))).isEmpty();
+        // Not base64url of the right length.
+        TrackerSigner.Claims junk = new TrackerSigner.Claims(got.purpose(), got.impressionId(), got.adSpaceId(), got.campaignId(),
+                got.adGroupId(), got.creativeId(), got.billing(), got.chargeMicros(), got.expiresEpochSeconds(), got.replicaId(), got.userKey(),
+                "!".repeat(59));
+        assertThat(signer.gaidOf(junk)).isEmpty();
+    }
+
+    @Test
+    void onlyAClickTokenCarriesASealedGaidAndItsClickIdDropsIt() throws Exception {
+        TrackerSigner.Claims got = signer.verify(sealedClick(signer, claims.impressionId()));
+        String sealed = got.sealedGaid();
+
+        assertThat(got.forPurpose(TrackerSigner.Purpose.CONVERSION, 1_795_999_999).sealedGaid()).isNull();
+        for (TrackerSigner.Purpose p : new TrackerSigner.Purpose[]{TrackerSigner.Purpose.IMPRESSION, TrackerSigner.Purpose.CONVERSION}) {
+            TrackerSigner.Claims wrong = new TrackerSigner.Claims(p, got.impressionId(), got.adSpaceId(), got.campaignId(), got.adGroupId(),
+                    got.creativeId(), got.billing(), got.chargeMicros(), got.expiresEpochSeconds(), got.replicaId(), got.userKey(), sealed);
+            assertThat(signer.verify(signer.sign(wrong))).as("%s", p).isNull();
+        }
+        assertThat(signer.verify(maced("v4|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0|0000000000000000|short")))
+                .isNull();
+        assertThat(signer.verify(maced("v4|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0|0000000000000000|"
+                + sealed + "|x"))).isNull();
+        assertThat(signer.verify(maced("v3|c|0123456789abcdef0123456789abcdef|101|10|100|1000|CPC|147500|1795923486|0|" + sealed))).isNull();
+        byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
+        byte[] token = new byte[TrackerSigner.MAX_TOKEN];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> signer.signInto(TrackerSigner.Purpose.IMPRESSION,
+                claims.impressionId().getBytes(StandardCharsets.US_ASCII), 101, 10, 100, 1000, io.adengine.model.BidModel.CPC, 1, 1, 0,
+                new byte[16], scratch, token)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void parseGaidShouldFollowTheRulesOfTheGaidKey() {
+        io.adengine.audience.GaidKey keys = new io.adengine.audience.GaidKey();
+        byte[] key = new byte[16];
+        byte[] bytes = new byte[16];
+        String[] cases = {GAID, " 38400000-8cf0-11bd-b23e-10b96e40000d\t", "00000000-0000-0000-0000-000000000000", "",
+                "38400000-8cf0-11bd-b23e-10b96e40000", "38400000-8cf0-11bd-b23e-10b96e40000dd", "38400000_8cf0-11bd-b23e-10b96e40000d",
+                "38400000-8cf0-11bd-b23e-10b96e40000g", "38400000-8cf0-11bd-b23e-10b96e40000\u0663", "3840000-08cf0-11bd-b23e-10b96e40000d",
+                "00000000-0000-0000-0000-000000000001"};
+        for (String c : cases) {
+            boolean valid = keys.ofGaid(c, key);
+            assertThat(TrackerSigner.parseGaid(c, bytes)).as("%s", c).isEqualTo(valid);
+            if (valid) {
+                assertThat(GaidSeal.canonical(bytes)).isEqualTo(c.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        assertThat(TrackerSigner.parseGaid(null, bytes)).isFalse();
+    }
+
     @Test
     void verifyShouldRefuseATokenSignedWithAnotherKey() {
         TrackerSigner other = new TrackerSigner("another-key-of-16-bytes".getBytes(StandardCharsets.UTF_8));
