@@ -15,7 +15,7 @@ import java.util.Base64;
  * and the MAC is the first 16 bytes of HMAC-SHA256 over the payload bytes. The purpose ({@link Purpose}: one
  * letter) binds a token to one tracker: an impression token is not a click or a conversion token. The replica id
  * (format v3) names the replica that served the ad and alone counts its events (0: a single engine). The user key
- * (format v4: 16 hex digits) is the user's frequency key ({@code audience.FrequencyKeys}, pseudonymous) when the ad is
+ * (format v4: 16 hex digits) is the user's frequency key ({@code events.FrequencyKeys}, pseudonymous) when the ad is
  * frequency-capped, so the pipeline can count the user's events; {@code 0000000000000000} otherwise and whenever the
  * request's privacy signals forbid user data. A click token may end in a 13th field, the sealed GAID
  * ({@code …|userKey|sealedGaid}, 59 base64url characters, {@link GaidSeal}: AES-GCM under a key derived from the tracker

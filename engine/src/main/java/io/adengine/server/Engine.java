@@ -11,7 +11,7 @@ import io.adengine.config.EdgeConfig;
 import io.adengine.config.EngineConfig;
 import io.adengine.events.EventPipeline;
 import io.adengine.frequency.FrequencyCounts;
-import io.adengine.audience.FrequencyKeys;
+import io.adengine.events.FrequencyKeys;
 import io.adengine.match.FrequencyGate;
 import io.adengine.events.KafkaEventSink;
 import io.adengine.events.ServedAds;

@@ -86,7 +86,7 @@ public class DecisionBenchmark {
 
     /** A decider enforcing caps from a counts table filled by replaying each request's first answer as 1..3 impressions. */
     static AdDecider cappedDecider(DecisionFixture fixture, AdRequest[] requests, io.adengine.match.RateSource rates) {
-        io.adengine.audience.FrequencyKeys keys = new io.adengine.audience.FrequencyKeys("bench-key-of-sixteen-bytes".getBytes(
+        io.adengine.events.FrequencyKeys keys = new io.adengine.events.FrequencyKeys("bench-key-of-sixteen-bytes".getBytes(
                 java.nio.charset.StandardCharsets.US_ASCII));
         io.adengine.frequency.FrequencyCounts counts = new io.adengine.frequency.FrequencyCounts(1 << 16, 1 << 24);
         io.adengine.match.FrequencyGate gate = new io.adengine.match.FrequencyGate() {
