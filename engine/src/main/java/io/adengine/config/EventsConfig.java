@@ -128,9 +128,13 @@ public record EventsConfig(
                 Pacing.EVEN, PACING_PERIOD_MILLIS_DEFAULT, false, "127.0.0.1:9092", "adengine-events");
     }
 
-    /** Defaults with a journal in the given folder; small tables for tests. */
+    /**
+     * Defaults with a journal in the given folder; small tables for tests (dedup, ring, conversion sources: the default
+     * 2^21 conversion sources alone take about 64 MiB per pipeline, and a test run starts hundreds of pipelines).
+     */
     public static EventsConfig inDirectory(Path journalDir) {
-        return disabled().withJournalDir(journalDir).withDedupCapacity(1 << 14).withRingSize(1 << 12);
+        return disabled().withJournalDir(journalDir).withDedupCapacity(1 << 14).withRingSize(1 << 12)
+                .withValidity(new Validity(Validity.MIN_CLICK_DELAY_MILLIS_DEFAULT, 1 << 14));
     }
 
     public boolean enabled() {
