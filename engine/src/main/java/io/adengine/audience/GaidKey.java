@@ -1,5 +1,7 @@
 package io.adengine.audience;
 
+import io.adengine.model.Gaid;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -10,11 +12,12 @@ import java.security.NoSuchAlgorithmException;
 public final class GaidKey {
 
     /** Length of a GAID in its canonical 8-4-4-4-12 form. */
-    public static final int GAID_LENGTH = 36;
+    public static final int GAID_LENGTH = Gaid.TEXT_LENGTH;
 
     private final MessageDigest md5;
     private final byte[] chars = new byte[GAID_LENGTH];
     private final byte[] upper = new byte[GAID_LENGTH];
+    private final byte[] bytes = new byte[Gaid.BYTES];
 
     public GaidKey() {
         try {
@@ -62,10 +65,7 @@ public final class GaidKey {
     }
 
     private byte[] upperCase() {
-        for (int i = 0; i < GAID_LENGTH; i++) {
-            byte c = chars[i];
-            upper[i] = c >= 'a' && c <= 'f' ? (byte) (c - 'a' + 'A') : c;
-        }
+        Gaid.format(bytes, true, upper);
         return upper;
     }
 
@@ -78,37 +78,13 @@ public final class GaidKey {
         }
     }
 
-    /** Trims and lower-cases a GAID into {@link #chars}; false when it is not one (or is the all-zero id). */
+    /** Trims and lower-cases a GAID into {@link #chars}; false when it is not one (or is the all-zero id): {@link Gaid#parse}. */
     private boolean normalise(CharSequence text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && text.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && text.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (end - start != GAID_LENGTH) {
+        if (!Gaid.parse(text, bytes)) {
             return false;
         }
-        boolean allZero = true;
-        for (int i = 0; i < GAID_LENGTH; i++) {
-            char c = text.charAt(start + i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-                chars[i] = '-';
-                continue;
-            }
-            int v = hex(c);
-            if (v < 0) {
-                return false;
-            }
-            allZero &= v == 0;
-            chars[i] = (byte) Character.forDigit(v, 16);
-        }
-        return !allZero;
+        Gaid.format(bytes, false, chars);
+        return true;
     }
 
     /** Parses 32 hex digits (either case, surrounding blanks trimmed) into {@code out}; false when it is not one. */
@@ -125,8 +101,8 @@ public final class GaidKey {
             return false;
         }
         for (int i = 0; i < 16; i++) {
-            int hi = hex(text.charAt(start + 2 * i));
-            int lo = hex(text.charAt(start + 2 * i + 1));
+            int hi = Gaid.hexValue(text.charAt(start + 2 * i));
+            int lo = Gaid.hexValue(text.charAt(start + 2 * i + 1));
             if (hi < 0 || lo < 0) {
                 return false;
             }
@@ -142,18 +118,5 @@ public final class GaidKey {
             s.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
         }
         return s.toString();
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -102,60 +102,13 @@ final class GaidSeal {
         return canonical(plain);
     }
 
-    /**
-     * Parses a GAID (surrounding blanks trimmed, hex digits of either case, 8-4-4-4-12) into its 16 bytes; false,
-     * with {@code out} unspecified, when it is none or the all-zero id devices send under limited ad tracking: the
-     * rules of {@code audience.GaidKey}. Allocates nothing.
-     */
+    /** Parses a GAID into its 16 bytes ({@link io.adengine.model.Gaid#parse}). */
     static boolean parse(CharSequence text, byte[] out) {
-        if (text == null) {
-            return false;
-        }
-        int start = 0;
-        int end = text.length();
-        while (start < end && text.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && text.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (end - start != 36) {
-            return false;
-        }
-        int any = 0;
-        int b = 0;
-        for (int i = 0; i < 36; i++) {
-            char c = text.charAt(start + i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-                continue;
-            }
-            int v = Character.digit(c, 16);
-            if (v < 0 || c > 'f') {
-                return false;
-            }
-            any |= v;
-            if ((b & 1) == 0) {
-                out[b >> 1] = (byte) (v << 4);
-            } else {
-                out[b >> 1] |= (byte) v;
-            }
-            b++;
-        }
-        return any != 0;
+        return io.adengine.model.Gaid.parse(text, out);
     }
 
     /** The canonical lower-case 8-4-4-4-12 text of 16 GAID bytes. */
     static String canonical(byte[] gaid) {
-        StringBuilder s = new StringBuilder(36);
-        for (int i = 0; i < GAID_BYTES; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                s.append('-');
-            }
-            s.append(Character.forDigit(gaid[i] >> 4 & 0xf, 16)).append(Character.forDigit(gaid[i] & 0xf, 16));
-        }
-        return s.toString();
+        return io.adengine.model.Gaid.canonical(gaid);
     }
 }
