@@ -70,6 +70,10 @@ public final class TrackerSigner {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final ThreadLocal<Mac> macs;
+    // The key XOR the HMAC pads (a key over a block is hashed first, as HMAC says), for signInto's allocation-free HMAC.
+    private final byte[] innerPad = new byte[64];
+    private final byte[] outerPad = new byte[64];
+    private final ThreadLocal<MessageDigest> sha256s;
     private final int replicaId;
     private final GaidSeal gaids;
 
@@ -89,6 +93,26 @@ public final class TrackerSigner {
         }
         byte[] copy = key.clone();
         this.gaids = new GaidSeal(copy);
+        byte[] block = copy;
+        try {
+            if (block.length > 64) {
+                block = MessageDigest.getInstance("SHA-256").digest(copy);
+            }
+            this.sha256s = ThreadLocal.withInitial(() -> {
+                try {
+                    return MessageDigest.getInstance("SHA-256");
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("SHA-256 is not available", e);
+                }
+            });
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+        for (int i = 0; i < 64; i++) {
+            byte k = i < block.length ? block[i] : 0;
+            innerPad[i] = (byte) (k ^ 0x36);
+            outerPad[i] = (byte) (k ^ 0x5c);
+        }
         this.macs = ThreadLocal.withInitial(() -> {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
@@ -204,11 +228,18 @@ public final class TrackerSigner {
             scratch[n++] = '|';
             n = Ascii.putBase64Url(scratch, SEALED_AT, GaidSeal.SEALED_BYTES, scratch, n);
         }
-        Mac mac = macs.get();
-        mac.update(scratch, 0, n);
+        // HMAC-SHA256 (RFC 2104) composed over the thread's SHA-256 digest: Mac.doFinal allocates its result on every
+        // call, and this runs twice per ad on the serving path. signIntoShouldWriteExactlyTheTokenSignWrites checks it
+        // against the JDK's Mac, which sign() uses.
+        MessageDigest d = sha256s.get();
         try {
-            mac.doFinal(scratch, MAX_PAYLOAD);
-        } catch (javax.crypto.ShortBufferException e) {
+            d.update(innerPad);
+            d.update(scratch, 0, n);
+            d.digest(scratch, MAX_PAYLOAD, 32);
+            d.update(outerPad);
+            d.update(scratch, MAX_PAYLOAD, 32);
+            d.digest(scratch, MAX_PAYLOAD, 32);
+        } catch (java.security.DigestException e) {
             throw new IllegalArgumentException("scratch must hold " + SCRATCH_BYTES + " bytes", e);
         }
         int t = Ascii.putBase64Url(scratch, 0, n, token, 0);

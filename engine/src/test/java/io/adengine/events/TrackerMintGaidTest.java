@@ -83,7 +83,7 @@ class TrackerMintGaidTest {
     void mintingAllocatesNothingWithoutTheMacroAndALittleWithIt() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
-        // What signing one token allocates inside the JDK's HMAC, the floor of every mint.
+        // What signing one token allocates (nothing since signInto composes its HMAC over MessageDigest), the floor of every mint.
         byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
         byte[] token = new byte[TrackerSigner.MAX_TOKEN];
         byte[] impression = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -293,6 +293,32 @@ class TrackerSignerTest {
     }
 
     @Test
+    void signIntoShouldEqualSignForKeysLongerThanAnHmacBlockAndAllocateNothing() {
+        byte[] scratch = new byte[TrackerSigner.SCRATCH_BYTES];
+        byte[] token = new byte[TrackerSigner.MAX_TOKEN];
+        byte[] id = claims.impressionId().getBytes(StandardCharsets.US_ASCII);
+        for (int length : new int[] {16, 63, 64, 65, 100, 200}) {
+            byte[] key = new byte[length];
+            for (int i = 0; i < length; i++) {
+                key[i] = (byte) (i * 31 + length);
+            }
+            TrackerSigner s = new TrackerSigner(key);
+            int n = s.signInto(TrackerSigner.Purpose.CLICK, id, 101, 10, 100, 1000, io.adengine.model.BidModel.CPC, 147_500, 1_795_923_486, 0,
+                    scratch, token);
+            assertThat(new String(token, 0, n, StandardCharsets.US_ASCII)).as("key of %d bytes", length).isEqualTo(s.sign(claims));
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++) {
+            signer.signInto(TrackerSigner.Purpose.CLICK, id, 101, 10, 100, 1000, io.adengine.model.BidModel.CPC, 147_500, i, 0, scratch, token);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 20_000; i++) {
+            signer.signInto(TrackerSigner.Purpose.CLICK, id, 101, 10, 100, 1000, io.adengine.model.BidModel.CPC, 147_500, i, 0, scratch, token);
+        }
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes for 20,000 tokens").isLessThan(20_000);
+    }
+
+    @Test
     void asciiBase64ShouldEqualTheJdkEncoderWithoutPadding() {
         long seed = Long.getLong("property.seed", System.nanoTime());
         java.util.Random r = new java.util.Random(seed);
