@@ -12,8 +12,8 @@ import java.security.GeneralSecurityException;
  * key nobody can tell which GAID it belongs to, nor link it to an MD5 audience file), the same for the GAID in either
  * case, stable across restarts, and the same on every replica of a cluster (they share the tracker key). Tracker tokens
  * of frequency-capped ads carry it so the events pipeline can count the user's impressions and clicks. Never 0 (0
- * means "no user"). One cipher per thread, initialised once: no allocation per key, and about a tenth of the cost of
- * hashing the GAID (the serving path computes it for every request that reaches a capped candidate).
+ * means "no user"). One cipher per thread, initialised once: no allocation per key (the serving path computes it for
+ * every request that reaches a capped candidate; no hash of the GAID is needed).
  */
 public final class FrequencyKeys {
 
